@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "aitrail",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aitrail", targets: ["aitrail"]),
+        .library(name: "AITrailKit", targets: ["AITrailKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "AITrailKit", dependencies: ["Git"]),
+        .executableTarget(
+            name: "aitrail",
+            dependencies: [
+                "AITrailKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,50 @@
+import CGit2
+
+/// A git object id (SHA-1), a value.
+public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let raw: git_oid
+
+    public init(_ raw: git_oid) { self.raw = raw }
+
+    /// Parses a full 40-digit hexadecimal id; nil when it is not one.
+    public init?(hex: String) {
+        guard hex.utf8.count == Int(GIT_OID_HEXSZ), hex.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        self.raw = oid
+    }
+
+    public var hex: String {
+        var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
+        var oid = raw
+        git_oid_fmt(&buffer, &oid)
+        buffer[Int(GIT_OID_HEXSZ)] = 0
+        return String(cString: buffer)
+    }
+
+    public var short: String { String(hex.prefix(7)) }
+    public var description: String { hex }
+
+    public var isZero: Bool {
+        withUnsafeBytes(of: raw.id) { $0.allSatisfy { $0 == 0 } }
+    }
+
+    public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        withUnsafeBytes(of: lhs.raw.id) { l in withUnsafeBytes(of: rhs.raw.id) { r in l.elementsEqual(r) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: raw.id) { hasher.combine(bytes: $0) }
+    }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        var l = lhs.raw, r = rhs.raw
+        return git_oid_cmp(&l, &r) < 0
+    }
+}
+
+extension UInt8 {
+    var isHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x61...0x66).contains(self) || (0x41...0x46).contains(self)
+    }
+}

@@ -1,0 +1,249 @@
+import CGit2
+
+/// An open git repository. One per thread: libgit2 objects read through it must not cross threads.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_repository_free(pointer) }
+
+    /// Opens the repository containing `path`, searching upwards like git does.
+    /// With `path == nil`, follows git's environment (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`,
+    /// `GIT_CEILING_DIRECTORIES`) and the current directory, as a hook or a git alias sees it.
+    public convenience init(discovering path: String? = nil) throws(GitError) {
+        Libgit2.initialise()
+        var repo: OpaquePointer?
+        let flags: UInt32 = path == nil ? GIT_REPOSITORY_OPEN_FROM_ENV.rawValue : 0
+        let result = git_repository_open_ext(&repo, path, flags, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            throw GitError(
+                "not a git repository: \(path ?? "the current directory") (run inside a repository, or `git init` first)",
+                code: result)
+        }
+        try check(result)
+        self.init(repo!)
+    }
+
+    /// Opens exactly the repository at `path` (a `.git` folder, a bare repository or a work tree), no search.
+    public convenience init(at path: String) throws(GitError) {
+        Libgit2.initialise()
+        var repo: OpaquePointer?
+        let result = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            throw GitError("not a git repository: \(path)", code: result)
+        }
+        try check(result)
+        self.init(repo!)
+    }
+
+    /// The repository's own git directory (a worktree's private one for a linked worktree).
+    public var gitDirectory: String { trimSlash(String(cString: git_repository_path(pointer))) }
+
+    /// The directory shared by all worktrees: objects, refs, hooks, config.
+    public var commonDirectory: String { trimSlash(String(cString: git_repository_commondir(pointer))) }
+
+    /// The work tree, or nil for a bare repository.
+    public var workDirectory: String? {
+        git_repository_workdir(pointer).map { trimSlash(String(cString: $0)) }
+    }
+
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    /// True when HEAD points at a branch with no commit yet.
+    public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
+
+    /// HEAD's commit, or nil when HEAD is unborn.
+    public func head() throws(GitError) -> ObjectID? {
+        if isHeadUnborn { return nil }
+        return try resolveCommit("HEAD")
+    }
+
+    /// The full name HEAD points at (`refs/heads/main`), or nil when detached.
+    public func headReferenceName() -> String? {
+        var ref: OpaquePointer?
+        guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let ref else { return nil }
+        defer { git_reference_free(ref) }
+        guard git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC else { return nil }
+        return String(cString: git_reference_symbolic_target(ref))
+    }
+
+    /// Resolves a revision (`HEAD~2`, a branch, an id, `@{upstream}`) to the commit it names.
+    public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        let result = git_revparse_single(&object, pointer, revision)
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EAMBIGUOUS.rawValue || result == GIT_EINVALIDSPEC.rawValue {
+            throw GitError("unknown revision '\(revision)'", code: result)
+        }
+        try check(result)
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        let peel = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
+        if peel < 0 { throw GitError("'\(revision)' does not name a commit", code: peel) }
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled)!.pointee)
+    }
+
+    /// Resolves a reference by full name to the object it points at, or nil when absent.
+    public func referenceTarget(_ name: String) throws(GitError) -> ObjectID? {
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, pointer, name)
+        guard try checkFound(result) else { return nil }
+        return ObjectID(oid)
+    }
+
+    /// Full names of all references, optionally only those under `prefix`.
+    public func referenceNames(under prefix: String? = nil) throws(GitError) -> [String] {
+        var iterator: OpaquePointer?
+        if let prefix {
+            try check(git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"))
+        } else {
+            try check(git_reference_iterator_new(&iterator, pointer))
+        }
+        defer { git_reference_iterator_free(iterator) }
+        var names: [String] = []
+        var name: UnsafePointer<CChar>?
+        while true {
+            let result = git_reference_next_name(&name, iterator)
+            if result == GIT_ITEROVER.rawValue { break }
+            try check(result)
+            names.append(String(cString: name!))
+        }
+        return names
+    }
+
+    /// Moves `name` to `target` only if it still points at `expected` (nil: only if it does not exist).
+    /// Throws a conflict error (`isConflict`) when another writer got there first.
+    public func updateReference(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
+        var ref: OpaquePointer?
+        var id = target.raw
+        if var old = expected?.raw {
+            try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
+        } else {
+            try check(git_reference_create(&ref, pointer, name, &id, 0, message))
+        }
+        git_reference_free(ref)
+    }
+
+    public func deleteReference(_ name: String) throws(GitError) {
+        var ref: OpaquePointer?
+        guard try checkFound(git_reference_lookup(&ref, pointer, name)) else { return }
+        defer { git_reference_free(ref) }
+        try check(git_reference_delete(ref))
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
+        var out = git_oid()
+        var one = a.raw, two = b.raw
+        guard try checkFound(git_merge_base(&out, pointer, &one, &two)) else { return nil }
+        return ObjectID(out)
+    }
+
+    /// True when `ancestor` is reachable from `descendant` (or equal to it).
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
+        if ancestor == descendant { return true }
+        var a = descendant.raw, b = ancestor.raw
+        return try check(git_graph_descendant_of(pointer, &a, &b)) == 1
+    }
+
+    public func commit(_ id: ObjectID) throws(GitError) -> Commit {
+        var commit: OpaquePointer?
+        var oid = id.raw
+        let result = git_commit_lookup(&commit, pointer, &oid)
+        if result == GIT_ENOTFOUND.rawValue { throw GitError("no commit \(id.hex) in this repository", code: result) }
+        try check(result)
+        return Commit(commit!, id: id)
+    }
+
+    public func objectExists(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.raw
+        return git_odb_exists(odb, &oid) == 1
+    }
+
+    /// The contents of a blob.
+    public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        var blob: OpaquePointer?
+        var oid = id.raw
+        try check(git_blob_lookup(&blob, pointer, &oid))
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// Writes a blob and returns its id.
+    public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
+        var oid = git_oid()
+        try check(bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, pointer, $0.baseAddress, $0.count) })
+        return ObjectID(oid)
+    }
+
+    /// The contents of the file at `path` in `commit`'s tree, or nil when it has none there.
+    public func fileContents(_ path: String, in commit: ObjectID) throws(GitError) -> [UInt8]? {
+        let tree = try self.commit(commit).treeID
+        var treeObject: OpaquePointer?
+        var treeOID = tree.raw
+        try check(git_tree_lookup(&treeObject, pointer, &treeOID))
+        defer { git_tree_free(treeObject) }
+        var entry: OpaquePointer?
+        guard try checkFound(git_tree_entry_bypath(&entry, treeObject, path)) else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        return try blob(ObjectID(git_tree_entry_id(entry)!.pointee))
+    }
+
+    /// The tree of the tracked files as they are in the work tree now (staged or not), computed in
+    /// memory: the index file on disk is never written. Equal to HEAD's tree when nothing tracked changed.
+    public func workingTreeID() throws(GitError) -> ObjectID {
+        guard !isBare else { throw GitError("a bare repository has no work tree") }
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer))
+        defer { git_index_free(index) }
+        try check(git_index_read(index, 1))
+        try check(git_index_update_all(index, nil, nil, nil))
+        var oid = git_oid()
+        try check(git_index_write_tree_to(&oid, index, pointer))
+        // Leave the shared in-memory index as it is on disk for anything else in this process.
+        git_index_read(index, 1)
+        return ObjectID(oid)
+    }
+
+    /// Creates a commit object (no reference is moved) and returns its id.
+    public func createCommit(
+        tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String
+    ) throws(GitError) -> ObjectID {
+        var treeObject: OpaquePointer?
+        var treeOID = tree.raw
+        try check(git_tree_lookup(&treeObject, pointer, &treeOID))
+        defer { git_tree_free(treeObject) }
+        let parentCommits = try parents.map { (id) throws(GitError) -> Commit in try commit(id) }
+        let authorSig = try author.makeGitSignature()
+        defer { git_signature_free(authorSig) }
+        let committerSig = try committer.makeGitSignature()
+        defer { git_signature_free(committerSig) }
+        var out = git_oid()
+        var parentPointers: [OpaquePointer?] = parentCommits.map { $0.pointer }
+        try check(parentPointers.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(&out, pointer, nil, authorSig, committerSig, "UTF-8", message, treeObject,
+                              parents.count, buffer.baseAddress)
+        })
+        withExtendedLifetime(parentCommits) {}
+        return ObjectID(out)
+    }
+
+    /// The identity git would use for a new commit (user.name / user.email), or nil when unset.
+    public func defaultSignature() -> Signature? {
+        var sig: UnsafeMutablePointer<git_signature>?
+        guard git_signature_default(&sig, pointer) == 0, let sig else { return nil }
+        defer { git_signature_free(sig) }
+        return Signature(sig.pointee)
+    }
+}
+
+func trimSlash(_ path: String) -> String {
+    path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+}

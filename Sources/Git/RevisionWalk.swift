@@ -1,0 +1,147 @@
+import CGit2
+
+/// What to walk and how, in git rev-list's terms.
+public struct WalkOptions: Sendable {
+    public enum Order: Sendable {
+        /// Newest first by commit time (git log's default order).
+        case time
+        /// Parents never before their children.
+        case topological
+        /// Whatever order libgit2 finds cheapest.
+        case none
+    }
+
+    /// Revisions as git takes them: `HEAD`, `main`, `A..B`, `A...B`, `^A`. Empty means HEAD unless `all`.
+    public var revisions: [String]
+    /// Every reference (branches, tags, remotes, HEAD) except notes, as `git rev-list --exclude=refs/notes/* --all`.
+    public var all: Bool
+    public var firstParent: Bool
+    public var order: Order
+    public var reverse: Bool
+    /// Keep commits whose committer time is at or after this (seconds since the epoch), like `--since`.
+    public var since: Int64?
+    /// Keep commits whose committer time is at or before this, like `--until`.
+    public var until: Int64?
+
+    public init(
+        revisions: [String] = [], all: Bool = false, firstParent: Bool = false, order: Order = .time,
+        reverse: Bool = false, since: Int64? = nil, until: Int64? = nil
+    ) {
+        self.revisions = revisions
+        self.all = all
+        self.firstParent = firstParent
+        self.order = order
+        self.reverse = reverse
+        self.since = since
+        self.until = until
+    }
+}
+
+/// A revision walk as a Swift sequence of commit ids. Single pass; belongs to its repository's thread.
+public final class RevisionWalk: Sequence, IteratorProtocol {
+    let pointer: OpaquePointer
+    private let repository: Repository
+    private let since: Int64?
+    private let until: Int64?
+    private let filtersByTime: Bool
+
+    public init(_ repository: Repository, options: WalkOptions = WalkOptions()) throws(GitError) {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, repository.pointer))
+        self.pointer = walk!
+        self.repository = repository
+        self.since = options.since
+        self.until = options.until
+        self.filtersByTime = options.since != nil || options.until != nil
+
+        var sorting: UInt32 = 0
+        switch options.order {
+        case .time: sorting |= GIT_SORT_TIME.rawValue
+        case .topological: sorting |= GIT_SORT_TOPOLOGICAL.rawValue
+        case .none: break
+        }
+        if options.reverse { sorting |= GIT_SORT_REVERSE.rawValue }
+        try check(git_revwalk_sorting(pointer, sorting))
+        if options.firstParent { try check(git_revwalk_simplify_first_parent(pointer)) }
+
+        if options.all {
+            try pushAllReferences()
+        }
+        if options.revisions.isEmpty && !options.all {
+            try push("HEAD")
+        }
+        for revision in options.revisions {
+            try add(revision)
+        }
+    }
+
+    deinit { git_revwalk_free(pointer) }
+
+    public func next() -> ObjectID? {
+        var oid = git_oid()
+        while git_revwalk_next(&oid, pointer) == 0 {
+            let id = ObjectID(oid)
+            if filtersByTime, !isInTimeWindow(id) { continue }
+            return id
+        }
+        return nil
+    }
+
+    private func isInTimeWindow(_ id: ObjectID) -> Bool {
+        guard let commit = try? repository.commit(id) else { return false }
+        let time = commit.committer.time
+        if let since, time < since { return false }
+        if let until, time > until { return false }
+        return true
+    }
+
+    private func add(_ revision: String) throws(GitError) {
+        if revision.hasPrefix("^") {
+            try hide(String(revision.dropFirst()))
+        } else if let range = revision.firstRange(of: "...") {
+            let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
+            let a = try repository.resolveCommit(left.isEmpty ? "HEAD" : left)
+            let b = try repository.resolveCommit(right.isEmpty ? "HEAD" : right)
+            try push(a)
+            try push(b)
+            for base in try mergeBases(a, b) { try hide(base) }
+        } else if let range = revision.firstRange(of: "..") {
+            let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
+            try hide(left.isEmpty ? "HEAD" : left)
+            try push(right.isEmpty ? "HEAD" : right)
+        } else {
+            try push(revision)
+        }
+    }
+
+    private func mergeBases(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> [ObjectID] {
+        var array = git_oidarray()
+        var one = a.raw, two = b.raw
+        let result = git_merge_bases(&array, repository.pointer, &one, &two)
+        if result == GIT_ENOTFOUND.rawValue { return [] }
+        try check(result)
+        defer { git_oidarray_dispose(&array) }
+        return (0..<array.count).map { ObjectID(array.ids[$0]) }
+    }
+
+    private func push(_ revision: String) throws(GitError) { try push(repository.resolveCommit(revision)) }
+    private func hide(_ revision: String) throws(GitError) { try hide(repository.resolveCommit(revision)) }
+
+    private func push(_ id: ObjectID) throws(GitError) {
+        var oid = id.raw
+        try check(git_revwalk_push(pointer, &oid))
+    }
+
+    private func hide(_ id: ObjectID) throws(GitError) {
+        var oid = id.raw
+        try check(git_revwalk_hide(pointer, &oid))
+    }
+
+    private func pushAllReferences() throws(GitError) {
+        for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
+            // Refs that do not lead to a commit (a tag of a blob) are skipped, as git does.
+            if let id = try? repository.resolveCommit(name) { try push(id) }
+        }
+        if let head = try repository.head() { try push(head) }
+    }
+}

@@ -1,0 +1,12 @@
+import AITrailKit
+import ArgumentParser
+
+@main
+struct AITrail: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aitrail",
+        abstract: "Tag AI-assisted commits, gate review on eval evidence, and audit AI adoption, with git as the store.",
+        version: AITrailVersion.string,
+        subcommands: []
+    )
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+/// A small history with branches, a merge and a tag, compared against `git rev-list`.
+private func branchyRepository() throws -> TestRepository {
+    let repo = try TestRepository()
+    var day = 0
+    func next() -> [String: String] {
+        day += 1
+        let date = "2024-01-\(String(format: "%02d", day))T12:00:00+00:00"
+        return ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date]
+    }
+    for index in 1...3 { try repo.commit("main \(index)", environment: next()) }
+    try repo.git(["checkout", "-q", "-b", "feature"])
+    for index in 1...4 { try repo.commit("feature \(index)", environment: next()) }
+    try repo.git(["checkout", "-q", "main"])
+    for index in 4...5 { try repo.commit("main \(index)", environment: next()) }
+    try repo.git(["merge", "-q", "--no-ff", "-m", "merge feature", "feature"], environment: next())
+    try repo.commit("main 6", environment: next())
+    try repo.git(["checkout", "-q", "-b", "other", "HEAD~3"])
+    try repo.commit("other 1", environment: next())
+    try repo.git(["tag", "v1", "main~1"])
+    try repo.git(["checkout", "-q", "main"])
+    // Notes commits are not project commits: --all leaves them out.
+    try repo.git(["notes", "add", "-m", "a note", "HEAD"])
+    return repo
+}
+
+@Suite struct RevisionWalkTests {
+    @Test(arguments: [
+        ([], [], false),
+        (["main"], [], false),
+        (["feature..main"], ["feature..main"], false),
+        (["main...other"], ["main...other"], false),
+        (["main", "^feature"], ["main", "^feature"], false),
+        (["main", "other"], ["main", "other"], false),
+    ] as [([String], [String], Bool)])
+    func countsEqualGitRevList(revisions: [String], gitArguments: [String], _ unused: Bool) throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: revisions))).map(\.hex)
+        let expected = try repo.git(["rev-list"] + (gitArguments.isEmpty ? (revisions.isEmpty ? ["HEAD"] : revisions) : gitArguments))
+            .split(separator: "\n").map(String.init)
+        #expect(Set(walked) == Set(expected))
+        #expect(walked.count == expected.count)
+    }
+
+    @Test func timeOrderEqualsGitLog() throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: ["main"]))).map(\.hex)
+        let expected = try repo.git(["rev-list", "--date-order", "main"]).split(separator: "\n").map(String.init)
+        #expect(walked == expected)
+    }
+
+    @Test func allExcludesNotes() throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true)))
+        let expected = try repo.git(["rev-list", "--count", "--exclude=refs/notes/*", "--all"])
+        #expect("\(walked.count)\n" == expected)
+        let withNotes = try repo.git(["rev-list", "--count", "--all"])
+        #expect(Int(withNotes.trimmingCharacters(in: .newlines))! == walked.count + 1)
+    }
+
+    @Test func firstParentEqualsGit() throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: ["main"], firstParent: true))).map(\.hex)
+        let expected = try repo.git(["rev-list", "--first-parent", "main"]).split(separator: "\n").map(String.init)
+        #expect(walked == expected)
+    }
+
+    @Test func sinceAndUntilEqualGit() throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let since: Int64 = 1_704_110_400 + 3 * 86_400   // 2024-01-04T12:00Z
+        let until: Int64 = 1_704_110_400 + 9 * 86_400
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true, since: since, until: until))).map(\.hex)
+        let expected = try repo.git(["rev-list", "--exclude=refs/notes/*", "--all", "--since=\(since)", "--until=\(until)"])
+            .split(separator: "\n").map(String.init)
+        #expect(Set(walked) == Set(expected))
+        #expect(!walked.isEmpty)
+    }
+
+    @Test func topologicalOrderPutsChildrenFirst() throws {
+        let repo = try branchyRepository()
+        let opened = try Repository(discovering: repo.path)
+        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true, order: .topological)))
+        var seen = Set<ObjectID>()
+        for id in walked {
+            for parent in try opened.commit(id).parentIDs { #expect(!seen.contains(parent)) }
+            seen.insert(id)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+# Shared set-up for scripts/: installs what aitrail needs on a fresh Debian machine.
+# Sourced, not run. Installs only what is missing; `apt-get update` runs at most once.
+
+AITRAIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+_aitrail_apt_updated=0
+
+_aitrail_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "aitrail: need root (or sudo) to run: $*" >&2; return 1; fi
+}
+
+# apt_install PACKAGE... : installs the Debian packages that are not installed yet.
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "aitrail: installing ${missing[*]} (apt-get)" >&2
+  if [ "$_aitrail_apt_updated" -eq 0 ]; then
+    _aitrail_sudo apt-get update -qq >&2
+    _aitrail_apt_updated=1
+  fi
+  _aitrail_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# What building aitrail needs: libgit2 and pkg-config (SwiftPM finds libgit2 through it).
+ensure_build_deps() {
+  apt_install libgit2-dev pkg-config
+}
+
+# Builds a release binary (Swift standard library linked statically) when any source is newer.
+# Prints the binary's path.
+ensure_release_binary() {
+  local binary="$AITRAIL_ROOT/.build/release/aitrail"
+  if [ ! -x "$binary" ] || [ -n "$(find "$AITRAIL_ROOT/Sources" "$AITRAIL_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
+    ensure_build_deps
+    echo "aitrail: building release binary" >&2
+    (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product aitrail >&2)
+    touch "$binary"
+  fi
+  printf '%s\n' "$binary"
+}
