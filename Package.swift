@@ -28,6 +28,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),
         .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"]),
     ]
 )

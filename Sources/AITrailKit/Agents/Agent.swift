@@ -1,0 +1,153 @@
+/// An AI coding agent and the markers it leaves: at commit time (environment) and in history.
+public struct Agent: Sendable, Hashable {
+    /// The stable id used in trailers, notes and reports (`claude-code`).
+    public let id: String
+    /// How people name it (`Claude Code`).
+    public let name: String
+    /// Environment variables the agent sets for the processes it runs (so for `git commit`'s hooks).
+    public var environment: [EnvironmentMarker] = []
+    /// `Co-authored-by:` identities the agent writes into its commit messages.
+    public var coAuthors: [IdentityPattern] = []
+    /// Author or committer identities the agent commits as.
+    public var identities: [IdentityPattern] = []
+    /// Footer lines the agent appends (`Generated with [Claude Code]`), matched at a line's start
+    /// after an optional emoji.
+    public var footers: [String] = []
+    /// Trailers only this agent writes (`Claude-Session`), optionally with a fixed value (`Made-with: Cursor`).
+    public var trailers: [TrailerMarker] = []
+    /// Subject prefixes (`aider: `).
+    public var subjectPrefixes: [String] = []
+    /// Other names for the agent in `Assisted-by`, `AI_AGENT=` and friends (`claude`, `claude code`).
+    public var aliases: [String] = []
+    /// How a `Co-authored-by` name of this agent names the model.
+    public var coAuthorModel: CoAuthorModel = .none
+
+    public init(
+        id: String, name: String, environment: [EnvironmentMarker] = [], coAuthors: [IdentityPattern] = [],
+        identities: [IdentityPattern] = [], footers: [String] = [], trailers: [TrailerMarker] = [],
+        subjectPrefixes: [String] = [], aliases: [String] = [], coAuthorModel: CoAuthorModel = .none
+    ) {
+        self.id = id
+        self.name = name
+        self.environment = environment
+        self.coAuthors = coAuthors
+        self.identities = identities
+        self.footers = footers
+        self.trailers = trailers
+        self.subjectPrefixes = subjectPrefixes
+        self.aliases = aliases
+        self.coAuthorModel = coAuthorModel
+    }
+}
+
+/// Where a co-author name carries the model.
+public enum CoAuthorModel: Sendable, Hashable {
+    case none
+    /// The whole name is the model unless it is just the agent's name: `Claude Opus 4.6` → `claude-opus-4.6`.
+    case wholeName(unless: String)
+    /// The model is in parentheses: `aider (gpt-5.4)` → `gpt-5.4`.
+    case parenthesised
+}
+
+/// One environment variable test. A marker may name the model through another variable.
+public struct EnvironmentMarker: Sendable, Hashable {
+    public enum Test: Sendable, Hashable {
+        case present
+        case equals(String)
+        case hasPrefix(String)
+        case hasSuffix(String)
+    }
+
+    public let variable: String
+    public let test: Test
+    /// A variable whose value is the model (`COPILOT_MODEL`).
+    public var modelVariable: String?
+
+    public init(_ variable: String, _ test: Test = .present, modelVariable: String? = nil) {
+        self.variable = variable
+        self.test = test
+        self.modelVariable = modelVariable
+    }
+
+    public func matches(_ environment: [String: String]) -> Bool {
+        guard let value = environment[variable] else { return false }
+        switch test {
+        case .present: return !value.isEmpty
+        case .equals(let expected): return value == expected
+        case .hasPrefix(let prefix): return value.hasPrefix(prefix)
+        case .hasSuffix(let suffix): return value.hasSuffix(suffix)
+        }
+    }
+
+    /// `NAME`, `NAME=value`, `NAME=value*`, `NAME=*value`: how policy files write a marker.
+    public init?(policyValue: String) {
+        let text = policyValue.trimmingSpaces
+        guard !text.isEmpty else { return nil }
+        guard let equals = text.firstIndex(of: "=") else {
+            guard text.isEnvironmentName else { return nil }
+            self.init(text)
+            return
+        }
+        let name = String(text[..<equals]), value = String(text[text.index(after: equals)...])
+        guard name.isEnvironmentName else { return nil }
+        if value.hasSuffix("*") {
+            self.init(name, .hasPrefix(String(value.dropLast())))
+        } else if value.hasPrefix("*") {
+            self.init(name, .hasSuffix(String(value.dropFirst())))
+        } else {
+            self.init(name, .equals(value))
+        }
+    }
+}
+
+/// A name/email pattern. Identities match on email first, then on name (SPEC §2).
+public struct IdentityPattern: Sendable, Hashable {
+    public enum Field: Sendable, Hashable { case email, name }
+    public enum Test: Sendable, Hashable {
+        /// Case-insensitive equality.
+        case equals(String)
+        case hasSuffix(String)
+        case hasPrefix(String)
+        case contains(String)
+    }
+
+    public let field: Field
+    public let test: Test
+
+    public static func email(_ test: Test) -> IdentityPattern { IdentityPattern(field: .email, test: test) }
+    public static func name(_ test: Test) -> IdentityPattern { IdentityPattern(field: .name, test: test) }
+
+    /// Matches lower-cased name and email.
+    func matches(lowerName: String, lowerEmail: String) -> Bool {
+        let subject = field == .email ? lowerEmail : lowerName
+        switch test {
+        case .equals(let text): return subject == text
+        case .hasSuffix(let text): return subject.hasSuffix(text)
+        case .hasPrefix(let text): return subject.hasPrefix(text)
+        case .contains(let text): return subject.contains(text)
+        }
+    }
+}
+
+/// A trailer key (case-insensitive) and, optionally, the value it must have.
+public struct TrailerMarker: Sendable, Hashable {
+    public let key: String
+    public let value: String?
+    public init(_ key: String, value: String? = nil) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice = slice.dropLast() }
+        return String(slice)
+    }
+
+    var isEnvironmentName: Bool {
+        !isEmpty && allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+}

@@ -1,0 +1,148 @@
+import Git
+
+/// A name and an email, as in a commit header or a `Co-authored-by` value.
+public struct Identity: Sendable, Hashable {
+    public var name: String
+    public var email: String
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
+    }
+
+    /// Parses `Name <email>`; a value without `<…>` is all name.
+    public init(parsing value: String) {
+        if let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
+            name = value[..<open].trimmingSpaces
+            email = value[value.index(after: open)..<close].trimmingSpaces
+        } else {
+            name = value.trimmingSpaces
+            email = ""
+        }
+    }
+
+    /// A bot account (`dependabot[bot]`, `renovate[bot]`), AI agent or not.
+    public var isBot: Bool {
+        name.lowercased().hasSuffix("[bot]") || email.lowercased().contains("[bot]@")
+    }
+}
+
+/// Finds AI assistance in what a commit records: trailers (as git parses them), footers, subject
+/// prefixes and author/committer identities. Pure: no repository needed. One classifier serves the
+/// hooks, the gate and the audit.
+public struct Classifier: Sendable {
+    public let registry: AgentRegistry
+    /// Trailer keys (lower case) whose value is `<agent>[:<model>] …`.
+    public let assistedByKeys: Set<String>
+
+    /// `tagTrailer` is the policy's `tag.trailer` key, read like `Assisted-by`.
+    public init(registry: AgentRegistry = .builtin, tagTrailer: String = "Assisted-by") {
+        self.registry = registry
+        assistedByKeys = ["assisted-by", "generated-by", "ai-used-for", tagTrailer.lowercased()]
+    }
+
+    /// Every finding in a commit's message and identities.
+    public func classify(message: String, author: Identity, committer: Identity) -> Classification {
+        classify(message: message, trailers: Trailers.parse(message), author: author, committer: committer)
+    }
+
+    /// As above with the trailers already parsed.
+    public func classify(message: String, trailers: [Trailer], author: Identity, committer: Identity) -> Classification {
+        var found: [Attribution] = []
+        found += trailerFindings(trailers)
+        found += footerAndSubjectFindings(message)
+        found += identityFindings(author, role: "author")
+        if committer != author { found += identityFindings(committer, role: "committer") }
+        return Classification(found)
+    }
+
+    /// Findings from the final trailer block.
+    public func trailerFindings(_ trailers: [Trailer]) -> [Attribution] {
+        var found: [Attribution] = []
+        for trailer in trailers {
+            let key = trailer.key.lowercased()
+            let marker = "\(trailer.key): \(trailer.value)"
+            if key == "co-authored-by" {
+                let identity = Identity(parsing: trailer.value)
+                if let agent = matchingAgent(identity, in: \.coAuthors) {
+                    found.append(Attribution(agent: agent.id, model: coAuthorModel(agent, identity.name), source: .trailer, marker: marker))
+                }
+            } else if assistedByKeys.contains(key) {
+                if let attribution = assistedBy(trailer.value, marker: marker) { found.append(attribution) }
+            } else {
+                let value = trailer.value.trimmingSpaces.lowercased()
+                for agent in registry.agents where agent.trailers.contains(where: { $0.key == key && ($0.value == nil || $0.value == value) }) {
+                    found.append(Attribution(agent: agent.id, source: .trailer, marker: marker))
+                }
+            }
+        }
+        return found
+    }
+
+    /// The agent an `Assisted-by`-style value names, or nil for a value that names no agent
+    /// (a person's `Name <email>`, or text that is not of the form).
+    public func assistedBy(_ value: String, marker: String) -> Attribution? {
+        switch AssistedBy.parse(value) {
+        case .success(let parsed):
+            let id = registry.canonicalID(for: parsed.agent) ?? parsed.agent.lowercased()
+            return Attribution(agent: id, model: parsed.model.flatMap(ModelName.normalise), tools: parsed.tools,
+                               source: .trailer, marker: marker)
+        case .failure:
+            // Free text such as `Generated-by: Claude Code` still names an agent we know.
+            guard let id = registry.canonicalID(for: value) else { return nil }
+            return Attribution(agent: id, source: .trailer, marker: marker)
+        }
+    }
+
+    private func footerAndSubjectFindings(_ message: String) -> [Attribution] {
+        var found: [Attribution] = []
+        var isSubject = true
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            if isSubject {
+                isSubject = false
+                for agent in registry.agents {
+                    for prefix in agent.subjectPrefixes where line.hasPrefix(prefix) {
+                        found.append(Attribution(agent: agent.id, source: .subject, marker: String(line)))
+                    }
+                }
+                continue
+            }
+            // Cheap filter first: footers all read "Generated with [Tool]".
+            guard line.utf8.count < 400, line.contains("Generated with [") else { continue }
+            let text = line.drop { !($0.isASCII && $0.isLetter) }
+            for agent in registry.agents where agent.footers.contains(where: { text.hasPrefix($0) }) {
+                found.append(Attribution(agent: agent.id, source: .footer, marker: line.trimmingSpaces))
+            }
+        }
+        return found
+    }
+
+    private func identityFindings(_ identity: Identity, role: String) -> [Attribution] {
+        guard let agent = matchingAgent(identity, in: \.identities) else { return [] }
+        return [Attribution(agent: agent.id, source: .identity, marker: "\(role) \(identity.name) <\(identity.email)>")]
+    }
+
+    /// The first agent whose patterns match: email patterns first, then names.
+    private func matchingAgent(_ identity: Identity, in patterns: KeyPath<Agent, [IdentityPattern]>) -> Agent? {
+        let lowerName = identity.name.lowercased(), lowerEmail = identity.email.lowercased()
+        for field in [IdentityPattern.Field.email, .name] {
+            for agent in registry.agents
+            where agent[keyPath: patterns].contains(where: { $0.field == field && $0.matches(lowerName: lowerName, lowerEmail: lowerEmail) }) {
+                return agent
+            }
+        }
+        return nil
+    }
+
+    private func coAuthorModel(_ agent: Agent, _ name: String) -> String? {
+        switch agent.coAuthorModel {
+        case .none:
+            return nil
+        case .wholeName(let bare):
+            let withoutNote = name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
+            return withoutNote.trimmingSpaces.lowercased() == bare ? nil : ModelName.normalise(withoutNote)
+        case .parenthesised:
+            guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
+            return ModelName.normalise(String(name[name.index(after: open)..<close]))
+        }
+    }
+}

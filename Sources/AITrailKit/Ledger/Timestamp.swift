@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// RFC 3339 timestamps in UTC (`2026-11-25T20:05:00Z`), without Foundation's date machinery.
+public enum Timestamp {
+    public static func now() -> Int64 { Int64(time(nil)) }
+
+    public static func format(_ seconds: Int64) -> String {
+        var value = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&value, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, or nil.
+    public static func parse(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int32? {
+            var value: Int32 = 0
+            for index in from..<(from + count) {
+                let byte = bytes[index]
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int32(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes[4] == 0x2D, let month = number(5, 2), bytes[7] == 0x2D,
+              let day = number(8, 2), bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
+              let hour = number(11, 2), bytes[13] == 0x3A, let minute = number(14, 2), bytes[16] == 0x3A,
+              let second = number(17, 2) else { return nil }
+        var rest = 19
+        if rest < bytes.count, bytes[rest] == 0x2E {
+            rest += 1
+            while rest < bytes.count, (0x30...0x39).contains(bytes[rest]) { rest += 1 }
+        }
+        var offset: Int64 = 0
+        guard rest < bytes.count else { return nil }
+        if bytes[rest] == 0x5A || bytes[rest] == 0x7A {
+            guard rest + 1 == bytes.count else { return nil }
+        } else if bytes[rest] == 0x2B || bytes[rest] == 0x2D, rest + 6 == bytes.count,
+                  let hours = number(rest + 1, 2), bytes[rest + 3] == 0x3A, let minutes = number(rest + 4, 2) {
+            offset = Int64(hours) * 3600 + Int64(minutes) * 60
+            if bytes[rest] == 0x2D { offset = -offset }
+        } else {
+            return nil
+        }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        return Int64(timegm(&parts)) - offset
+    }
+}
