@@ -52,3 +52,26 @@ import TestSupport
         #expect(Timestamp.parse("yesterday") == nil)
     }
 }
+
+@Suite struct SubprocessTests {
+    @Test func capturesOutputAndStatus() throws {
+        let output = try Subprocess.capture(["sh", "-c", "printf out; printf err >&2; exit 3"])
+        #expect(output.status == 3)
+        #expect(output.stdoutText == "out")
+        #expect(output.stderrText == "err")
+    }
+
+    @Test func largeOutputOnBothPipesDoesNotDeadlock() throws {
+        let output = try Subprocess.capture(["sh", "-c", "head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2"])
+        #expect(output.stdout.count == 300_000)
+        #expect(output.stderr.count == 300_000)
+    }
+
+    @Test func missingProgramIsAnError() {
+        #expect(throws: Subprocess.LaunchError.self) { try Subprocess.capture(["no-such-program-aitrail"]) }
+    }
+
+    @Test func signalIsReportedAsShellsDo() throws {
+        #expect(try Subprocess.capture(["sh", "-c", "kill -TERM $$"]).status == 128 + 15)
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs other programs (the user's test command, git for network operations) with posix_spawn,
+/// so the kit does not need Foundation's Process.
+public enum Subprocess {
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: [UInt8]
+        public let stderr: [UInt8]
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    public struct LaunchError: Error, Sendable, CustomStringConvertible {
+        public let command: String
+        public let reason: String
+        public var description: String { "cannot run \(command): \(reason)" }
+    }
+
+    /// Runs `arguments` (looked up on PATH) with stdin, stdout and stderr inherited: output passes
+    /// through. Returns the exit status (128 + signal when killed by a signal, as shells report it).
+    public static func runInheritingOutput(_ arguments: [String], environment: [String: String]? = nil) throws(LaunchError) -> Int32 {
+        let pid = try spawn(arguments, environment: environment, actions: nil)
+        return wait(pid)
+    }
+
+    /// Runs `arguments` and captures stdout and stderr; stdin is /dev/null.
+    public static func capture(_ arguments: [String], environment: [String: String]? = nil) throws(LaunchError) -> Output {
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw LaunchError(command: arguments.first ?? "", reason: String(cString: strerror(errno)))
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let pid: pid_t
+        do { pid = try spawn(arguments, environment: environment, actions: &actions) } catch {
+            for fd in outPipe + errPipe { close(fd) }
+            throw error
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        let (stdout, stderr) = readBoth(outPipe[0], errPipe[0])
+        close(outPipe[0])
+        close(errPipe[0])
+        return Output(status: wait(pid), stdout: stdout, stderr: stderr)
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String: String]?, actions: UnsafePointer<posix_spawn_file_actions_t>?) throws(LaunchError) -> pid_t {
+        guard let program = arguments.first else { throw LaunchError(command: "", reason: "no command given") }
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { env?.forEach { free($0) } }
+        // The child starts with default signal handling and nothing blocked, whatever this process set.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let result = env.map { env in posix_spawnp(&pid, program, actions, &attributes, argv, env) }
+            ?? posix_spawnp(&pid, program, actions, &attributes, argv, environ)
+        guard result == 0 else { throw LaunchError(command: program, reason: String(cString: strerror(result))) }
+        return pid
+    }
+
+    private static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Drains two pipes without letting either fill up and block the child.
+    private static func readBoth(_ first: Int32, _ second: Int32) -> ([UInt8], [UInt8]) {
+        var outputs: [[UInt8]] = [[], []]
+        var fds = [pollfd(fd: first, events: Int16(POLLIN), revents: 0), pollfd(fd: second, events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while open > 0 {
+            if poll(&fds, 2, -1) < 0 { if errno == EINTR { continue } else { break } }
+            for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
+                let count = read(fds[index].fd, &buffer, buffer.count)
+                if count > 0 {
+                    outputs[index].append(contentsOf: buffer[0..<count])
+                } else if count == 0 || errno != EINTR {
+                    fds[index].fd = -1
+                    open -= 1
+                }
+            }
+        }
+        return (outputs[0], outputs[1])
+    }
+
+    /// The process's environment as a dictionary.
+    public static var currentEnvironment: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
