@@ -85,3 +85,58 @@ func writeTemporaryFile(_ bytes: [UInt8]) throws(GitError) -> String {
     }
     return path
 }
+
+extension FileSystem {
+    /// Removes a file; false when it could not be removed (or did not exist).
+    @discardableResult
+    public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+
+    /// Renames a file, replacing `destination` if it exists.
+    public static func move(_ source: String, to destination: String) throws(GitError) {
+        if rename(source, destination) != 0 { throw GitError("cannot rename \(source) to \(destination): \(lastErrno())") }
+    }
+
+    /// Sets a file's permission bits (`0o755`).
+    public static func setMode(_ path: String, _ mode: UInt32) throws(GitError) {
+        if chmod(path, mode_t(mode)) != 0 { throw GitError("cannot change the mode of \(path): \(lastErrno())") }
+    }
+
+    /// True when `path` is a file the current user may execute.
+    public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 && !isDirectory(path) }
+
+    /// Names in a directory (without `.` and `..`); empty when it cannot be read.
+    public static func contents(ofDirectory path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The absolute, symlink-free form of `path`, or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The current directory.
+    public static func currentDirectory() -> String {
+        guard let cwd = getcwd(nil, 0) else { return "." }
+        defer { free(cwd) }
+        return String(cString: cwd)
+    }
+}
+
+extension FileSystem {
+    /// True when `path` itself is a symbolic link (whether or not its target exists).
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+}
