@@ -1,0 +1,49 @@
+import Git
+
+/// `commit-msg <file>`: validates the final message (SPEC §3). A malformed tag, an agent the policy
+/// does not allow, or (with `tag.require`) a detected agent whose tag was removed is a rejection
+/// (exit 1) that says exactly how to fix it. Skipped by `git commit --no-verify`.
+struct CommitMsgHook {
+    let context: HookContext
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        guard let file = arguments.first else { throw HookError("commit-msg needs the message file as its first argument") }
+        let policy = try context.policy()
+        let decision = try context.decision()
+        if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, policy: policy) { return 0 }
+
+        let commentCharacter = try context.repository().commentCharacter()
+        let trailers = Trailers.parse(try FileSystem.read(file), commentCharacter: commentCharacter)
+        let classifier = policy.classifier
+        let found = classifier.trailerFindings(trailers)
+        if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
+
+        let suggestion = decision.attribution.map { AssistedBy(agent: $0.agent, model: $0.model, tools: $0.tools).value }
+        let example = "\(policy.tag.trailer): \(suggestion ?? "claude-code:claude-opus-4.6")"
+        for trailer in trailers where trailer.key.lowercased() == policy.tag.trailer.lowercased() {
+            if case .failure(let malformed) = AssistedBy.parse(trailer.value) {
+                return reject(
+                    "malformed trailer '\(trailer.key): \(trailer.value)': \(malformed.problem)",
+                    fix: "write it as <agent>[:<model>] [<tool> …], for example '\(example)'", file: file)
+            }
+        }
+        let agents = ([decision.attribution].compactMap { $0 } + found).map(\.agent)
+        if let refused = agents.first(where: { !policy.allows(agent: $0) }) {
+            return reject(
+                "agent '\(refused)' is not allowed by \(policy.origin ?? PolicyLoader.fileName) (allowed: \(policy.allowedAgents.joined(separator: ", ")))",
+                fix: "use an allowed agent, or add 'allow = \(refused)' under [agents] in .aitrail", file: file)
+        }
+        if policy.tag.require, let detected = decision.attribution,
+           !found.contains(where: { $0.agent == detected.agent && $0.marker.lowercased().hasPrefix(policy.tag.trailer.lowercased() + ":") }) {
+            return reject(
+                "\(detected.agent) was detected (\(detected.marker)) but the message has no '\(policy.tag.trailer)' trailer for it (tag.require = true)",
+                fix: "add the line '\(example)' to the message's trailer block", file: file)
+        }
+        return 0
+    }
+
+    private func reject(_ problem: String, fix: String, file: String) -> Int32 {
+        context.report("aitrail: commit rejected: \(problem)\n  fix: \(fix)\n  (your message is kept in \(file))")
+        return 1
+    }
+}

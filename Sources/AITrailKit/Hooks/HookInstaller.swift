@@ -1,0 +1,235 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Git
+
+/// `aitrail install | uninstall` and the hook part of `aitrail status` (SPEC §10).
+public struct HookInstaller {
+    public enum State: String, Sendable {
+        /// No hook of that name.
+        case missing
+        /// aitrail's shim, as `install` would write it now.
+        case current
+        /// aitrail's shim, written for another binary, registry or policy: re-run `aitrail install`.
+        case stale
+        /// Some other program's hook.
+        case foreign
+    }
+
+    public struct HookStatus: Sendable {
+        public let name: String
+        public let path: String
+        public let state: State
+        /// A pre-existing hook kept as `<hook>.pre-aitrail` and run first.
+        public let chained: Bool
+    }
+
+    public let repository: Repository
+    /// The aitrail binary the shims run.
+    public let binary: String
+
+    public init(repository: Repository, binary: String) {
+        self.repository = repository
+        self.binary = binary
+    }
+
+    /// The value `install` adds to `notes.rewriteRef`, so amend and rebase carry the notes.
+    public static let rewriteRef = Ledger.ref
+
+    /// `core.hooksPath`, when set.
+    public func configuredHooksPath() throws(GitError) -> String? {
+        guard let value = try repository.config().string("core.hooksPath"), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Where the hooks go: `core.hooksPath` (relative to the work tree) or `<git-common-dir>/hooks`.
+    public func hooksDirectory() throws(GitError) -> (path: String, inCommonDirectory: Bool) {
+        guard let configured = try configuredHooksPath() else { return (repository.commonDirectory + "/hooks", true) }
+        var path = configured
+        if path.hasPrefix("~/"), let home = FileSystem.environment("HOME") { path = home + path.dropFirst() }
+        if !path.hasPrefix("/") { path = (repository.workDirectory ?? repository.commonDirectory) + "/" + path }
+        return (path, false)
+    }
+
+    func shim(policy: Policy, inCommonDirectory: Bool) -> HookShim {
+        HookShim(policy: policy, binary: binary, inCommonDirectory: inCommonDirectory)
+    }
+
+    /// Installs the shims. Refuses when `core.hooksPath` is set unless `force`. Returns what it did, one line each.
+    public func install(policy: Policy, force: Bool) throws(HookError) -> [String] {
+        guard !repository.isBare else { throw HookError("\(repository.gitDirectory) is a bare repository: nobody commits there (run `aitrail install` in a clone)") }
+        let directory: (path: String, inCommonDirectory: Bool)
+        do {
+            if !force, let configured = try configuredHooksPath() {
+                throw HookError(HookManager.detect(workTree: repository.workDirectory ?? "", hooksPath: configured).refusal(hooksPath: configured))
+            }
+            directory = try hooksDirectory()
+            try FileSystem.makeDirectories(directory.path)
+        } catch let error as HookError { throw error } catch { throw HookError(HookRunner.describe(error)) }
+
+        let shim = shim(policy: policy, inCommonDirectory: directory.inCommonDirectory)
+        var done: [String] = []
+        for name in HookShim.hookNames {
+            let path = directory.path + "/" + name
+            let chained = path + HookShim.chainedSuffix
+            let content = shim.render(hook: name)
+            switch state(of: path, expected: content) {
+            case .current:
+                done.append("\(name): up to date")
+                continue
+            case .stale, .missing:
+                break
+            case .foreign:
+                if FileSystem.exists(chained) {
+                    throw HookError("\(path) is not aitrail's and \(chained) exists already: move one of them away, then run `aitrail install` again")
+                }
+                do { try FileSystem.move(path, to: chained) } catch { throw HookError(error.message) }
+            }
+            do {
+                try FileSystem.writeAtomically(Array(content.utf8), to: path)
+                try FileSystem.setMode(path, 0o755)
+            } catch { throw HookError(error.message) }
+            done.append("\(name): installed" + (FileSystem.exists(chained) ? " (runs the previous hook first: \(name)\(HookShim.chainedSuffix))" : ""))
+        }
+        do {
+            let config = try repository.config()
+            if try !config.strings("notes.rewriteRef").contains(HookInstaller.rewriteRef) {
+                try config.add("notes.rewriteRef", value: HookInstaller.rewriteRef)
+            }
+        } catch { throw HookError("cannot set notes.rewriteRef: \(error.message)") }
+        done.append("notes.rewriteRef = \(HookInstaller.rewriteRef): amend and rebase carry the notes")
+        return done
+    }
+
+    /// Removes the shims and puts back what install kept. Returns what it did, one line each.
+    public func uninstall() throws(HookError) -> [String] {
+        let directory: String
+        do { directory = try hooksDirectory().path } catch { throw HookError(error.message) }
+        var done: [String] = []
+        for name in HookShim.hookNames {
+            let path = directory + "/" + name
+            let chained = path + HookShim.chainedSuffix
+            let isShim = HookInstaller.isShim(path)
+            if !isShim {
+                if FileSystem.exists(path) && FileSystem.exists(chained) {
+                    done.append("\(name): left alone (not aitrail's); the hook aitrail kept is still \(chained)")
+                }
+                continue
+            }
+            FileSystem.remove(path)
+            if FileSystem.exists(chained) {
+                do { try FileSystem.move(chained, to: path) } catch { throw HookError(error.message) }
+                done.append("\(name): removed, previous hook restored")
+            } else {
+                done.append("\(name): removed")
+            }
+        }
+        do { try repository.config().remove("notes.rewriteRef", value: HookInstaller.rewriteRef) } catch {
+            throw HookError("cannot unset notes.rewriteRef: \(error.message)")
+        }
+        return done
+    }
+
+    public func status(policy: Policy) throws(GitError) -> [HookStatus] {
+        let directory = try hooksDirectory()
+        let shim = shim(policy: policy, inCommonDirectory: directory.inCommonDirectory)
+        return HookShim.hookNames.map { name in
+            let path = directory.path + "/" + name
+            return HookStatus(name: name, path: path, state: state(of: path, expected: shim.render(hook: name)),
+                              chained: FileSystem.exists(path + HookShim.chainedSuffix))
+        }
+    }
+
+    func state(of path: String, expected: String) -> State {
+        guard FileSystem.exists(path) || FileSystem.isSymbolicLink(path) else { return .missing }
+        guard HookInstaller.isShim(path) else { return .foreign }
+        return (try? FileSystem.read(path)) == Array(expected.utf8) ? .current : .stale
+    }
+
+    /// True for a file whose header names it an aitrail shim.
+    static func isShim(_ path: String) -> Bool {
+        guard !FileSystem.isSymbolicLink(path), let bytes = try? FileSystem.read(path) else { return false }
+        return String(decoding: bytes.prefix(200), as: UTF8.self).contains(HookShim.signature)
+    }
+
+    /// The absolute path of the running aitrail binary, for the shims; `aitrail` (on PATH) when unknown.
+    public static func currentBinary(argument0: String) -> String {
+        #if os(Linux)
+        if let resolved = FileSystem.realPath("/proc/self/exe") { return resolved }
+        #endif
+        if argument0.contains("/"), let resolved = FileSystem.realPath(argument0) { return resolved }
+        return "aitrail"
+    }
+}
+
+/// Hook managers that own `core.hooksPath`, and how to add aitrail to each.
+public enum HookManager: String, Sendable {
+    case husky, lefthook, preCommit = "pre-commit", other
+
+    public static func detect(workTree: String, hooksPath: String) -> HookManager {
+        if hooksPath.contains(".husky") || FileSystem.isDirectory(workTree + "/.husky") { return .husky }
+        if hooksPath.contains("lefthook") || ["lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml"]
+            .contains(where: { FileSystem.exists(workTree + "/" + $0) }) { return .lefthook }
+        if FileSystem.exists(workTree + "/.pre-commit-config.yaml") { return .preCommit }
+        return .other
+    }
+
+    func refusal(hooksPath: String) -> String {
+        let head = "core.hooksPath is set (\(hooksPath))"
+        switch self {
+        case .husky:
+            return "\(head), so husky runs the hooks. Add aitrail to husky instead:\n\(HookManager.huskySnippet)\nor run `aitrail install --force` to write aitrail's shims into \(hooksPath)."
+        case .lefthook:
+            return "\(head), so lefthook runs the hooks. Add this to lefthook.yml:\n\(HookManager.lefthookSnippet)\nor run `aitrail install --force` to write aitrail's shims into \(hooksPath)."
+        case .preCommit:
+            return "\(head). Add this to .pre-commit-config.yaml:\n\(HookManager.preCommitSnippet)\nor run `aitrail install --force` to write aitrail's shims into \(hooksPath)."
+        case .other:
+            return "\(head), so another tool owns the hooks. Call aitrail from each of them:\n\(HookManager.genericSnippet)\nor run `aitrail install --force` to write aitrail's shims into \(hooksPath)."
+        }
+    }
+
+    static let huskySnippet = """
+          echo 'aitrail hook prepare-commit-msg "$@"' >> .husky/prepare-commit-msg
+          echo 'aitrail hook commit-msg "$@"' >> .husky/commit-msg
+          echo 'aitrail hook post-commit "$@"' >> .husky/post-commit
+          echo 'aitrail hook pre-push "$@"' >> .husky/pre-push
+        """
+
+    static let lefthookSnippet = """
+          prepare-commit-msg:
+            commands:
+              aitrail:
+                run: aitrail hook prepare-commit-msg {1} {2} {3}
+          commit-msg:
+            commands:
+              aitrail:
+                run: aitrail hook commit-msg {1}
+          post-commit:
+            commands:
+              aitrail:
+                run: aitrail hook post-commit
+          pre-push:
+            commands:
+              aitrail:
+                run: aitrail hook pre-push {1} {2}
+        """
+
+    static let preCommitSnippet = """
+          - repo: local
+            hooks:
+              - {id: aitrail-prepare-commit-msg, name: aitrail tag, entry: aitrail hook prepare-commit-msg, language: system, stages: [prepare-commit-msg]}
+              - {id: aitrail-commit-msg, name: aitrail check message, entry: aitrail hook commit-msg, language: system, stages: [commit-msg]}
+              - {id: aitrail-post-commit, name: aitrail usage note, entry: aitrail hook post-commit, language: system, stages: [post-commit], always_run: true, pass_filenames: false}
+              - {id: aitrail-pre-push, name: aitrail sync notes, entry: aitrail hook pre-push, language: system, stages: [pre-push], always_run: true, pass_filenames: false}
+        then: pre-commit install --hook-type prepare-commit-msg --hook-type commit-msg --hook-type post-commit --hook-type pre-push
+        """
+
+    static let genericSnippet = """
+          prepare-commit-msg:  aitrail hook prepare-commit-msg "$@"
+          commit-msg:          aitrail hook commit-msg "$@"
+          post-commit:         aitrail hook post-commit
+          pre-push:            aitrail hook pre-push "$@"
+        """
+}

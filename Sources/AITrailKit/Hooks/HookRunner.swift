@@ -1,0 +1,37 @@
+import Git
+
+/// `aitrail hook <name> [<argument>…]`: the one entry point of the installed shims. Hooks fail open:
+/// an internal error prints one line and lets git go on; only commit-msg rejects (exit 1).
+public enum HookRunner {
+    public static func run(
+        _ name: String, arguments: [String], environment: [String: String], report: @escaping (String) -> Void
+    ) -> Int32 {
+        if environment["AITRAIL"] == "0" { return 0 }
+        let context = HookContext(environment: environment, report: report)
+        do {
+            switch name {
+            case "prepare-commit-msg": return try PrepareCommitMsgHook(context: context).run(arguments)
+            case "commit-msg": return try CommitMsgHook(context: context).run(arguments)
+            case "post-commit": return PostCommitHook(context: context).run(arguments)
+            case "pre-push": return PrePushHook(context: context).run(arguments)
+            default:
+                report("aitrail: unknown hook '\(name)' (known: \(HookShim.hookNames.joined(separator: ", ")))")
+                return 64
+            }
+        } catch {
+            report("aitrail: \(describe(error)) (commit not tagged)")
+            return 0
+        }
+    }
+
+    /// The user-facing message of any error the hooks may meet.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as GitError: return error.message
+        case let error as PolicyError: return error.message
+        case let error as HookError: return error.message
+        case let error as SyncError: return error.message
+        default: return "\(error)"
+        }
+    }
+}

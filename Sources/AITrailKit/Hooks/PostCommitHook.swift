@@ -1,0 +1,63 @@
+import Git
+
+/// `post-commit`: writes the usage record of an AI-assisted commit into `refs/notes/aitrail` (SPEC §5).
+/// Each step fails open on its own: the commit is made already, and one step's failure must not
+/// keep the others from running.
+struct PostCommitHook {
+    let context: HookContext
+
+    func run(_ arguments: [String]) -> Int32 {
+        step("usage not recorded", recordUsage)
+        return 0
+    }
+
+    private func step(_ consequence: String, _ body: () throws -> Void) {
+        do { try body() } catch {
+            context.report("aitrail: \(HookRunner.describe(error)) (\(consequence))")
+        }
+    }
+
+    func recordUsage() throws {
+        let marker = try context.aiCommitMarker()
+        let marked = FileSystem.exists(marker)
+        defer { if marked { FileSystem.remove(marker) } }
+        let decision = try context.decision()
+        if decision.attribution == nil && !marked { return }
+        if try context.isRebasing() { return }
+
+        let policy = try context.policy()
+        let repository = try context.repository()
+        guard let head = try repository.head() else { return }
+        let commit = try repository.commit(head)
+        if commit.isMerge && !policy.tag.merges { return }
+        let found = policy.classifier.trailerFindings(
+            Trailers.parse(commit.messageBytes, commentCharacter: repository.commentCharacter()))
+        guard let attribution = UsageAttribution.choose(decision: decision.attribution, trailers: found, tagKeys: policy.classifier.assistedByKeys) else { return }
+
+        let stats = try repository.diffStats(of: commit)
+        let record = UsageRecord(
+            agent: attribution.agent, model: attribution.model, tools: attribution.tools,
+            source: attribution.source.rawValue, at: Timestamp.format(Timestamp.now()),
+            files: stats.files, insertions: stats.insertions, deletions: stats.deletions)
+        try Ledger(repository: repository).append([.usage(record)], to: head, message: "aitrail: usage for \(head.short)")
+    }
+}
+
+enum UsageAttribution {
+    /// What a usage record says: the commit-time decision (its model completed from the message's tag
+    /// for the same agent), else the message's own tag, else any other trailer naming an agent.
+    static func choose(decision: Attribution?, trailers: [Attribution], tagKeys: Set<String>) -> Attribution? {
+        func isTag(_ finding: Attribution) -> Bool {
+            guard let colon = finding.marker.firstIndex(of: ":") else { return false }
+            return tagKeys.contains(finding.marker[..<colon].lowercased())
+        }
+        if var decided = decision {
+            if let tagged = trailers.first(where: { $0.agent == decided.agent && isTag($0) }) {
+                decided.model = decided.model ?? tagged.model
+                if decided.tools.isEmpty { decided.tools = tagged.tools }
+            }
+            return decided
+        }
+        return trailers.first(where: isTag) ?? trailers.first
+    }
+}

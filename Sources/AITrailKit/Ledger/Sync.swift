@@ -1,0 +1,133 @@
+import Git
+
+/// Why notes could not be synced, and what to do.
+public struct SyncError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// `aitrail sync [<remote>]` (SPEC §5): fetches the remote's notes into
+/// `refs/notes/remotes/<remote>/aitrail`, merges them line-wise into `refs/notes/aitrail` (never a
+/// forced overwrite), and pushes fast-forward. A push that loses a race starts over from the fetch.
+/// The network goes through the git CLI; the push skips hooks so pre-push does not run itself again.
+public struct NotesSync {
+    public struct Outcome: Sendable, Hashable {
+        /// The local notes took in the remote's.
+        public var merged: Bool
+        /// The remote's notes moved forward.
+        public var pushed: Bool
+    }
+
+    public let repository: Repository
+    public let remote: String
+    public var maxAttempts = 5
+
+    public init(repository: Repository, remote: String) {
+        self.repository = repository
+        self.remote = remote
+    }
+
+    public static func trackingRef(_ remote: String) -> String { "refs/notes/remotes/\(remote)/aitrail" }
+
+    /// A remote's name, not a URL or path: only names get a tracking ref.
+    public static func isRemoteName(_ text: String) -> Bool {
+        !text.isEmpty && !text.contains("/") && !text.contains(":") && !text.hasPrefix(".") && !text.hasPrefix("-")
+    }
+
+    /// The remote to sync with when none is named: `origin`, else the only remote.
+    public static func defaultRemote(in repository: Repository) throws(SyncError) -> String {
+        let names: [String]
+        do {
+            names = try repository.config().entries(matching: "^remote\\..*\\.url$").compactMap { entry in
+                let parts = entry.name.split(separator: ".")
+                return parts.count >= 3 ? parts[1..<(parts.count - 1)].joined(separator: ".") : nil
+            }
+        } catch {
+            throw SyncError("cannot read the remotes: \(error.message)")
+        }
+        if names.contains("origin") { return "origin" }
+        if names.count == 1 { return names[0] }
+        if names.isEmpty { throw SyncError("this repository has no remote (add one with `git remote add origin <url>`)") }
+        throw SyncError("several remotes and none is origin: name one (`aitrail sync <remote>`; remotes: \(names.joined(separator: ", ")))")
+    }
+
+    public func run() throws(SyncError) -> Outcome {
+        guard NotesSync.isRemoteName(remote) else { throw SyncError("'\(remote)' is not a remote name (see `git remote`)") }
+        let tracking = NotesSync.trackingRef(remote)
+        var outcome = Outcome(merged: false, pushed: false)
+        for _ in 0..<maxAttempts {
+            try fetch(into: tracking)
+            let tips: (ours: ObjectID?, theirs: ObjectID?)
+            do { tips = try mergeFetched(tracking, into: &outcome) } catch where error.isConflict {
+                continue
+            } catch {
+                throw SyncError(error.message)
+            }
+            guard let ours = tips.ours, ours != tips.theirs else { return outcome }
+            if try push(ours) {
+                do {
+                    try repository.updateReference(tracking, to: ours, expected: tips.theirs, message: "aitrail: pushed to \(remote)")
+                } catch { throw SyncError(error.message) }
+                outcome.pushed = true
+                return outcome
+            }
+        }
+        throw SyncError("the notes on \(remote) kept moving during \(maxAttempts) attempts (run `aitrail sync \(remote)` again)")
+    }
+
+    /// Merges the fetched notes into the local ref (compare-and-swap); returns both tips after.
+    private func mergeFetched(_ tracking: String, into outcome: inout Outcome) throws(GitError) -> (ours: ObjectID?, theirs: ObjectID?) {
+        let theirs = try repository.referenceTarget(tracking)
+        let ours = try repository.referenceTarget(Ledger.ref)
+        guard let theirs else { return (ours, nil) }
+        guard let ours else {
+            try repository.updateReference(Ledger.ref, to: theirs, expected: nil, message: "aitrail: sync with \(remote)")
+            outcome.merged = true
+            return (theirs, theirs)
+        }
+        let merged = try repository.mergeNotes(
+            ours: ours, theirs: theirs, signature: Ledger.signature(for: repository), message: "aitrail: merge notes from \(remote)")
+        if merged != ours {
+            try repository.updateReference(Ledger.ref, to: merged, expected: ours, message: "aitrail: sync with \(remote)")
+            outcome.merged = true
+        }
+        return (merged, theirs)
+    }
+
+    private static var environment: [String: String] {
+        var environment = Subprocess.currentEnvironment
+        environment["LC_ALL"] = "C"
+        environment["AITRAIL_SYNCING"] = "1"
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        return environment
+    }
+
+    private func git(_ arguments: [String]) throws(SyncError) -> Subprocess.Output {
+        do {
+            return try Subprocess.capture(["git", "--git-dir=\(repository.gitDirectory)"] + arguments, environment: NotesSync.environment)
+        } catch {
+            throw SyncError("\(error.description) (is git installed and on PATH?)")
+        }
+    }
+
+    private func fetch(into tracking: String) throws(SyncError) {
+        let result = try git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(Ledger.ref):\(tracking)"])
+        if result.status == 0 { return }
+        if result.stderrText.contains("couldn't find remote ref") { return }
+        throw SyncError("git fetch \(remote) failed: \(Self.firstLine(result.stderrText))")
+    }
+
+    /// Pushes `tip` to the remote's notes ref without force; false when the remote moved meanwhile.
+    private func push(_ tip: ObjectID) throws(SyncError) -> Bool {
+        let result = try git(["push", "--quiet", "--no-verify", remote, "\(tip.hex):\(Ledger.ref)"])
+        if result.status == 0 { return true }
+        let stderr = result.stderrText
+        if stderr.contains("non-fast-forward") || stderr.contains("fetch first") || stderr.contains("[rejected]") { return false }
+        throw SyncError("git push \(remote) failed: \(Self.firstLine(stderr))")
+    }
+
+    static func firstLine(_ text: String) -> String {
+        text.split(separator: "\n").first { !$0.allSatisfy { $0 == " " } }.map { String($0).trimmingSpaces } ?? "no message"
+    }
+}

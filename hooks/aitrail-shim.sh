@@ -1,0 +1,44 @@
+#!/bin/sh
+# aitrail @HOOK@ hook (aitrail-shim @VERSION@, markers @DIGEST@), written by `aitrail install`;
+# `aitrail uninstall` restores what was here. A human commit is decided here without starting
+# aitrail: it runs only for an agent's marker, a declared session, an AI trailer or pending work.
+hook=@HOOK@
+if [ -x "$0.pre-aitrail" ]; then
+	"$0.pre-aitrail" "$@" || exit $?
+fi
+[ "${AITRAIL-}" = 0 ] && exit 0
+[ -n "${AITRAIL_SYNCING-}" ] && exit 0
+
+aitrail_agent_env() {
+@ENVIRONMENT_TESTS@
+	return 1
+}
+
+common=@COMMON_DIR@
+gitdir=${GIT_DIR:-.git}
+[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
+work=
+if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
+	work=1
+else
+	case $hook in
+	prepare-commit-msg|commit-msg)
+		grep -qiE '^(@TRAILER_KEYS@)[[:space:]]*:' "$1" 2>/dev/null && work=1 ;;
+	post-commit)
+		[ -e "$gitdir/aitrail/ai-commit" ] && work=1
+		for pending in "$gitdir"/aitrail/pending/*; do [ -e "$pending" ] && work=1; break; done ;;
+	*)
+		work=1 ;;
+	esac
+fi
+[ -n "$work" ] || exit 0
+
+bin=@BINARY@
+if [ ! -x "$bin" ]; then
+	bin=$(command -v aitrail) || {
+		echo "aitrail: @BINARY_SHOWN@ not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+		exit 0
+	}
+fi
+export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
+exec "$bin" hook "$hook" "$@"
