@@ -7,6 +7,9 @@ struct AITrail: ParsableCommand {
         commandName: "aitrail",
         abstract: "Tag AI-assisted commits, gate review on eval evidence, and audit AI adoption, with git as the store.",
         version: AITrailVersion.string,
-        subcommands: []
+        subcommands: [
+            InstallCommand.self, UninstallCommand.self, StatusCommand.self, DetectCommand.self, SessionCommand.self,
+            LogCommand.self, SyncCommand.self, HookCommand.self,
+        ]
     )
 }
