@@ -41,4 +41,11 @@ if [ ! -x "$bin" ]; then
 	}
 fi
 export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
-exec "$bin" hook "$hook" "$@"
+"$bin" hook "$hook" "$@"
+status=$?
+case $status in
+0) exit 0 ;;
+1) [ "$hook" = commit-msg ] && exit 1 ;;
+esac
+echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+exit 0

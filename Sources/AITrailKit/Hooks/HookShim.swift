@@ -83,7 +83,8 @@ public struct HookShim: Sendable {
     /// `text` as one single-quoted sh word.
     static func quoted(_ text: String) -> String { "'" + text.replacing("'", with: "'\\''") + "'" }
 
-    static let template = #"""
+    /// The shim template, `hooks/aitrail-shim.sh`.
+    public static let template = #"""
 #!/bin/sh
 # aitrail @HOOK@ hook (aitrail-shim @VERSION@, markers @DIGEST@), written by `aitrail install`;
 # `aitrail uninstall` restores what was here. A human commit is decided here without starting
@@ -127,7 +128,14 @@ if [ ! -x "$bin" ]; then
 	}
 fi
 export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
-exec "$bin" hook "$hook" "$@"
+"$bin" hook "$hook" "$@"
+status=$?
+case $status in
+0) exit 0 ;;
+1) [ "$hook" = commit-msg ] && exit 1 ;;
+esac
+echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+exit 0
 
 """#
 }
