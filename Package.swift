@@ -27,7 +27,7 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"]),
     ]
 )
