@@ -8,9 +8,10 @@ public struct GlobPattern: Sendable, Hashable {
 
     public init(_ pattern: String) {
         self.pattern = pattern
+        let anchored = pattern.dropLast().contains("/")
         var text = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
         if text.hasSuffix("/") { text += "**" }
-        if !text.contains("/") { text = "**/" + text }
+        if !anchored { text = "**/" + text }
         segments = text.split(separator: "/", omittingEmptySubsequences: true)
     }
 

@@ -39,6 +39,9 @@ public enum RangeResolver {
         }
         let mergeBase: ObjectID?
         do { mergeBase = try repository.mergeBase(base, head) } catch {
+            if repository.isShallow {
+                throw CheckError("\(spelled) has no merge base in this shallow clone (\(error.message)), so the range cannot be judged", fix: historyFix)
+            }
             throw CheckError("cannot find the merge base of \(spelled): \(error.message)", fix: historyFix)
         }
         guard let mergeBase else {

@@ -67,7 +67,8 @@ public enum ReportImporter {
                 summary.skipped = root.int("skipped") + root.int("disabled")
             }
         }
-        return ImportedResult(passed: summary.failures == 0 && summary.errors == 0, summary: summary, name: root.attributes["name"])
+        return ImportedResult(passed: summary.failures == 0 && summary.errors == 0, summary: summary,
+                              name: root.attributes["name"] ?? elements.first { $0.name == "testsuite" }?.attributes["name"])
     }
 
     // MARK: SARIF
