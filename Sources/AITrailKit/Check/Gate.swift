@@ -58,7 +58,10 @@ public struct Gate {
         let walk = try RevisionWalk(repository, options: WalkOptions(
             revisions: [range.head.hex, "^" + range.base.hex], order: .topological, reverse: true))
         let classifier = policy.classifier
-        let ledger = Ledger(repository: repository)
+        // One pass over the notes tree: git_note_read per commit would re-read a large notes tree
+        // (bigger than libgit2's object cache keeps) for every commit.
+        var noteBlobs: [ObjectID: ObjectID] = [:]
+        for entry in try repository.notes(ref: Ledger.ref) { noteBlobs[entry.target] = entry.blob }
         var facts: [CommitFacts] = []
         for id in walk {
             let commit = try repository.commit(id)
@@ -67,7 +70,9 @@ public struct Gate {
             let author = Identity(name: commit.author.name, email: commit.author.email)
             let committer = Identity(name: commit.committer.name, email: commit.committer.email)
             var classification = classifier.classify(message: message, trailers: trailers, author: author, committer: committer)
-            let (records, malformed) = try ledger.records(on: id)
+            let (records, malformed) = try noteBlobs[id].map { (blob) throws(GitError) in
+                CanonicalJSON.parseNote(try repository.noteText(blob: blob))
+            } ?? ([], [])
             for line in malformed {
                 notices.append("the note on \(id.short) has a line that is not an aitrail record (line \(line.line): \(line.problem)); it was ignored; fix: git notes --ref=aitrail edit \(id.short)")
             }
