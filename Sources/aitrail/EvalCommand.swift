@@ -39,7 +39,7 @@ struct EvalRunCommand: ParsableCommand {
             outcome = try EvalRun(command: command, name: name, junitPath: junit, environment: Subprocess.currentEnvironment)
                 .run(in: repository)
         } catch {
-            throw EvidenceCLI.fail(error.message, code: 127)
+            throw EvidenceCLI.fail(error.message, code: error.isLaunchFailure ? 127 : 2)
         }
         if let problem = outcome.reportProblem { EvidenceCLI.printError(problem) }
         let what = "\(outcome.record.kind.rawValue) evidence (\(outcome.record.passed ? "passed" : "failed")) for tree \(outcome.record.tree.prefix(7))"

@@ -39,7 +39,7 @@ public struct EvalRun {
         let started = monotonicMilliseconds()
         let status: Int32
         do { status = try Subprocess.runInheritingOutput(command, environment: environment) } catch {
-            throw EvidenceError("\(error.description) (check the command after `--`)")
+            throw EvidenceError("\(error.description) (check the command after `--`)", isLaunchFailure: true)
         }
         let duration = Int(monotonicMilliseconds() - started)
 
