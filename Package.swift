@@ -23,6 +23,7 @@ let package = Package(
             name: "aitrail",
             dependencies: [
                 "AITrailKit",
+                "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
