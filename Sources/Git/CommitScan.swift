@@ -240,3 +240,115 @@ struct CommitQueue {
         return top
     }
 }
+
+/// The commits reachable from plain tips, newest first by committer time, found through git's
+/// commit-graph without reading objects (commits newer than the graph are read one by one).
+/// Same order and `--since`/`--until` rules as `CommitScan`. Returns nil when the repository has no
+/// usable commit-graph: then `CommitScan`, which reads each object once anyway, is the faster way.
+public enum GraphWalk {
+    public static func commits(
+        _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
+    ) throws(GitError) -> [ObjectID]? {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        guard let graph = CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) else {
+            return nil
+        }
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer))
+        defer { git_odb_free(odb) }
+
+        // Commits in the graph are positions; the few outside it are read and kept by id.
+        enum Node { case graph(Int), loose(RawCommit) }
+        var inGraph = [Bool](repeating: false, count: graph.count)
+        var outside = Set<ObjectID>()
+        var heap: [(time: Int64, order: Int, node: Node)] = []
+        var counter = 0
+
+        func push(_ time: Int64, _ node: Node) {
+            heap.append((time, counter, node))
+            counter += 1
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                let a = heap[child], b = heap[parent]
+                guard a.time > b.time || (a.time == b.time && a.order < b.order) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+        func pop() -> (time: Int64, node: Node)? {
+            guard !heap.isEmpty else { return nil }
+            heap.swapAt(0, heap.count - 1)
+            let top = heap.removeLast()
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var best = parent
+                for candidate in [left, right] where candidate < heap.count {
+                    let a = heap[candidate], b = heap[best]
+                    if a.time > b.time || (a.time == b.time && a.order < b.order) { best = candidate }
+                }
+                if best == parent { break }
+                heap.swapAt(parent, best)
+                parent = best
+            }
+            return (top.time, top.node)
+        }
+        func enqueue(_ id: ObjectID) throws(GitError) {
+            if let position = graph.position(of: id) {
+                guard !inGraph[position] else { return }
+                inGraph[position] = true
+                push(graph.commit(at: position).time, .graph(position))
+            } else {
+                guard outside.insert(id).inserted else { return }
+                var object: OpaquePointer?
+                var oid = id.raw
+                try check(git_odb_read(&object, odb, &oid))
+                defer { git_odb_object_free(object) }
+                let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
+                guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
+                    throw GitError("object \(id.hex) is not a commit")
+                }
+                push(commit.committerTime, .loose(commit))
+            }
+        }
+
+        for tip in tips { try enqueue(tip) }
+        var result: [ObjectID] = []
+        while let (time, node) = pop() {
+            if let since, time < since { continue }
+            switch node {
+            case .graph(let position):
+                var parents = graph.commit(at: position).parents
+                if firstParent { parents = Array(parents.prefix(1)) }
+                for parent in parents where !inGraph[parent] {
+                    inGraph[parent] = true
+                    push(graph.commit(at: parent).time, .graph(parent))
+                }
+                if until.map({ time <= $0 }) ?? true { result.append(graph.id(at: position)) }
+            case .loose(let commit):
+                for parent in firstParent ? Array(commit.parents.prefix(1)) : commit.parents { try enqueue(parent) }
+                if until.map({ time <= $0 }) ?? true { result.append(commit.id) }
+            }
+        }
+        return result
+    }
+}
+
+extension Repository {
+    /// A commit's raw object, read straight from the object database (no parsing beyond the headers).
+    public func rawCommit(_ id: ObjectID) throws(GitError) -> RawCommit {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer))
+        defer { git_odb_free(odb) }
+        var object: OpaquePointer?
+        var oid = id.raw
+        try check(git_odb_read(&object, odb, &oid))
+        defer { git_odb_object_free(object) }
+        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
+            throw GitError("object \(id.hex) is not a commit")
+        }
+        return commit
+    }
+}
