@@ -139,9 +139,7 @@ public struct AuditScanner {
                 // The new first-parent chain does not run into the old one: walk it all.
                 incremental.isValid = false
             }
-            if incremental.isValid {
-                order = incremental.merge(order, records: cache.records)
-            } else {
+            if !incremental.isValid {
                 let full = try gitCall { () throws(GitError) in try plan.walk(repository) }
                 var fullOrder: [Int32] = []
                 var missing: [ObjectID] = [], missingSlots: [Int] = []
@@ -163,6 +161,7 @@ public struct AuditScanner {
             }
         }
 
+        AuditScanner.sortCanonically(&order, records: cache.records)
         if options.useCache {
             if let tips = plan.cacheableTips {
                 cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order))
@@ -198,6 +197,23 @@ public struct AuditScanner {
                 insertions: options.lines ? record.insertions : nil, deletions: options.lines ? record.deletions : nil))
         }
         return AuditScan(commits: commits, stats: stats)
+    }
+
+    /// Newest first by committer time, then by author time, then by id: one order for a set of
+    /// commits however it was walked (fresh, or extended from the cache), so outputs are comparable.
+    static func sortCanonically(_ order: inout [Int32], records: [CachedCommit]) {
+        func precedes(_ a: Int32, _ b: Int32) -> Bool {
+            let x = records[Int(a)], y = records[Int(b)]
+            if x.commitTime != y.commitTime { return x.commitTime > y.commitTime }
+            if x.authorTime != y.authorTime { return x.authorTime > y.authorTime }
+            return x.id < y.id
+        }
+        var sorted = true
+        for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
+            sorted = false
+            break
+        }
+        if !sorted { order.sort(by: precedes) }
     }
 
     /// A cached record still holds when it was read from the same notes and has what this run needs.

@@ -95,22 +95,4 @@ struct IncrementalWalk {
         }
         return true
     }
-
-    /// Interleaves the new commits (the head of `order`) with the old walk by commit time, newest
-    /// first, new commits first among equals, as a fresh walk would list them.
-    func merge(_ order: [Int32], records: [CachedCommit]) -> [Int32] {
-        let split = newCommits.count
-        if split == 0 { return order }
-        var merged: [Int32] = []
-        merged.reserveCapacity(order.count)
-        var a = 0, b = split
-        while a < split || b < order.count {
-            if b == order.count || (a < split && records[Int(order[a])].commitTime >= records[Int(order[b])].commitTime) {
-                merged.append(order[a]); a += 1
-            } else {
-                merged.append(order[b]); b += 1
-            }
-        }
-        return merged
-    }
 }
