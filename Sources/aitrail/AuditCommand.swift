@@ -93,7 +93,7 @@ struct AuditCommand: ParsableCommand {
         }
         let auditReport = AuditReport(
             commits: scan.commits, scope: scope, period: period,
-            groupings: by.map { [$0] } ?? AuditGrouping.allCases, lines: lines)
+            groupings: by.map { [$0] } ?? AuditGrouping.allCases, lines: lines, summarise: format.renderer.needsSummary)
         let bytes = format.renderer.render(auditReport)
         if let output {
             do { try FileSystem.writeAtomically(bytes, to: output) } catch {

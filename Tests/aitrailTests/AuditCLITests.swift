@@ -248,12 +248,12 @@ struct GeneratedHistory {
 
     @Test func linesCountInsertionsAndDeletions() throws {
         let repo = try TestRepository()
-        try repo.commit("Human", file: "a.txt", contents: "1\n2\n3\n")
-        try repo.commit("AI\n\nAssisted-by: codex", file: "a.txt", contents: "1\n2\n4\n5\n")
+        let human = try repo.commit("Human", file: "a.txt", contents: "1\n2\n3\n")
+        let ai = try repo.commit("AI\n\nAssisted-by: codex", file: "a.txt", contents: "1\n2\n4\n5\n")
         let result = try audit(repo, ["--format", "jsonl", "--lines"])
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasSuffix(#""insertions":2,"deletions":1}"#))
-        #expect(lines[1].hasSuffix(#""insertions":3,"deletions":0}"#))
+        #expect(lines.first { $0.contains(ai) }?.hasSuffix(#""insertions":2,"deletions":1}"#) == true)
+        #expect(lines.first { $0.contains(human) }?.hasSuffix(#""insertions":3,"deletions":0}"#) == true)
         let json = try jsonObject(try audit(repo, ["--format", "json", "--lines"]).stdout)
         let totals = try #require(json["totals"] as? [String: Any])
         #expect((totals["lines"] as? [String: Int]) == ["ai_insertions": 2, "ai_deletions": 1, "human_insertions": 3, "human_deletions": 0])

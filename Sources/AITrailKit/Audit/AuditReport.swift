@@ -135,8 +135,9 @@ public struct AuditReport: Sendable {
     public var agentOrder: [String] { byAgent.map(\.key) }
     public var authorsUsingAI: Int { byAuthor.filter { $0.aiCommits > 0 }.count }
 
+    /// `summarise: false` keeps only the commits (for per-commit formats such as jsonl): no totals or breakdowns.
     public init(commits: [AuditedCommit], scope: String, period: AuditPeriod = .month,
-                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false) {
+                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
         self.scope = scope
         self.period = period
         self.groupings = groupings
@@ -149,7 +150,7 @@ public struct AuditReport: Sendable {
         var agents: [String: AuditGroup] = [:]
         var models: [String: AuditGroup] = [:]
         var first: Int64?, last: Int64?
-        for commit in commits {
+        for commit in summarise ? commits[...] : [] {
             totals.add(commit)
             if commit.isMerge { merges += 1 }
             first = min(first ?? commit.authorTime, commit.authorTime)

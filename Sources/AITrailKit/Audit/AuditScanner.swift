@@ -163,10 +163,13 @@ public struct AuditScanner {
 
         AuditScanner.sortCanonically(&order, records: cache.records)
         if options.useCache {
+            var walkChanged = false
             if let tips = plan.cacheableTips {
-                cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order))
+                let known = cache.walks.first
+                walkChanged = known?.key != plan.key || known?.tips != tips || known?.commits != order
+                if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
             }
-            if stats.classified > 0 || plan.cacheableTips != nil {
+            if stats.classified > 0 || walkChanged || stats.cache == "cold" {
                 // A cache that cannot be written (a read-only clone) only costs speed next time.
                 try? cache.save(path: cachePath, fingerprint: fingerprint)
             }

@@ -63,7 +63,9 @@ public struct AuditHTMLRenderer: AuditRenderer {
         let width = 960.0, height = 300.0, left = 48.0, bottom = 28.0, top = 12.0
         let plotWidth = width - left - 8, plotHeight = height - top - bottom
         let peak = max(periods.map(\.aiShare).max() ?? 0, 0.05)
-        let scale = min(1, (peak * 4).rounded(.up) / 4)
+        // Round steps: the axis tops out at the next multiple of 20 % (or 5 % for small shares).
+        let step = peak > 0.2 ? 0.2 : 0.05
+        let scale = min(1, (peak / step).rounded(.up) * step)
         var svg = "<svg class=\"chart\" id=\"trend\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"AI share of commits over time\">"
         for step in 0...4 {
             let value = scale * Double(step) / 4

@@ -7,10 +7,21 @@ import Git
 public struct AuditJSONLinesRenderer: AuditRenderer {
     public init() {}
 
+    public var needsSummary: Bool { false }
+
     public func render(_ report: AuditReport) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(report.commits.count * 220)
         var authors: [Identity: [UInt8]] = [:]
+        var lists: [[String]: [UInt8]] = [:]
+        func appendList(_ values: [String]) {
+            if values.isEmpty { return }
+            if let known = lists[values] { out.append(contentsOf: known); return }
+            var encoded: [UInt8] = []
+            appendStrings(values, to: &encoded)
+            lists[values] = encoded
+            out.append(contentsOf: encoded)
+        }
         for commit in report.commits {
             out.append(contentsOf: #"{"commit":""#.utf8)
             appendHex(commit.id, to: &out)
@@ -26,11 +37,11 @@ public struct AuditJSONLinesRenderer: AuditRenderer {
                 out.append(contentsOf: encoded)
             }
             out.append(contentsOf: commit.isAI ? #","ai":true,"agents":["#.utf8 : #","ai":false,"agents":["#.utf8)
-            appendStrings(commit.agents, to: &out)
+            appendList(commit.agents)
             out.append(contentsOf: #"],"models":["#.utf8)
-            appendStrings(commit.models, to: &out)
+            appendList(commit.models)
             out.append(contentsOf: #"],"sources":["#.utf8)
-            appendStrings(commit.sources.map(\.rawValue), to: &out)
+            if !commit.sources.isEmpty { appendList(commit.sources.map(\.rawValue)) }
             out.append(contentsOf: #"],"evidence":""#.utf8)
             out.append(contentsOf: commit.evidence.rawValue.utf8)
             out.append(0x22)

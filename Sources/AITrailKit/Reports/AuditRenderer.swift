@@ -1,6 +1,12 @@
 /// Turns an audit report into one output format. Adding a format means adding one renderer.
 public protocol AuditRenderer: Sendable {
     func render(_ report: AuditReport) -> [UInt8]
+    /// Whether the renderer reads the totals and breakdowns (false: only the commits).
+    var needsSummary: Bool { get }
+}
+
+extension AuditRenderer {
+    public var needsSummary: Bool { true }
 }
 
 /// The formats of `aitrail audit --format`.
