@@ -7,6 +7,6 @@ struct AITrail: ParsableCommand {
         commandName: "aitrail",
         abstract: "Tag AI-assisted commits, gate review on eval evidence, and audit AI adoption, with git as the store.",
         version: AITrailVersion.string,
-        subcommands: [EvalCommand.self, ReviewCommand.self, CheckCommand.self]
+        subcommands: [EvalCommand.self, ReviewCommand.self, CheckCommand.self, AuditCommand.self]
     )
 }
