@@ -29,7 +29,7 @@ let package = Package(
         ),
         .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),
         .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"]),
     ]

@@ -14,6 +14,21 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         self.raw = oid
     }
 
+    /// An id from its 20 raw bytes; nil when `bytes` is shorter.
+    public init?(bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count >= 20 else { return nil }
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            for index in 0..<20 { raw[index] = bytes[index] }
+        }
+        self.raw = oid
+    }
+
+    /// The 20 raw bytes.
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: raw.id, body)
+    }
+
     public var hex: String {
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
         var oid = raw

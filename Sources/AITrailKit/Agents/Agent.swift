@@ -124,7 +124,7 @@ public struct IdentityPattern: Sendable, Hashable {
         case .equals(let text): return subject == text
         case .hasSuffix(let text): return subject.hasSuffix(text)
         case .hasPrefix(let text): return subject.hasPrefix(text)
-        case .contains(let text): return subject.contains(text)
+        case .contains(let text): return subject.containsText(text)
         }
     }
 }
@@ -145,6 +145,25 @@ extension StringProtocol {
         while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice = slice.dropLast() }
         return String(slice)
+    }
+
+    /// Substring search on UTF-8 bytes. The standard library's `contains` builds a search table on
+    /// every call, which dominated classifying a long history.
+    func containsText(_ needle: String) -> Bool {
+        var bytes = needle
+        return bytes.withUTF8 { pattern -> Bool in
+            guard let first = pattern.first else { return true }
+            let found = utf8.withContiguousStorageIfAvailable { text -> Bool in
+                guard text.count >= pattern.count else { return false }
+                for start in 0...(text.count - pattern.count) where text[start] == first {
+                    var index = 1
+                    while index < pattern.count && text[start + index] == pattern[index] { index += 1 }
+                    if index == pattern.count { return true }
+                }
+                return false
+            }
+            return found ?? String(self).containsText(needle)
+        }
     }
 
     var isEnvironmentName: Bool {

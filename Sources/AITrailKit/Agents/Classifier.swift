@@ -107,7 +107,7 @@ public struct Classifier: Sendable {
                 continue
             }
             // Cheap filter first: footers all read "Generated with [Tool]".
-            guard line.utf8.count < 400, line.contains("Generated with [") else { continue }
+            guard line.utf8.count < 400, line.containsText("Generated with [") else { continue }
             let text = line.drop { !($0.isASCII && $0.isLetter) }
             for agent in registry.agents where agent.footers.contains(where: { text.hasPrefix($0) }) {
                 found.append(Attribution(agent: agent.id, source: .footer, marker: line.trimmingSpaces))

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Git
+
+/// A breakdown the report can be grouped by (`--by`).
+public enum AuditGrouping: String, Sendable, CaseIterable {
+    case period, agent, model, author
+}
+
+/// How long a period of the trend is (`--period`).
+public enum AuditPeriod: String, Sendable, CaseIterable {
+    case week, month, quarter
+
+    /// The start (UTC) of the period holding `time`.
+    func start(of time: Int64) -> Int64 {
+        let parts = AuditPeriod.utc(time)
+        switch self {
+        case .week:
+            let weekday = (Int64(parts.tm_wday) + 6) % 7  // Monday = 0
+            let midnight = time - Int64(parts.tm_hour) * 3600 - Int64(parts.tm_min) * 60 - Int64(parts.tm_sec)
+            return midnight - weekday * 86_400
+        case .month:
+            return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 1)
+        case .quarter:
+            return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon / 3 * 3 + 1)
+        }
+    }
+
+    /// The start of the period after the one starting at `start`.
+    func next(after start: Int64) -> Int64 {
+        let parts = AuditPeriod.utc(start)
+        switch self {
+        case .week: return start + 7 * 86_400
+        case .month: return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 2)
+        case .quarter: return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 4)
+        }
+    }
+
+    /// `2025-W07` (ISO 8601 week), `2025-02`, `2025-Q1`.
+    func label(_ start: Int64) -> String {
+        let parts = AuditPeriod.utc(start)
+        let year = parts.tm_year + 1900, month = parts.tm_mon + 1
+        switch self {
+        case .month: return "\(year)-\(month < 10 ? "0" : "")\(month)"
+        case .quarter: return "\(year)-Q\((month - 1) / 3 + 1)"
+        case .week:
+            // The ISO week belongs to the year of its Thursday.
+            let thursday = AuditPeriod.utc(start + 3 * 86_400)
+            let week = Int(thursday.tm_yday) / 7 + 1
+            return "\(thursday.tm_year + 1900)-W\(week < 10 ? "0" : "")\(week)"
+        }
+    }
+
+    private static func utc(_ time: Int64) -> tm {
+        var value = time_t(time)
+        var parts = tm()
+        gmtime_r(&value, &parts)
+        return parts
+    }
+
+    private static func timestamp(year: Int32, month: Int32) -> Int64 {
+        var parts = tm()
+        parts.tm_year = year - 1900 + (month - 1) / 12
+        parts.tm_mon = (month - 1) % 12
+        parts.tm_mday = 1
+        return Int64(timegm(&parts))
+    }
+}
+
+/// One row of a breakdown: a period, an author, an agent or a model.
+public struct AuditGroup: Sendable, Hashable {
+    public var key: String
+    /// Commits in the group (for an agent or model: the commits it assisted).
+    public var commits = 0
+    public var aiCommits = 0
+    /// Evidence of the group's AI commits.
+    public var passed = 0, failed = 0, stale = 0, unevaluated = 0
+    /// AI commits per agent, a commit with two agents counting half to each (sums to `aiCommits`).
+    public var agentShares: [String: Double] = [:]
+    public var aiInsertions = 0, aiDeletions = 0, humanInsertions = 0, humanDeletions = 0
+
+    public init(key: String) { self.key = key }
+
+    /// AI commits among the group's commits (0 for an empty group).
+    public var aiShare: Double { commits == 0 ? 0 : Double(aiCommits) / Double(commits) }
+    /// AI commits of the group with passing evidence for their exact tree.
+    public var evidenceCoverage: Double { aiCommits == 0 ? 0 : Double(passed) / Double(aiCommits) }
+
+    mutating func add(_ commit: AuditedCommit) {
+        commits += 1
+        if commit.isAI {
+            aiCommits += 1
+            switch commit.evidence {
+            case .passed: passed += 1
+            case .failed: failed += 1
+            case .stale: stale += 1
+            case .none: unevaluated += 1
+            }
+            let weight = 1 / Double(commit.agents.count)
+            for agent in commit.agents { agentShares[agent, default: 0] += weight }
+            aiInsertions += commit.insertions ?? 0
+            aiDeletions += commit.deletions ?? 0
+        } else {
+            humanInsertions += commit.insertions ?? 0
+            humanDeletions += commit.deletions ?? 0
+        }
+    }
+}
+
+/// What the audit found, in one model every renderer reads.
+public struct AuditReport: Sendable {
+    /// What was audited, as the user asked: `HEAD`, `main..feature`, `--all`.
+    public var scope: String
+    public var period: AuditPeriod
+    /// The breakdowns to show (`--by`); all of them unless one was asked for.
+    public var groupings: [AuditGrouping]
+    public var lines: Bool
+    public var commits: [AuditedCommit]
+    public var totals: AuditGroup
+    public var merges: Int
+    /// Oldest and newest author time, nil without commits.
+    public var firstTime: Int64?
+    public var lastTime: Int64?
+    /// Chronological, every period from the first to the last commit (empty ones included).
+    public var byPeriod: [AuditGroup]
+    /// Most commits first.
+    public var byAuthor: [AuditGroup]
+    /// Most assisted commits first.
+    public var byAgent: [AuditGroup]
+    public var byModel: [AuditGroup]
+    /// Agents in a stable order (most commits first), for chart colours and columns.
+    public var agentOrder: [String] { byAgent.map(\.key) }
+    public var authorsUsingAI: Int { byAuthor.filter { $0.aiCommits > 0 }.count }
+
+    /// `summarise: false` keeps only the commits (for per-commit formats such as jsonl): no totals or breakdowns.
+    public init(commits: [AuditedCommit], scope: String, period: AuditPeriod = .month,
+                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
+        self.scope = scope
+        self.period = period
+        self.groupings = groupings
+        self.lines = lines
+        self.commits = commits
+        var totals = AuditGroup(key: "all")
+        var merges = 0
+        var periods: [Int64: AuditGroup] = [:]
+        var authors: [String: AuditGroup] = [:]
+        var agents: [String: AuditGroup] = [:]
+        var models: [String: AuditGroup] = [:]
+        var first: Int64?, last: Int64?
+        for commit in summarise ? commits[...] : [] {
+            totals.add(commit)
+            if commit.isMerge { merges += 1 }
+            first = min(first ?? commit.authorTime, commit.authorTime)
+            last = max(last ?? commit.authorTime, commit.authorTime)
+            let start = period.start(of: commit.authorTime)
+            periods[start, default: AuditGroup(key: period.label(start))].add(commit)
+            let author = "\(commit.author.name) <\(commit.author.email)>"
+            authors[author, default: AuditGroup(key: author)].add(commit)
+            for agent in commit.agents { agents[agent, default: AuditGroup(key: agent)].add(commit) }
+            for model in commit.models { models[model, default: AuditGroup(key: model)].add(commit) }
+        }
+        self.totals = totals
+        self.merges = merges
+        self.firstTime = first
+        self.lastTime = last
+        var trend: [AuditGroup] = []
+        if let first, let last {
+            var start = period.start(of: first)
+            let end = period.start(of: last)
+            while start <= end {
+                trend.append(periods[start] ?? AuditGroup(key: period.label(start)))
+                start = period.next(after: start)
+            }
+        }
+        byPeriod = trend
+        let ranked: (AuditGroup, AuditGroup) -> Bool = {
+            $0.commits != $1.commits ? $0.commits > $1.commits : $0.key < $1.key
+        }
+        byAuthor = authors.values.sorted(by: ranked)
+        byAgent = agents.values.sorted(by: ranked)
+        byModel = models.values.sorted(by: ranked)
+    }
+
+    public func groups(_ grouping: AuditGrouping) -> [AuditGroup] {
+        switch grouping {
+        case .period: return byPeriod
+        case .author: return byAuthor
+        case .agent: return byAgent
+        case .model: return byModel
+        }
+    }
+
+    /// For agents and models: their share of all AI commits; for periods and authors: the AI share within the group.
+    public func share(of group: AuditGroup, in grouping: AuditGrouping) -> Double {
+        switch grouping {
+        case .period, .author: return group.aiShare
+        case .agent, .model: return totals.aiCommits == 0 ? 0 : Double(group.commits) / Double(totals.aiCommits)
+        }
+    }
+}

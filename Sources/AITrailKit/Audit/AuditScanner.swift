@@ -1,0 +1,369 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Dispatch
+import Git
+
+/// What to audit and how.
+public struct AuditOptions: Sendable {
+    /// Revisions, `--all`, `--first-parent`, `--since`, `--until` (the walk's order is always by time).
+    public var walk: WalkOptions
+    /// Count insertions and deletions per commit (a diff per commit: costlier).
+    public var lines: Bool
+    /// Worker threads reading and classifying commits, each with its own repository handle.
+    public var jobs: Int
+    /// Read and write `<git-common-dir>/aitrail/cache/audit`.
+    public var useCache: Bool
+
+    public init(walk: WalkOptions = WalkOptions(), lines: Bool = false, jobs: Int = AuditOptions.defaultJobs, useCache: Bool = true) {
+        self.walk = walk
+        self.lines = lines
+        self.jobs = max(1, jobs)
+        self.useCache = useCache
+    }
+
+    public static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+/// How a scan went: how many commits were walked and how many had to be read from objects.
+public struct AuditStats: Sendable, Hashable {
+    /// Commits reachable from the revisions (before `--since`/`--until`).
+    public var walked = 0
+    /// Commits read and classified in this run (the rest came from the cache).
+    public var classified = 0
+    /// `off` (`--no-cache`), `cold` (no usable cache), `warm`.
+    public var cache = "off"
+    /// The walk itself came from the cache (only new commits were walked).
+    public var incrementalWalk = false
+}
+
+/// The result of scanning a history.
+public struct AuditScan: Sendable {
+    public var commits: [AuditedCommit]
+    public var stats: AuditStats
+}
+
+/// An error the audit reports to the user, with the fix.
+public struct AuditError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Walks history and classifies every commit: the one place the audit reads a repository.
+public struct AuditScanner {
+    public static let notesRef = Ledger.ref
+    public static let gitAINotesRef = "refs/notes/ai"
+
+    let repository: Repository
+    let classifier: Classifier
+    let options: AuditOptions
+    /// Called now and then with (commits done, commits to do), from a worker thread.
+    let progress: (@Sendable (Int, Int) -> Void)?
+
+    public init(repository: Repository, classifier: Classifier, options: AuditOptions,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+        self.repository = repository
+        self.classifier = classifier
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Identifies what the classifier would decide: the cache is valid only for the same fingerprint.
+    var fingerprint: String {
+        var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); "
+        text += classifier.assistedByKeys.sorted().joined(separator: ",") + "; "
+        text += String(describing: classifier.registry.agents)
+        return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)[...]))
+    }
+
+    /// Bump when classification changes in a way the registry does not show.
+    static let classifierRevision = 1
+
+    public func scan() throws(AuditError) -> AuditScan {
+        var stats = AuditStats()
+        let cachePath = AuditCache.path(commonDirectory: repository.commonDirectory)
+        var cache = AuditCache()
+        if options.useCache {
+            if let loaded = AuditCache.load(path: cachePath, fingerprint: fingerprint) {
+                cache = loaded
+                stats.cache = "warm"
+            } else {
+                stats.cache = "cold"
+            }
+        }
+        let notes = try gitCall { () throws(GitError) in try NoteIndex(repository: repository) }
+        let plan = try gitCall { () throws(GitError) in try WalkPlan(repository: repository, options: options.walk) }
+
+        // The commits to report, in walk order, as indices into `cache.records` once classified.
+        var order: [Int32] = []
+        var pending: [ObjectID] = []          // not in the cache, or cached from other notes
+        var pendingSlots: [Int] = []          // where each pending commit goes in `order`
+        var incremental: IncrementalWalk?
+        if let tips = plan.cacheableTips, options.useCache {
+            incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
+        }
+        let walked: [ObjectID]
+        if let incremental {
+            walked = incremental.newCommits + incremental.base.commits.map { cache.records[Int($0)].id }
+            stats.incrementalWalk = true
+        } else {
+            walked = try gitCall { () throws(GitError) in try plan.walk(repository) }
+        }
+        stats.walked = walked.count
+        order.reserveCapacity(walked.count)
+        let newCount = incremental?.newCommits.count ?? walked.count
+        for (slot, id) in walked.enumerated() {
+            let cached: Int32? = !options.useCache ? nil
+                : slot >= newCount ? incremental!.base.commits[slot - newCount] : cache.index(of: id)
+            if let cached, isCurrent(cache.records[Int(cached)], notes: notes) {
+                order.append(cached)
+            } else {
+                order.append(-1)
+                pending.append(id)
+                pendingSlots.append(slot)
+            }
+        }
+
+        let scanned = try classify(pending, notes: notes)
+        stats.classified = scanned.count
+        for (position, commit) in scanned.enumerated() {
+            order[pendingSlots[position]] = cache.store(commit.record)
+        }
+
+        if var incremental {
+            let firstParents = Dictionary(scanned.map { ($0.record.id, $0.firstParent) }, uniquingKeysWith: { a, _ in a })
+            if options.walk.firstParent, !incremental.meetsOldTips(firstParents: firstParents) {
+                // The new first-parent chain does not run into the old one: walk it all.
+                incremental.isValid = false
+            }
+            if !incremental.isValid {
+                let full = try gitCall { () throws(GitError) in try plan.walk(repository) }
+                var fullOrder: [Int32] = []
+                var missing: [ObjectID] = [], missingSlots: [Int] = []
+                for (slot, id) in full.enumerated() {
+                    if let index = cache.index(of: id), isCurrent(cache.records[Int(index)], notes: notes) {
+                        fullOrder.append(index)
+                    } else {
+                        fullOrder.append(-1)
+                        missing.append(id)
+                        missingSlots.append(slot)
+                    }
+                }
+                let more = try classify(missing, notes: notes)
+                stats.classified += more.count
+                for (position, commit) in more.enumerated() { fullOrder[missingSlots[position]] = cache.store(commit.record) }
+                order = fullOrder
+                stats.walked = full.count
+                stats.incrementalWalk = false
+            }
+        }
+
+        AuditScanner.sortCanonically(&order, records: cache.records)
+        if options.useCache {
+            var walkChanged = false
+            if let tips = plan.cacheableTips {
+                let known = cache.walks.first
+                walkChanged = known?.key != plan.key || known?.tips != tips || known?.commits != order
+                if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
+            }
+            if stats.classified > 0 || walkChanged || stats.cache == "cold" {
+                // A cache that cannot be written (a read-only clone) only costs speed next time.
+                try? cache.save(path: cachePath, fingerprint: fingerprint)
+            }
+        }
+
+        let mailmap = try gitCall { () throws(GitError) in try Mailmap(repository: repository) }
+        var resolved: [String: Identity] = [:]
+        var commits: [AuditedCommit] = []
+        commits.reserveCapacity(order.count)
+        let since = options.walk.since, until = options.walk.until
+        for index in order {
+            let record = cache.records[Int(index)]
+            if let since, record.commitTime < since { continue }
+            if let until, record.commitTime > until { continue }
+            let key = record.authorName + "\u{0}" + record.authorEmail
+            let author: Identity
+            if let known = resolved[key] {
+                author = known
+            } else {
+                let mapped = mailmap.resolve(name: record.authorName, email: record.authorEmail)
+                author = Identity(name: mapped.name, email: mapped.email)
+                resolved[key] = author
+            }
+            commits.append(AuditedCommit(
+                id: record.id, commitTime: record.commitTime, authorTime: record.authorTime, author: author,
+                isMerge: record.isMerge, agents: record.agents, models: record.models, sources: record.sources,
+                evidence: record.evidence,
+                insertions: options.lines ? record.insertions : nil, deletions: options.lines ? record.deletions : nil))
+        }
+        return AuditScan(commits: commits, stats: stats)
+    }
+
+    /// Newest first by committer time, then by author time, then by id: one order for a set of
+    /// commits however it was walked (fresh, or extended from the cache), so outputs are comparable.
+    static func sortCanonically(_ order: inout [Int32], records: [CachedCommit]) {
+        func precedes(_ a: Int32, _ b: Int32) -> Bool {
+            let x = records[Int(a)], y = records[Int(b)]
+            if x.commitTime != y.commitTime { return x.commitTime > y.commitTime }
+            if x.authorTime != y.authorTime { return x.authorTime > y.authorTime }
+            return x.id < y.id
+        }
+        var sorted = true
+        for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
+            sorted = false
+            break
+        }
+        if !sorted { order.sort(by: precedes) }
+    }
+
+    /// A cached record still holds when it was read from the same notes and has what this run needs.
+    private func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
+        if options.lines && !record.hasLines { return false }
+        return record.aitrailNote == notes.aitrail[record.id] && record.aiNote == notes.gitAI[record.id]
+    }
+
+    // MARK: Classification, in parallel
+
+    struct Scanned: Sendable {
+        var record: CachedCommit
+        var firstParent: ObjectID?
+    }
+
+    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AuditError) -> [Scanned] {
+        if ids.isEmpty { return [] }
+        let jobs = min(options.jobs, max(1, ids.count / 64))
+        let results = ResultSlots(count: ids.count)
+        defer { results.free() }
+        let gitDirectory = repository.gitDirectory
+        let classifier = self.classifier, lines = options.lines, progress = self.progress
+        let blockSize = 256
+        let blocks = (ids.count + blockSize - 1) / blockSize
+        let work: @Sendable (Int, Repository) throws(GitError) -> Void = { worker, repository in
+            var done = 0
+            var block = worker
+            while block < blocks {
+                let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
+                for position in range {
+                    results.set(position, try AuditScanner.scanCommit(
+                        ids[position], repository: repository, classifier: classifier, notes: notes, lines: lines))
+                }
+                done += range.count
+                if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
+                block += jobs
+            }
+        }
+        if jobs == 1 {
+            do { try work(0, repository) } catch { throw AuditError(error.message) }
+        } else {
+            let failures = FailureSlots(count: jobs)
+            defer { failures.free() }
+            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                do {
+                    // One repository per worker: libgit2 objects never cross threads.
+                    let own = try Repository(at: gitDirectory)
+                    try work(worker, own)
+                } catch {
+                    failures.set(worker, (error as? GitError)?.message ?? "\(error)")
+                }
+            }
+            if let message = failures.first { throw AuditError(message) }
+        }
+        return results.values()
+    }
+
+    static func scanCommit(
+        _ id: ObjectID, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+    ) throws(GitError) -> Scanned {
+        let fields = try repository.commitFields(id)
+        let author = Identity(name: fields.author.name, email: fields.author.email)
+        let committer = Identity(name: fields.committer.name, email: fields.committer.email)
+        var attributions = classifier.classify(message: fields.message, author: author, committer: committer).attributions
+        var evidence = EvidenceStatus.none
+        let aitrailNote = notes.aitrail[id], aiNote = notes.gitAI[id]
+        if aitrailNote != nil || aiNote != nil {
+            var findings = NoteFindings()
+            if let aitrailNote {
+                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: fields.treeID.hex, registry: classifier.registry)
+            }
+            if let aiNote {
+                findings.addGitAINote(try repository.noteText(blob: aiNote), registry: classifier.registry)
+            }
+            attributions += findings.attributions
+            evidence = findings.evidence
+        }
+        let classification = Classification(attributions)
+        var insertions = -1, deletions = -1
+        if lines {
+            let parentTree = try fields.firstParentID.map { (parent) throws(GitError) -> ObjectID in try repository.commitFields(parent).treeID }
+            let stats = try repository.diffStats(from: parentTree, to: fields.treeID)
+            insertions = stats.insertions
+            deletions = stats.deletions
+        }
+        return Scanned(
+            record: CachedCommit(
+                id: id, commitTime: fields.committer.time, authorTime: fields.author.time,
+                authorName: fields.author.name, authorEmail: fields.author.email, isMerge: fields.isMerge,
+                agents: classification.agents, models: classification.models, sources: classification.sources,
+                evidence: evidence, insertions: insertions, deletions: deletions,
+                aitrailNote: aitrailNote, aiNote: aiNote),
+            firstParent: fields.firstParentID)
+    }
+}
+
+/// Which commits carry notes, and the blob of each: a changed note means a changed blob id.
+struct NoteIndex: Sendable {
+    var aitrail: [ObjectID: ObjectID] = [:]
+    var gitAI: [ObjectID: ObjectID] = [:]
+
+    init(repository: Repository) throws(GitError) {
+        for entry in try repository.notes(ref: AuditScanner.notesRef) { aitrail[entry.target] = entry.blob }
+        for entry in try repository.notes(ref: AuditScanner.gitAINotesRef) { gitAI[entry.target] = entry.blob }
+    }
+}
+
+/// Runs a Git-layer call, turning its error into the audit's.
+func gitCall<T>(_ body: () throws(GitError) -> T) throws(AuditError) -> T {
+    do { return try body() } catch { throw AuditError(error.message) }
+}
+
+func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+}
+
+/// Result slots written by disjoint workers: each index is written by exactly one thread, and read
+/// only after all workers finished.
+private final class ResultSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<AuditScanner.Scanned?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    func set(_ index: Int, _ value: AuditScanner.Scanned) { slots[index] = value }
+    func values() -> [AuditScanner.Scanned] { slots.map { $0! } }
+    func free() {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+}
+
+private final class FailureSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<String?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    func set(_ index: Int, _ value: String) { slots[index] = value }
+    var first: String? { slots.compactMap { $0 }.first }
+    func free() {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+}

@@ -1,0 +1,98 @@
+import Git
+
+/// The revisions to walk, resolved. A walk of plain tips (HEAD, branches, `--all`) can be cached and
+/// extended later; one with exclusions (`A..B`, `^A`, `A...B`) is walked in full each time.
+struct WalkPlan {
+    let options: WalkOptions
+    /// The resolved tips when the walk has no exclusions; nil otherwise.
+    let cacheableTips: [ObjectID]?
+    /// Identifies walks whose cached results can extend each other.
+    var key: String { options.firstParent ? "first-parent" : "all-parents" }
+
+    init(repository: Repository, options: WalkOptions) throws(GitError) {
+        var walk = options
+        walk.since = nil
+        walk.until = nil
+        walk.order = .time
+        walk.reverse = false
+        var tips: [ObjectID] = []
+        var hasExclusions = false
+        for revision in options.revisions {
+            if revision.hasPrefix("^") || revision.contains("..") {
+                hasExclusions = true
+            } else {
+                tips.append(try repository.resolveCommit(revision))
+            }
+        }
+        if options.all {
+            for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
+                if let id = try? repository.resolveCommit(name) { tips.append(id) }
+            }
+            if let head = try repository.head() { tips.append(head) }
+        } else if options.revisions.isEmpty {
+            if let head = try repository.head() { tips.append(head) }
+        }
+        var seen = Set<ObjectID>()
+        tips = tips.filter { seen.insert($0).inserted }
+        self.cacheableTips = hasExclusions ? nil : tips
+        if !hasExclusions {
+            // Walk exactly the resolved tips: a ref that moves during the run cannot make the walk and its key disagree.
+            walk.revisions = tips.map(\.hex)
+            walk.all = false
+        }
+        self.options = walk
+    }
+
+    /// Every commit the revisions reach, newest first by commit time.
+    func walk(_ repository: Repository) throws(GitError) -> [ObjectID] {
+        if let tips = cacheableTips, tips.isEmpty { return [] }
+        return Array(try RevisionWalk(repository, options: options))
+    }
+}
+
+/// A walk extended from a cached one: the commits reachable from the new tips but not the old ones,
+/// followed by the old walk. Valid when every old tip is an ancestor of (or equal to) a new tip.
+struct IncrementalWalk {
+    let base: CachedWalk
+    let newCommits: [ObjectID]
+    let oldTips: Set<ObjectID>
+    var isValid = true
+
+    static func find(in cache: AuditCache, key: String, tips: [ObjectID], repository: Repository) throws(GitError) -> IncrementalWalk? {
+        let newTips = Set(tips)
+        for walk in cache.walks.prefix(2) where walk.key == key {
+            let oldTips = Set(walk.tips)
+            if oldTips == newTips { return IncrementalWalk(base: walk, newCommits: [], oldTips: oldTips) }
+            let moved = newTips.subtracting(oldTips)
+            var covered = true
+            for old in oldTips where !newTips.contains(old) {
+                var reached = false
+                for tip in moved where try repository.isAncestor(old, of: tip) {
+                    reached = true
+                    break
+                }
+                if !reached {
+                    covered = false
+                    break
+                }
+            }
+            guard covered, !oldTips.isEmpty || newTips.isEmpty else { continue }
+            var options = WalkOptions(revisions: tips.map(\.hex) + oldTips.map { "^" + $0.hex }, firstParent: key == "first-parent")
+            options.order = .time
+            let fresh = Array(try RevisionWalk(repository, options: options))
+            return IncrementalWalk(base: walk, newCommits: fresh, oldTips: oldTips)
+        }
+        return nil
+    }
+
+    /// With `--first-parent`, each new chain must end exactly at an old tip; otherwise the old walk
+    /// holds commits the new first-parent walk would not reach.
+    func meetsOldTips(firstParents: [ObjectID: ObjectID?]) -> Bool {
+        let new = Set(newCommits)
+        for id in newCommits {
+            guard let parent = firstParents[id] else { return false }
+            if let parent, !new.contains(parent), !oldTips.contains(parent) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,75 @@
+import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `aitrail eval run`: runs the user's command on the work tree as it is and records the outcome,
+/// bound to the tree the command ran on.
+public struct EvalRun {
+    public struct Outcome: Sendable {
+        /// The command's exit status (128 + signal when killed).
+        public let status: Int32
+        public let record: EvidenceRecord
+        public let placement: EvidencePlacement
+        /// A problem with the JUnit report; the run was then recorded as command evidence.
+        public let reportProblem: String?
+    }
+
+    public var command: [String]
+    public var name: String?
+    public var junitPath: String?
+    public var environment: [String: String]
+
+    public init(command: [String], name: String? = nil, junitPath: String? = nil, environment: [String: String]) {
+        self.command = command
+        self.name = name
+        self.junitPath = junitPath
+        self.environment = environment
+    }
+
+    public func run(in repository: Repository) throws(EvidenceError) -> Outcome {
+        guard !command.isEmpty else { throw EvidenceError("no command to run (usage: aitrail eval run -- <your test command>)") }
+        // The tree is taken before the command runs: that is the code it evaluated, whatever it writes.
+        let tree: ObjectID
+        do { tree = try repository.workingTreeID() } catch {
+            throw EvidenceError("cannot compute the work tree's state: \(error.message)")
+        }
+        let started = monotonicMilliseconds()
+        let status: Int32
+        do { status = try Subprocess.runInheritingOutput(command, environment: environment) } catch {
+            throw EvidenceError("\(error.description) (check the command after `--`)", isLaunchFailure: true)
+        }
+        let duration = Int(monotonicMilliseconds() - started)
+
+        var record = EvidenceRecord(
+            kind: .command, tree: tree.hex, passed: status == 0, at: Timestamp.format(Timestamp.now()), name: name,
+            command: command, exit: Int(status), durationMs: duration, by: EvidenceStore.identity(of: repository),
+            ci: EvidenceStore.ciReference(environment))
+        var problem: String?
+        if let junitPath {
+            do throws(EvidenceError) {
+                let bytes: [UInt8]
+                do { bytes = try FileSystem.read(junitPath) } catch {
+                    throw EvidenceError("the JUnit report \(junitPath) was not written: \(error.message)")
+                }
+                let result = try ReportImporter.junit(bytes, file: junitPath)
+                record.kind = .junit
+                record.summary = result.summary
+                record.passed = status == 0 && result.passed
+                record.digest = "sha256:" + SHA256.hex(bytes)
+                if record.name == nil { record.name = result.name }
+            } catch {
+                problem = "\(error.message); recorded as command evidence"
+            }
+        }
+        return Outcome(status: status, record: record, placement: try EvidenceStore.store(record, in: repository), reportProblem: problem)
+    }
+
+    private func monotonicMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

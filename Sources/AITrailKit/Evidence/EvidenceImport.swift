@@ -1,0 +1,37 @@
+import Git
+
+/// `aitrail eval attach` and `aitrail review approve`: evidence produced elsewhere, bound to a commit's tree.
+public enum EvidenceImport {
+    /// Reads `file` as `kind` and attaches the result to `commit`.
+    public static func attach(
+        kind: EvidenceKind, file: String, to commit: ObjectID, in repository: Repository, environment: [String: String]
+    ) throws(EvidenceError) -> EvidenceRecord {
+        guard FileSystem.exists(file) else { throw EvidenceError("no such file: \(file) (pass the report your harness wrote)") }
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(file) } catch { throw EvidenceError(error.message) }
+        let result = try ReportImporter.read(kind: kind, bytes: bytes, file: file)
+        let record = EvidenceRecord(
+            kind: kind, tree: try treeHex(of: commit, in: repository), passed: result.passed,
+            at: Timestamp.format(Timestamp.now()), name: result.name, summary: result.summary,
+            digest: "sha256:" + SHA256.hex(bytes), by: EvidenceStore.identity(of: repository),
+            ci: EvidenceStore.ciReference(environment))
+        try EvidenceStore.attach(record, to: commit, in: repository)
+        return record
+    }
+
+    /// A human review of `commit`'s tree by the configured git identity.
+    public static func approve(commit: ObjectID, note: String?, in repository: Repository) throws(EvidenceError) -> EvidenceRecord {
+        guard let reviewer = EvidenceStore.identity(of: repository) else {
+            throw EvidenceError("a review needs the reviewer's identity: set it with `git config user.name \"Your Name\"` and `git config user.email you@example.com`")
+        }
+        let record = EvidenceRecord(
+            kind: .review, tree: try treeHex(of: commit, in: repository), passed: true,
+            at: Timestamp.format(Timestamp.now()), by: reviewer, note: note)
+        try EvidenceStore.attach(record, to: commit, in: repository)
+        return record
+    }
+
+    static func treeHex(of commit: ObjectID, in repository: Repository) throws(EvidenceError) -> String {
+        do { return try repository.commit(commit).treeID.hex } catch { throw EvidenceError(error.message) }
+    }
+}

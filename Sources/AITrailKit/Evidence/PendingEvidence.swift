@@ -1,0 +1,73 @@
+import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Evidence recorded on a work tree that is not committed yet. Each record waits as one file,
+/// `<git-dir>/aitrail/pending/<tree>-<random>.json`, until the post-commit hook finds the commit
+/// with that tree.
+public enum PendingEvidence {
+    public static func directory(of repository: Repository) -> String {
+        repository.gitDirectory + "/aitrail/pending"
+    }
+
+    /// Saves a record to wait for its commit; returns the file's path.
+    public static func save(_ record: EvidenceRecord, in repository: Repository) throws(EvidenceError) -> String {
+        let folder = directory(of: repository)
+        let path = "\(folder)/\(record.tree)-\(UInt32.random(in: 0...UInt32.max)).json"
+        do {
+            try FileSystem.makeDirectories(folder)
+            try FileSystem.writeAtomically(Array((CanonicalJSON.line(.evidence(record)) + "\n").utf8), to: path)
+        } catch {
+            throw EvidenceError("cannot save pending evidence: \(error.message)")
+        }
+        return path
+    }
+
+    /// Pending records and their files; files that are not records are left alone and skipped.
+    public static func records(in repository: Repository) -> [(path: String, record: EvidenceRecord)] {
+        let folder = directory(of: repository)
+        return fileNames(in: folder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+            let path = folder + "/" + name
+            guard let bytes = try? FileSystem.read(path),
+                  let record = CanonicalJSON.parseNote(String(decoding: bytes, as: UTF8.self)).records.first?.evidence
+            else { return nil }
+            return (path, record)
+        }
+    }
+
+    /// Moves the pending records whose tree is `commit`'s tree into the commit's note and deletes
+    /// their files. Called by the post-commit hook; returns how many records landed.
+    @discardableResult
+    public static func attach(toCommit commit: ObjectID, repository: Repository) throws(EvidenceError) -> Int {
+        let tree: String
+        do { tree = try repository.commit(commit).treeID.hex } catch {
+            throw EvidenceError("cannot read commit \(commit.short): \(error.message)")
+        }
+        let matching = records(in: repository).filter { $0.record.tree == tree }
+        guard !matching.isEmpty else { return 0 }
+        do {
+            try Ledger(repository: repository).append(
+                matching.map { .evidence($0.record) }, to: commit, message: "aitrail: evidence for \(commit.short)")
+        } catch {
+            throw EvidenceError("cannot write the evidence note on \(commit.short): \(error.message)")
+        }
+        for entry in matching { unlink(entry.path) }
+        return matching.count
+    }
+
+    private static func fileNames(in folder: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

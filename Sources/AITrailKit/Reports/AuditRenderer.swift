@@ -1,0 +1,86 @@
+/// Turns an audit report into one output format. Adding a format means adding one renderer.
+public protocol AuditRenderer: Sendable {
+    func render(_ report: AuditReport) -> [UInt8]
+    /// Whether the renderer reads the totals and breakdowns (false: only the commits).
+    var needsSummary: Bool { get }
+}
+
+extension AuditRenderer {
+    public var needsSummary: Bool { true }
+}
+
+/// The formats of `aitrail audit --format`.
+public enum AuditFormat: String, Sendable, CaseIterable {
+    case table, json, jsonl, csv, markdown, html
+
+    public var renderer: any AuditRenderer {
+        switch self {
+        case .table: return AuditTableRenderer()
+        case .json: return AuditJSONRenderer()
+        case .jsonl: return AuditJSONLinesRenderer()
+        case .csv: return AuditCSVRenderer()
+        case .markdown: return AuditMarkdownRenderer()
+        case .html: return AuditHTMLRenderer()
+        }
+    }
+}
+
+/// Text helpers the audit renderers share.
+enum AuditText {
+    /// `30.7%`, rounded to one decimal.
+    static func percent(_ fraction: Double) -> String {
+        let tenths = Int((fraction * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// `12,345`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// `2025-02-24`.
+    static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix(10)) }
+
+    /// A ratio as JSON numbers print it: at most four decimals.
+    static func ratio(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+
+    /// The report's date span, `2023-09-01 – 2026-03-14`, or `no commits`.
+    static func span(_ report: AuditReport) -> String {
+        guard let first = report.firstTime, let last = report.lastTime else { return "no commits" }
+        return "\(day(first)) – \(day(last))"
+    }
+
+    static func title(_ grouping: AuditGrouping, _ report: AuditReport) -> String {
+        switch grouping {
+        case .period: return "By \(report.period.rawValue)"
+        case .author: return "By author"
+        case .agent: return "By agent"
+        case .model: return "By model"
+        }
+    }
+
+    /// A string as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let digits = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

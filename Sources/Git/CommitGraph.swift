@@ -1,0 +1,164 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// git's commit-graph files (`objects/info/commit-graph`, or a split chain under
+/// `objects/info/commit-graphs/`), read directly: parents and commit times of every commit in them,
+/// without inflating a single object. libgit2 1.5 does not use them for walks; `git gc` writes them,
+/// so most long-lived clones have one. Format: git's Documentation/gitformat-commit-graph.txt.
+final class CommitGraph {
+    private struct Layer {
+        let base: UnsafeRawPointer
+        let length: Int
+        let count: Int
+        let fanout: UnsafeRawPointer
+        let oids: UnsafeRawPointer
+        let data: UnsafeRawPointer
+        let edges: UnsafeRawPointer?
+        /// Global position of this layer's first commit.
+        let offset: Int
+    }
+
+    private let layers: [Layer]
+    let count: Int
+
+    /// Opens the repository's commit-graph, or returns nil when there is none or git would not use it
+    /// (grafts, replace refs, a shallow clone) or it cannot be read.
+    static func open(objectsDirectory: String, usable: Bool) -> CommitGraph? {
+        guard usable, !FileSystem.exists(objectsDirectory + "/info/grafts") else { return nil }
+        let single = objectsDirectory + "/info/commit-graph"
+        if FileSystem.exists(single) { return CommitGraph(files: [single]) }
+        let chainPath = objectsDirectory + "/info/commit-graphs/commit-graph-chain"
+        guard let chain = try? FileSystem.read(chainPath) else { return nil }
+        let files = String(decoding: chain, as: UTF8.self).split(separator: "\n").map {
+            objectsDirectory + "/info/commit-graphs/graph-\($0.trimmingSpacesAndNewlines).graph"
+        }
+        return files.isEmpty ? nil : CommitGraph(files: files)
+    }
+
+    private init?(files: [String]) {
+        var total = 0
+        var mapped: [Layer] = []
+        for path in files {
+            guard let layer = CommitGraph.map(path, offset: total) else {
+                CommitGraph.unmap(mapped)
+                return nil
+            }
+            mapped.append(layer)
+            total += layer.count
+        }
+        layers = mapped
+        count = total
+    }
+
+    deinit { CommitGraph.unmap(layers) }
+
+    private static func unmap(_ layers: [Layer]) {
+        for layer in layers { munmap(UnsafeMutableRawPointer(mutating: layer.base), layer.length) }
+    }
+
+    private static func map(_ path: String, offset: Int) -> Layer? {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= 8 + 12 else { return nil }
+        let length = Int(info.st_size)
+        guard let pointer = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
+        let base = UnsafeRawPointer(pointer)
+        func fail() -> Layer? {
+            munmap(pointer, length)
+            return nil
+        }
+        // "CGPH", version 1, hash version 1 (SHA-1).
+        guard base.load(fromByteOffset: 0, as: UInt32.self) == UInt32(bigEndian: 0x4347_5048),
+              base.load(fromByteOffset: 4, as: UInt8.self) == 1,
+              base.load(fromByteOffset: 5, as: UInt8.self) == 1 else { return fail() }
+        let chunkCount = Int(base.load(fromByteOffset: 6, as: UInt8.self))
+        guard 8 + (chunkCount + 1) * 12 <= length else { return fail() }
+        var chunks: [UInt32: (start: Int, end: Int)] = [:]
+        for index in 0..<chunkCount {
+            let entry = 8 + index * 12
+            let id = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: entry, as: UInt32.self))
+            let start = Int(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 4, as: UInt64.self)))
+            let end = Int(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self)))
+            guard start <= end, end <= length else { return fail() }
+            chunks[id] = (start, end)
+        }
+        guard let fanout = chunks[0x4F49_4446], fanout.end - fanout.start == 1024,   // OIDF
+              let lookup = chunks[0x4F49_444C],                                     // OIDL
+              let data = chunks[0x4344_4154] else { return fail() }                 // CDAT
+        let count = Int(UInt32(bigEndian: base.loadUnaligned(fromByteOffset: fanout.start + 255 * 4, as: UInt32.self)))
+        guard lookup.end - lookup.start >= count * 20, data.end - data.start >= count * 36 else { return fail() }
+        let edges = chunks[0x4544_4745].map { base + $0.start }                    // EDGE
+        return Layer(base: base, length: length, count: count, fanout: base + fanout.start,
+                     oids: base + lookup.start, data: base + data.start, edges: edges, offset: offset)
+    }
+
+    /// The global position of a commit, or nil when the graph does not have it.
+    func position(of id: ObjectID) -> Int? {
+        withUnsafeBytes(of: id.raw.id) { key -> Int? in
+            let first = Int(key[0])
+            for layer in layers {
+                var low = first == 0 ? 0 : Int(UInt32(bigEndian: layer.fanout.loadUnaligned(fromByteOffset: (first - 1) * 4, as: UInt32.self)))
+                var high = Int(UInt32(bigEndian: layer.fanout.loadUnaligned(fromByteOffset: first * 4, as: UInt32.self)))
+                while low < high {
+                    let middle = (low + high) / 2
+                    let order = memcmp(layer.oids + middle * 20, key.baseAddress!, 20)
+                    if order == 0 { return layer.offset + middle }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+            }
+            return nil
+        }
+    }
+
+    private func layer(for position: Int) -> (Layer, Int) {
+        for layer in layers where position < layer.offset + layer.count { return (layer, position - layer.offset) }
+        return (layers[layers.count - 1], position - layers[layers.count - 1].offset)
+    }
+
+    func id(at position: Int) -> ObjectID {
+        let (layer, local) = layer(for: position)
+        var raw = git_oid()
+        withUnsafeMutableBytes(of: &raw.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: layer.oids + local * 20, count: 20)) }
+        return ObjectID(raw)
+    }
+
+    /// Commit time (seconds) and parent positions of the commit at `position`.
+    func commit(at position: Int) -> (time: Int64, parents: [Int]) {
+        let (layer, local) = layer(for: position)
+        let record = layer.data + local * 36
+        let first = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
+        let second = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 24, as: UInt32.self))
+        let high = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+        let low = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
+        let time = Int64(high & 0x3) << 32 | Int64(low)
+        let none: UInt32 = 0x7000_0000
+        var parents: [Int] = []
+        if first != none { parents.append(Int(first)) }
+        if second != none {
+            if second & 0x8000_0000 == 0 {
+                parents.append(Int(second))
+            } else if let edges = layer.edges {
+                var index = Int(second & 0x7FFF_FFFF)
+                while true {
+                    let value = UInt32(bigEndian: edges.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+                    parents.append(Int(value & 0x7FFF_FFFF))
+                    if value & 0x8000_0000 != 0 { break }
+                    index += 1
+                }
+            }
+        }
+        return (time, parents)
+    }
+}
+
+extension Substring {
+    var trimmingSpacesAndNewlines: Substring {
+        var slice = self
+        while let last = slice.last, last == " " || last == "\r" || last == "\t" { slice = slice.dropLast() }
+        return slice
+    }
+}

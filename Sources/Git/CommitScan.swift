@@ -1,0 +1,354 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A commit as stored: its id, parents, committer time and the raw object (headers, blank line, message).
+public struct RawCommit: Sendable {
+    public let id: ObjectID
+    public let parents: [ObjectID]
+    /// Committer time, seconds since the epoch: what git orders and filters walks by.
+    public let committerTime: Int64
+    /// The whole commit object as stored.
+    public let bytes: [UInt8]
+
+    /// Parses a commit object's bytes; nil when they are not a commit's.
+    public init?(id: ObjectID, bytes: [UInt8]) {
+        var parents: [ObjectID] = []
+        var committerTime: Int64?
+        var sawTree = false
+        var position = 0
+        let count = bytes.count
+        while position < count {
+            var end = position
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            if end == position { break }  // the blank line before the message
+            if RawCommit.hasPrefix(bytes, position, "tree ") {
+                sawTree = true
+            } else if RawCommit.hasPrefix(bytes, position, "parent ") {
+                guard end - position >= 47, let parent = RawCommit.oid(bytes, position + 7) else { return nil }
+                parents.append(parent)
+            } else if RawCommit.hasPrefix(bytes, position, "committer ") {
+                committerTime = RawCommit.signatureTime(bytes, position, end)
+            }
+            position = end + 1
+        }
+        guard sawTree else { return nil }
+        self.id = id
+        self.parents = parents
+        self.committerTime = committerTime ?? 0
+        self.bytes = bytes
+    }
+
+    /// Offset of the message: just after the first blank line (the end when there is none).
+    public var messageStart: Int {
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A { return index + 2 }
+            index += 1
+        }
+        return bytes.count
+    }
+
+    /// The raw message bytes.
+    public var messageBytes: ArraySlice<UInt8> { bytes[messageStart...] }
+
+    /// The value of the first header named `name` (`author`, `committer`, `encoding`).
+    public func header(_ name: String) -> ArraySlice<UInt8>? {
+        let key = Array(name.utf8) + [0x20]
+        var position = 0
+        while position < bytes.count {
+            var end = position
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            if end == position { return nil }
+            if end - position > key.count, bytes[position..<(position + key.count)].elementsEqual(key) {
+                return bytes[(position + key.count)..<end]
+            }
+            position = end + 1
+        }
+        return nil
+    }
+
+    /// Name and email of the `author` or `committer` header.
+    public func identity(_ header: String) -> (name: String, email: String)? {
+        guard let value = self.header(header), let open = value.firstIndex(of: 0x3C),
+              let close = value[open...].firstIndex(of: 0x3E) else { return nil }
+        var nameEnd = open
+        while nameEnd > value.startIndex, value[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+        return (String(decoding: value[value.startIndex..<nameEnd], as: UTF8.self),
+                String(decoding: value[(open + 1)..<close], as: UTF8.self))
+    }
+
+    /// Seconds and UTC offset (minutes) of the `author` or `committer` header.
+    public func time(_ header: String) -> (seconds: Int64, offsetMinutes: Int32)? {
+        guard let value = self.header(header), let close = value.lastIndex(of: 0x3E) else { return nil }
+        var index = close + 1
+        while index < value.endIndex, value[index] == 0x20 { index += 1 }
+        var seconds: Int64 = 0
+        while index < value.endIndex, (0x30...0x39).contains(value[index]) {
+            seconds = seconds * 10 + Int64(value[index] - 0x30)
+            index += 1
+        }
+        while index < value.endIndex, value[index] == 0x20 { index += 1 }
+        var offset: Int32 = 0
+        if index + 5 <= value.endIndex, value[index] == 0x2B || value[index] == 0x2D {
+            let digits = value[(index + 1)..<(index + 5)].map { Int32($0) - 0x30 }
+            if digits.allSatisfy({ (0...9).contains($0) }) {
+                offset = (digits[0] * 10 + digits[1]) * 60 + digits[2] * 10 + digits[3]
+                if value[index] == 0x2D { offset = -offset }
+            }
+        }
+        return (seconds, offset)
+    }
+
+    static func hasPrefix(_ bytes: [UInt8], _ at: Int, _ prefix: StaticString) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard at + length <= bytes.count else { return false }
+        return prefix.withUTF8Buffer { buffer in
+            for index in 0..<length where bytes[at + index] != buffer[index] { return false }
+            return true
+        }
+    }
+
+    static func oid(_ bytes: [UInt8], _ at: Int) -> ObjectID? {
+        var raw = git_oid()
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.advanced(by: at).withMemoryRebound(to: CChar.self, capacity: 40) {
+                git_oid_fromstrn(&raw, $0, 40)
+            }
+        }
+        return result == 0 ? ObjectID(raw) : nil
+    }
+
+    static func signatureTime(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int64? {
+        var close = end - 1
+        while close > start, bytes[close] != 0x3E { close -= 1 }
+        guard close > start else { return nil }
+        var index = close + 1
+        while index < end, bytes[index] == 0x20 { index += 1 }
+        var seconds: Int64 = 0
+        var digits = 0
+        while index < end, (0x30...0x39).contains(bytes[index]) {
+            seconds = seconds * 10 + Int64(bytes[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        return digits > 0 ? seconds : nil
+    }
+}
+
+/// A fast history walk for plain tips (no `^A` or `A..B`): every commit object is read once,
+/// straight from the object database, and handed out whole, newest first by committer time —
+/// the order `git log` uses. `--since` prunes like git's unlimited walks do (a commit older than
+/// it is dropped and its parents are not followed through it); `--until` only filters.
+public final class CommitScan: Sequence, IteratorProtocol {
+    private let odb: OpaquePointer
+    private var queue = CommitQueue()
+    private var seen = Set<ObjectID>()
+    private let firstParent: Bool
+    private let since: Int64?
+    private let until: Int64?
+    /// The first error met reading an object; the walk stops there.
+    public private(set) var error: GitError?
+
+    public init(_ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil) throws(GitError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer))
+        self.odb = odb!
+        self.firstParent = firstParent
+        self.since = since
+        self.until = until
+        for tip in tips where seen.insert(tip).inserted {
+            try enqueue(tip)
+        }
+    }
+
+    deinit { git_odb_free(odb) }
+
+    public func next() -> RawCommit? {
+        while let commit = queue.pop() {
+            if let since, commit.committerTime < since { continue }
+            let parents = firstParent ? Array(commit.parents.prefix(1)) : commit.parents
+            for parent in parents where seen.insert(parent).inserted {
+                do { try enqueue(parent) } catch {
+                    self.error = error
+                    return nil
+                }
+            }
+            if let until, commit.committerTime > until { continue }
+            return commit
+        }
+        return nil
+    }
+
+    private func enqueue(_ id: ObjectID) throws(GitError) {
+        queue.push(try read(id))
+    }
+
+    private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
+        var object: OpaquePointer?
+        var oid = id.raw
+        try check(git_odb_read(&object, odb, &oid))
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
+            throw GitError("object \(id.hex) is not a commit")
+        }
+        let size = Int(git_odb_object_size(object))
+        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size))
+        guard let commit = RawCommit(id: id, bytes: bytes) else { throw GitError("commit \(id.hex) cannot be parsed") }
+        return commit
+    }
+}
+
+/// A max-heap on committer time; ties leave in the order they came (as git's prio_queue does).
+struct CommitQueue {
+    private var heap: [(commit: RawCommit, order: Int)] = []
+    private var counter = 0
+
+    private func before(_ a: Int, _ b: Int) -> Bool {
+        let x = heap[a], y = heap[b]
+        return x.commit.committerTime != y.commit.committerTime
+            ? x.commit.committerTime > y.commit.committerTime : x.order < y.order
+    }
+
+    mutating func push(_ commit: RawCommit) {
+        heap.append((commit, counter))
+        counter += 1
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard before(child, parent) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> RawCommit? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast().commit
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var best = parent
+            if left < heap.count, before(left, best) { best = left }
+            if right < heap.count, before(right, best) { best = right }
+            if best == parent { break }
+            heap.swapAt(parent, best)
+            parent = best
+        }
+        return top
+    }
+}
+
+/// The commits reachable from plain tips, newest first by committer time, found through git's
+/// commit-graph without reading objects (commits newer than the graph are read one by one).
+/// Same order and `--since`/`--until` rules as `CommitScan`. Returns nil when the repository has no
+/// usable commit-graph: then `CommitScan`, which reads each object once anyway, is the faster way.
+public enum GraphWalk {
+    public static func commits(
+        _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
+    ) throws(GitError) -> [ObjectID]? {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        guard let graph = CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) else {
+            return nil
+        }
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer))
+        defer { git_odb_free(odb) }
+
+        // Commits in the graph are positions; the few outside it are read and kept by id.
+        enum Node { case graph(Int), loose(RawCommit) }
+        var inGraph = [Bool](repeating: false, count: graph.count)
+        var outside = Set<ObjectID>()
+        var heap: [(time: Int64, order: Int, node: Node)] = []
+        var counter = 0
+
+        func push(_ time: Int64, _ node: Node) {
+            heap.append((time, counter, node))
+            counter += 1
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                let a = heap[child], b = heap[parent]
+                guard a.time > b.time || (a.time == b.time && a.order < b.order) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+        func pop() -> (time: Int64, node: Node)? {
+            guard !heap.isEmpty else { return nil }
+            heap.swapAt(0, heap.count - 1)
+            let top = heap.removeLast()
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var best = parent
+                for candidate in [left, right] where candidate < heap.count {
+                    let a = heap[candidate], b = heap[best]
+                    if a.time > b.time || (a.time == b.time && a.order < b.order) { best = candidate }
+                }
+                if best == parent { break }
+                heap.swapAt(parent, best)
+                parent = best
+            }
+            return (top.time, top.node)
+        }
+        func enqueue(_ id: ObjectID) throws(GitError) {
+            if let position = graph.position(of: id) {
+                guard !inGraph[position] else { return }
+                inGraph[position] = true
+                push(graph.commit(at: position).time, .graph(position))
+            } else {
+                guard outside.insert(id).inserted else { return }
+                var object: OpaquePointer?
+                var oid = id.raw
+                try check(git_odb_read(&object, odb, &oid))
+                defer { git_odb_object_free(object) }
+                let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
+                guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
+                    throw GitError("object \(id.hex) is not a commit")
+                }
+                push(commit.committerTime, .loose(commit))
+            }
+        }
+
+        for tip in tips { try enqueue(tip) }
+        var result: [ObjectID] = []
+        while let (time, node) = pop() {
+            if let since, time < since { continue }
+            switch node {
+            case .graph(let position):
+                var parents = graph.commit(at: position).parents
+                if firstParent { parents = Array(parents.prefix(1)) }
+                for parent in parents where !inGraph[parent] {
+                    inGraph[parent] = true
+                    push(graph.commit(at: parent).time, .graph(parent))
+                }
+                if until.map({ time <= $0 }) ?? true { result.append(graph.id(at: position)) }
+            case .loose(let commit):
+                for parent in firstParent ? Array(commit.parents.prefix(1)) : commit.parents { try enqueue(parent) }
+                if until.map({ time <= $0 }) ?? true { result.append(commit.id) }
+            }
+        }
+        return result
+    }
+}
+
+extension Repository {
+    /// A commit's raw object, read straight from the object database (no parsing beyond the headers).
+    public func rawCommit(_ id: ObjectID) throws(GitError) -> RawCommit {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer))
+        defer { git_odb_free(odb) }
+        var object: OpaquePointer?
+        var oid = id.raw
+        try check(git_odb_read(&object, odb, &oid))
+        defer { git_odb_object_free(object) }
+        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
+            throw GitError("object \(id.hex) is not a commit")
+        }
+        return commit
+    }
+}

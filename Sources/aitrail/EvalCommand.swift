@@ -1,0 +1,161 @@
+import AITrailKit
+import ArgumentParser
+import Git
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Record eval evidence bound to the exact tree it evaluated.",
+        subcommands: [EvalRunCommand.self, EvalAttachCommand.self, EvalListCommand.self])
+}
+
+struct EvalRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a command on the work tree and record its outcome as evidence.",
+        discussion: """
+        The evidence is bound to the tree the command ran on: HEAD's tree when tracked files are clean, \
+        else the tree of the working files. It attaches to HEAD, or waits until you commit that tree. \
+        Exits with the command's status.
+        """)
+
+    @Option(help: "A name for this evaluation (e.g. unit, evals).")
+    var name: String?
+
+    @Option(help: ArgumentHelp("A JUnit XML report the command writes; its counts are recorded.", valueName: "path"))
+    var junit: String?
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command, after `--`.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command after `--`, e.g. aitrail eval run -- swift test") }
+    }
+
+    func run() throws {
+        let repository = try EvidenceCLI.openRepository()
+        let outcome: EvalRun.Outcome
+        do {
+            outcome = try EvalRun(command: command, name: name, junitPath: junit, environment: Subprocess.currentEnvironment)
+                .run(in: repository)
+        } catch {
+            throw EvidenceCLI.fail(error.message, code: error.isLaunchFailure ? 127 : 2)
+        }
+        if let problem = outcome.reportProblem { EvidenceCLI.printError(problem) }
+        let what = "\(outcome.record.kind.rawValue) evidence (\(outcome.record.passed ? "passed" : "failed")) for tree \(outcome.record.tree.prefix(7))"
+        switch outcome.placement {
+        case .attached(let commit):
+            EvidenceCLI.printError("recorded \(what) on \(commit.short); share it with `aitrail sync`")
+        case .pending:
+            EvidenceCLI.printError("recorded \(what); the work tree differs from HEAD, so it waits for the commit of this tree")
+        }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+}
+
+struct EvalAttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Import results from any harness (JUnit XML, SARIF, or JSON) as evidence for a commit.",
+        discussion: """
+        JSON form: {"passed": true|false, "summary": {"tests": N, "failures": N, "errors": N, "skipped": N}, "name": "…"}. \
+        SARIF: results with level error are failures.
+        """)
+
+    @Option(help: "junit, sarif or json.")
+    var kind: EvidenceKind
+
+    @Argument(help: ArgumentHelp("The report file.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The commit whose tree was evaluated.", valueName: "rev"))
+    var commit: String = "HEAD"
+
+    func validate() throws {
+        guard [.junit, .sarif, .json].contains(kind) else {
+            throw ValidationError("--kind must be junit, sarif or json (use `aitrail eval run` for commands, `aitrail review approve` for reviews)")
+        }
+    }
+
+    func run() throws {
+        let repository = try EvidenceCLI.openRepository()
+        let target = try EvidenceCLI.resolve(commit, in: repository)
+        do {
+            let record = try EvidenceImport.attach(
+                kind: kind, file: file, to: target, in: repository, environment: Subprocess.currentEnvironment)
+            EvidenceCLI.write("attached to \(target.short): \(EvidenceCLI.describe(record))\n")
+        } catch {
+            throw EvidenceCLI.fail(error.message, code: 2)
+        }
+    }
+}
+
+struct EvalListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show a commit's evidence and whether each record is current for its tree.")
+
+    @Argument(help: ArgumentHelp("The commit (default HEAD).", valueName: "rev"))
+    var revision: String = "HEAD"
+
+    func run() throws {
+        let repository = try EvidenceCLI.openRepository()
+        let target = try EvidenceCLI.resolve(revision, in: repository)
+        let tree: String
+        let records: [LedgerRecord], malformed: [MalformedLine]
+        do {
+            tree = try repository.commit(target).treeID.hex
+            (records, malformed) = try Ledger(repository: repository).records(on: target)
+        } catch {
+            throw EvidenceCLI.fail(error.message, code: 2)
+        }
+        let evidence = records.compactMap(\.evidence)
+        var out = "\(target.short) (tree \(tree.prefix(7))): \(evidence.count) evidence record\(evidence.count == 1 ? "" : "s")\n"
+        for record in evidence {
+            let state = record.tree == tree ? "current" : "stale (tree \(record.tree.prefix(7)))"
+            out += "  \(state)  \(EvidenceCLI.describe(record))\n"
+        }
+        let pending = PendingEvidence.records(in: repository)
+        if !pending.isEmpty {
+            out += "pending (waiting for a commit of their tree):\n"
+            for entry in pending { out += "  tree \(entry.record.tree.prefix(7))  \(EvidenceCLI.describe(entry.record))\n" }
+        }
+        EvidenceCLI.write(out)
+        if !malformed.isEmpty {
+            for line in malformed {
+                EvidenceCLI.printError("error: the note on \(target.short) line \(line.line) is not an aitrail record (\(line.problem)): \(line.text.prefix(80))")
+            }
+            throw EvidenceCLI.fail("fix or remove those lines: git notes --ref=aitrail edit \(target.short)", code: 2)
+        }
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Record human reviews as evidence.",
+        subcommands: [ReviewApproveCommand.self])
+}
+
+struct ReviewApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Record that you reviewed a commit's tree (your git identity is the reviewer).")
+
+    @Argument(help: ArgumentHelp("The commit reviewed (default HEAD).", valueName: "rev"))
+    var revision: String = "HEAD"
+
+    @Option(help: "A note to keep with the review.")
+    var note: String?
+
+    func run() throws {
+        let repository = try EvidenceCLI.openRepository()
+        let target = try EvidenceCLI.resolve(revision, in: repository)
+        do {
+            let record = try EvidenceImport.approve(commit: target, note: note, in: repository)
+            EvidenceCLI.write("review of \(target.short) (tree \(record.tree.prefix(7))) recorded by \(record.by ?? "")\n")
+        } catch {
+            throw EvidenceCLI.fail(error.message, code: 2)
+        }
+    }
+}

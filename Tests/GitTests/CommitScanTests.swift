@@ -1,0 +1,84 @@
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+/// The fast walks against `git rev-list`: same commits, same order, with and without a commit-graph.
+@Suite(.serialized) struct CommitScanTests {
+    static let history: String = {
+        let dir = try! makeTemporaryDirectory(prefix: "aitrail-scan")
+        let result = try! runProcess(packageRoot + "/scripts/make-history", ["1500", dir + "/repo", "--seed", "7"])
+        precondition(result.status == 0, result.stderr)
+        return dir + "/repo"
+    }()
+
+    private func gitList(_ repo: String, _ arguments: [String]) throws -> [String] {
+        try runProcess("/usr/bin/git", ["-C", repo, "rev-list"] + arguments).stdout.split(separator: "\n").map(String.init)
+    }
+
+    private func scan(_ repo: String, tips: [String], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil) throws -> (scan: [String], graph: [String]?) {
+        let repository = try Repository(discovering: repo)
+        let ids = try tips.map { try repository.resolveCommit($0) }
+        let scan = try CommitScan(repository, tips: ids, firstParent: firstParent, since: since, until: until)
+        let scanned = Array(scan).map(\.id.hex)
+        #expect(scan.error == nil)
+        let graph = try GraphWalk.commits(repository, tips: ids, firstParent: firstParent, since: since, until: until)
+        return (scanned, graph?.map(\.hex))
+    }
+
+    @Test(arguments: [false, true])
+    func sameCommitsInSameOrderAsRevList(withGraph: Bool) throws {
+        let repo = Self.history
+        if withGraph {
+            try runProcess("/usr/bin/git", ["-C", repo, "commit-graph", "write", "--reachable"])
+        } else {
+            try? FileManager.default.removeItem(atPath: repo + "/.git/objects/info/commit-graph")
+        }
+        let tips = try runProcess("/usr/bin/git", ["-C", repo, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/tags"])
+            .stdout.split(separator: "\n").map(String.init)
+        let headTime = Int64(try runProcess("/usr/bin/git", ["-C", repo, "log", "-1", "--format=%ct", "HEAD~700"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+        let cases: [([String], Bool, Int64?, Int64?, [String])] = [
+            (["HEAD"], false, nil, nil, ["HEAD"]),
+            (tips, false, nil, nil, tips),
+            (["HEAD"], true, nil, nil, ["--first-parent", "HEAD"]),
+            (["HEAD"], false, headTime, nil, ["--since=\(headTime)", "HEAD"]),
+            (["HEAD"], false, nil, headTime, ["--until=\(headTime)", "HEAD"]),
+        ]
+        for (revisions, firstParent, since, until, gitArguments) in cases {
+            let expected = try gitList(repo, gitArguments)
+            let (scanned, graph) = try scan(repo, tips: revisions, firstParent: firstParent, since: since, until: until)
+            #expect(scanned == expected, "\(gitArguments)")
+            if withGraph {
+                #expect(graph == expected, "\(gitArguments)")
+            } else {
+                #expect(graph == nil)
+            }
+        }
+    }
+
+    @Test func graphWalkReadsCommitsNewerThanTheGraph() throws {
+        let repo = try TestRepository()
+        for index in 1...5 { try repo.commit("old \(index)") }
+        try repo.git(["commit-graph", "write", "--reachable"])
+        for index in 1...3 { try repo.commit("new \(index)") }
+        let repository = try Repository(discovering: repo.path)
+        let head = try #require(try repository.head())
+        let graph = try #require(try GraphWalk.commits(repository, tips: [head]))
+        #expect(graph.map(\.hex) == (try gitList(repo.path, ["HEAD"])))
+    }
+
+    @Test func rawCommitFieldsEqualGit() throws {
+        let repo = try TestRepository()
+        try repo.commit("Subject\n\nBody\n", environment: ["GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.com",
+                                                        "GIT_AUTHOR_DATE": "2024-03-05T10:20:30-07:00"])
+        let repository = try Repository(discovering: repo.path)
+        let head = try #require(try repository.head())
+        let raw = try repository.rawCommit(head)
+        #expect(String(decoding: raw.messageBytes, as: UTF8.self) == "Subject\n\nBody\n")
+        #expect(raw.identity("author")?.name == "Ann")
+        #expect(raw.identity("author")?.email == "ann@example.com")
+        #expect(raw.time("author")?.seconds == 1_709_659_230)
+        #expect(raw.time("author")?.offsetMinutes == -420)
+        #expect(raw.parents.isEmpty)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The schemas live beside the checkout, in `../shared/schemas/`; without them the validation tests are skipped.
+let schemasFolder = URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/schemas").path
+let sarifSchema = schemasFolder + "/sarif-schema-2.1.0.json"
+let junitSchema = schemasFolder + "/junit.xsd"
+
+private func failingRange() throws -> TestRepository {
+    let repo = try gateRepository(policy: "[evidence]\n\tscope = each\n[agents]\n\tallow = codex\n[review]\n\tpath = src/payments/**\n")
+    try repo.commit("Refund <flow> & \"quotes\"" + claudeTrailer, file: "src/payments/refund.swift")
+    try repo.commit("Human change")
+    try repo.commit("Bad trailer\n\nAssisted-by: John <j@example.com>")
+    return repo
+}
+
+private func passingRange() throws -> TestRepository {
+    let repo = try gateRepository()
+    try repo.commit("Add parser" + claudeTrailer)
+    #expect(try aitrail(["eval", "run", "--", "true"], in: repo).status == 0)
+    return repo
+}
+
+@Suite struct CheckFormatTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: sarifSchema), "needs ../shared/schemas/sarif-schema-2.1.0.json"))
+    func sarifValidatesAgainstTheSchema() throws {
+        for repo in [try failingRange(), try passingRange()] {
+            let output = try makeTemporaryDirectory() + "/check.sarif"
+            let result = try aitrail(["check", "main..feature", "--format", "sarif", "--output", output], in: repo)
+            #expect(result.status == 0 || result.status == 1)
+            let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
+            jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
+            print(len(log["runs"][0]["results"]))
+            """
+            let validation = try runProcess("python3", ["-c", script, sarifSchema, output])
+            #expect(validation.status == 0, "\(validation.stderr)")
+            #expect(validation.stdout == (result.status == 1 ? "4\n" : "0\n"))
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: junitSchema), "needs ../shared/schemas/junit.xsd"),
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/xmllint"), "needs xmllint (Debian libxml2-utils)"))
+    func junitValidatesAgainstTheSchema() throws {
+        for repo in [try failingRange(), try passingRange()] {
+            let output = try makeTemporaryDirectory() + "/check.xml"
+            let result = try aitrail(["check", "main..feature", "--format", "junit", "--output", output], in: repo)
+            #expect(result.status == 0 || result.status == 1)
+            let validation = try runProcess("/usr/bin/xmllint", ["--noout", "--schema", junitSchema, output])
+            #expect(validation.status == 0, "\(validation.stderr)")
+            #expect(validation.stderr.contains("validates"))
+            let xml = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(xml.contains(result.status == 1 ? #"tests="3" failures="2""# : #"tests="1" failures="0""#))
+        }
+    }
+
+    @Test func textNamesEveryFindingWithItsFix() throws {
+        let repo = try failingRange()
+        let result = try aitrail(["check", "main..feature"], in: repo)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("✗ ") }.count == 4)
+        #expect(lines.filter { $0.hasPrefix("    fix: ") }.count == 4)
+        #expect(lines.contains { $0.hasPrefix("aitrail check failed: 4 findings in main..feature (3 commits, 1 AI-assisted)") })
+    }
+
+    @Test func markdownIsATableForAPullRequestComment() throws {
+        let result = try aitrail(["check", "main..feature", "--format", "markdown"], in: try failingRange())
+        #expect(result.stdout.hasPrefix("## ❌ aitrail check failed: 4 findings"))
+        #expect(result.stdout.contains("| Commit | Rule | Problem | Fix |"))
+        let passing = try aitrail(["check", "main..feature", "--format", "markdown"], in: try passingRange())
+        #expect(passing.status == 0)
+        #expect(passing.stdout.hasPrefix("## ✅ aitrail check passed: main..feature (1 commit, 1 AI-assisted)"))
+    }
+
+    @Test func githubEscapesWorkflowCommandData() throws {
+        let result = try aitrail(["check", "main..feature", "--format", "github"], in: try failingRange())
+        let errors = result.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
+        #expect(errors.count == 4)
+        #expect(errors.contains { $0.hasPrefix("::error file=src/payments/refund.swift,title=aitrail review-required (") })
+        #expect(errors.allSatisfy { !$0.dropFirst(2).contains("\n") })
+    }
+}
