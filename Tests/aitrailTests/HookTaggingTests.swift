@@ -104,6 +104,8 @@ import TestSupport
         let hooked = try HookedRepository()
         try hooked.commit(environment: ["CLAUDECODE": "1"])
         let first = try hooked.repo.head()
+        try hooked.repo.write("README", "amended\n")
+        try hooked.repo.git(["add", "-A"])
         let amend = try hooked.repo.gitResult(["commit", "-q", "--amend", "--no-edit"], environment: ["CLAUDECODE": "1"])
         #expect(amend.status == 0, "\(amend.stderr)")
         #expect(try hooked.repo.head() != first)
@@ -165,16 +167,18 @@ import TestSupport
         let rounds = 6
         let script = """
             set -e
-            work() { cd "$1"; for i in $(seq \(rounds)); do echo "$i $1" > "f-$i.txt"; git add -A; CLAUDECODE=1 git commit -q -m "commit $i"; done; }
-            work '\(hooked.path)' & first=$!
-            work '\(second)' & other=$!
-            wait $first; wait $other
+            for i in $(seq \(rounds)); do echo "$i $PWD" > "f-$i.txt"; git add -A; git commit -q -m "commit $i in $PWD"; done
             """
-        let result = try runProcess("/bin/sh", ["-c", script], in: hooked.path,
-                                    environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_EDITOR": "true"], removing: agentEnvironment)
-        #expect(result.status == 0, "\(result.stderr)")
+        let statuses = LockedStatuses()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = try? runProcess("/bin/sh", ["-c", script], in: index == 0 ? hooked.path : second,
+                                         environment: ["GIT_CONFIG_NOSYSTEM": "1", "CLAUDECODE": "1"], removing: agentEnvironment)
+            statuses.append(result?.status ?? -1)
+        }
+        #expect(statuses.values == [0, 0])
         for branch in ["main", "other"] {
-            let commits = try hooked.repo.git(["rev-list", "-\(rounds)", branch]).split(separator: "\n").map(String.init)
+            let commits = try hooked.repo.git(["rev-list", "\(branch)~\(rounds)..\(branch)"]).split(separator: "\n").map(String.init)
+            #expect(commits.count == rounds)
             for commit in commits {
                 #expect(try hooked.usage(commit).count == 1, "\(branch) \(commit)")
             }
@@ -209,4 +213,11 @@ import TestSupport
         #expect(try hooked.tagLines().isEmpty)
         #expect(try hooked.aitrail(["detect"]).stdout.contains("(expired"))
     }
+}
+
+final class LockedStatuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int32] = []
+    func append(_ status: Int32) { lock.withLock { stored.append(status) } }
+    var values: [Int32] { lock.withLock { stored } }
 }

@@ -90,14 +90,21 @@ import TestSupport
     }
 
     @Test func syncFailureDuringPushWarnsAndNeverBlocks() throws {
+        // A server that accepts branches but refuses notes.
+        let remote = try TestRepository(bare: true)
+        let hook = remote.path + "/hooks/update"
+        try Data("#!/bin/sh\ncase $1 in refs/notes/*) echo 'notes are not welcome' >&2; exit 1 ;; esac\n".utf8).write(to: URL(fileURLWithPath: hook))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
         let hooked = try HookedRepository()
-        try hooked.repo.git(["remote", "add", "origin", "/nonexistent/remote.git"])
+        try hooked.repo.git(["remote", "add", "origin", remote.path])
         try hooked.commit(environment: ["CLAUDECODE": "1"])
         let push = try hooked.repo.gitResult(["push", "-q", "origin", "main"])
-        #expect(push.status != 0)  // the remote does not exist: the push itself fails …
+        #expect(push.status == 0, "\(push.stderr)")
+        #expect(try remote.git(["rev-parse", "main"]) == (try hooked.repo.git(["rev-parse", "main"])))
         let lines = push.stderr.split(separator: "\n").filter { $0.hasPrefix("aitrail:") }
-        #expect(lines.count == 1)   // … after one aitrail line; the hook did not fail it
+        #expect(lines.count == 1, "\(push.stderr)")
         #expect(lines.first?.contains("notes not synced with origin") == true)
+        #expect(lines.first?.contains("run `aitrail sync origin` later") == true)
     }
 
     @Test func logListsRecordsAsTextAndJSON() throws {
