@@ -14,36 +14,46 @@ struct CommitMsgHook {
 
         let commentCharacter = try context.repository().commentCharacter()
         let trailers = Trailers.parse(try FileSystem.read(file), commentCharacter: commentCharacter)
-        let classifier = policy.classifier
-        let found = classifier.trailerFindings(trailers)
+        let found = policy.classifier.trailerFindings(trailers)
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
+        guard let rejection = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: decision.attribution) else { return 0 }
+        context.report("aitrail: commit rejected: \(rejection.problem)\n  fix: \(rejection.fix)\n  (your message is kept in \(file))")
+        return 1
+    }
+}
 
-        let suggestion = decision.attribution.map { AssistedBy(agent: $0.agent, model: $0.model, tools: $0.tools).value }
-        let example = "\(policy.tag.trailer): \(suggestion ?? "claude-code:claude-opus-4.6")"
-        for trailer in trailers where trailer.key.lowercased() == policy.tag.trailer.lowercased() {
-            if case .failure(let malformed) = AssistedBy.parse(trailer.value) {
-                return reject(
-                    "malformed trailer '\(trailer.key): \(trailer.value)': \(malformed.problem)",
-                    fix: "write it as <agent>[:<model>] [<tool> …], for example '\(example)'", file: file)
-            }
-        }
-        let agents = ([decision.attribution].compactMap { $0 } + found).map(\.agent)
-        if let refused = agents.first(where: { !policy.allows(agent: $0) }) {
-            return reject(
-                "agent '\(refused)' is not allowed by \(policy.origin ?? PolicyLoader.fileName) (allowed: \(policy.allowedAgents.joined(separator: ", ")))",
-                fix: "use an allowed agent, or add 'allow = \(refused)' under [agents] in .aitrail", file: file)
-        }
-        if policy.tag.require, let detected = decision.attribution,
-           !found.contains(where: { $0.agent == detected.agent && $0.marker.lowercased().hasPrefix(policy.tag.trailer.lowercased() + ":") }) {
-            return reject(
-                "\(detected.agent) was detected (\(detected.marker)) but the message has no '\(policy.tag.trailer)' trailer for it (tag.require = true)",
-                fix: "add the line '\(example)' to the message's trailer block", file: file)
-        }
-        return 0
+/// What commit-msg checks, as a pure function of the message's trailers, the policy and the agent detected.
+struct MessageRules {
+    struct Rejection {
+        let problem: String
+        let fix: String
     }
 
-    private func reject(_ problem: String, fix: String, file: String) -> Int32 {
-        context.report("aitrail: commit rejected: \(problem)\n  fix: \(fix)\n  (your message is kept in \(file))")
-        return 1
+    let policy: Policy
+
+    func check(trailers: [Trailer], found: [Attribution], detected: Attribution?) -> Rejection? {
+        let key = policy.tag.trailer
+        let suggestion = detected.map { AssistedBy(agent: $0.agent, model: $0.model, tools: $0.tools).value }
+        let example = "\(key): \(suggestion ?? "claude-code:claude-opus-4.6")"
+        for trailer in trailers where trailer.key.lowercased() == key.lowercased() {
+            if case .failure(let malformed) = AssistedBy.parse(trailer.value) {
+                return Rejection(
+                    problem: "malformed trailer '\(trailer.key): \(trailer.value)': \(malformed.problem)",
+                    fix: "write it as <agent>[:<model>] [<tool> …], for example '\(example)'")
+            }
+        }
+        let agents = ([detected].compactMap { $0 } + found).map(\.agent)
+        if let refused = agents.first(where: { !policy.allows(agent: $0) }) {
+            return Rejection(
+                problem: "agent '\(refused)' is not allowed by \(policy.origin ?? PolicyLoader.fileName) (allowed: \(policy.allowedAgents.joined(separator: ", ")))",
+                fix: "use an allowed agent, or add 'allow = \(refused)' under [agents] in .aitrail")
+        }
+        if policy.tag.require, let detected,
+           !found.contains(where: { $0.agent == detected.agent && $0.marker.lowercased().hasPrefix(key.lowercased() + ":") }) {
+            return Rejection(
+                problem: "\(detected.agent) was detected (\(detected.marker)) but the message has no '\(key)' trailer for it (tag.require = true)",
+                fix: "add the line '\(example)' to the message's trailer block")
+        }
+        return nil
     }
 }

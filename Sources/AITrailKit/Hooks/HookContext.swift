@@ -57,6 +57,9 @@ public final class HookContext {
     /// The marker a commit hook leaves for post-commit: "this commit had AI assistance".
     func aiCommitMarker() throws(GitError) -> String { try gitDirectory() + "/aitrail/ai-commit" }
 
+    /// The message prepare-commit-msg checked and found valid (see PrepareCommitMsgHook).
+    func validatedMessagePath() throws(GitError) -> String { try gitDirectory() + "/aitrail/validated-message" }
+
     func leaveAICommitMarker() throws(GitError) {
         let marker = try aiCommitMarker()
         if FileSystem.exists(marker) { return }

@@ -95,6 +95,13 @@ if [ -x "$0.pre-aitrail" ]; then
 fi
 [ "${AITRAIL-}" = 0 ] && exit 0
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
+gitdir=${GIT_DIR:-.git}
+[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
+# prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
+if [ "$hook" = commit-msg ] && [ -f "$gitdir/aitrail/validated-message" ] &&
+	cmp -s "$1" "$gitdir/aitrail/validated-message"; then
+	exit 0
+fi
 
 aitrail_agent_env() {
 @ENVIRONMENT_TESTS@
@@ -102,8 +109,6 @@ aitrail_agent_env() {
 }
 
 common=@COMMON_DIR@
-gitdir=${GIT_DIR:-.git}
-[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
 work=
 if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
 	work=1

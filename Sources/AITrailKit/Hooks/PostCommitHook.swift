@@ -8,6 +8,7 @@ struct PostCommitHook {
 
     func run(_ arguments: [String]) -> Int32 {
         step("usage not recorded", recordUsage)
+        if let validated = try? context.validatedMessagePath() { FileSystem.remove(validated) }
         return 0
     }
 

@@ -19,27 +19,40 @@ struct PrepareCommitMsgHook {
         let repository = try context.repository()
         let commentCharacter = repository.commentCharacter()
         let message = try FileSystem.read(file)
-        let trailers = Trailers.parse(message, commentCharacter: commentCharacter)
+        var trailers = Trailers.parse(message, commentCharacter: commentCharacter)
         let found = policy.classifier.trailerFindings(trailers)
+        if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
 
-        guard let detected = decision.attribution else {
-            // No agent now, but the message names one (an agent wrote its own trailer): post-commit records it.
-            if !found.isEmpty { try context.leaveAICommitMarker() }
-            return 0
+        var final = message
+        if let detected = decision.attribution, !isTagged(trailers, agent: detected.agent, policy: policy) {
+            // An agent that names its model in its own Co-authored-by gets that model in the tag.
+            let model = detected.model ?? found.first { $0.agent == detected.agent && $0.model != nil }?.model
+            let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
+            final = Trailers.insert(Trailer(key: policy.tag.trailer, value: value), into: message, commentCharacter: commentCharacter)
+            if final != message {
+                try FileSystem.writeAtomically(final, to: file)
+                trailers = Trailers.parse(final, commentCharacter: commentCharacter)
+            }
         }
-        try context.leaveAICommitMarker()
-        let tagKeys = policy.classifier.assistedByKeys
-        let alreadyTagged = trailers.contains { trailer in
-            tagKeys.contains(trailer.key.lowercased())
-                && policy.classifier.assistedBy(trailer.value, marker: "")?.agent == detected.agent
-        }
-        if alreadyTagged { return 0 }
-        // An agent that names its model in its own Co-authored-by gets that model in the tag.
-        let model = detected.model ?? found.first { $0.agent == detected.agent && $0.model != nil }?.model
-        let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
-        let tagged = Trailers.insert(Trailer(key: policy.tag.trailer, value: value), into: message, commentCharacter: commentCharacter)
-        if tagged != message { try FileSystem.writeAtomically(tagged, to: file) }
+        try rememberValidation(of: final, trailers: trailers, detected: decision.attribution, policy: policy)
         return 0
+    }
+
+    private func isTagged(_ trailers: [Trailer], agent: String, policy: Policy) -> Bool {
+        trailers.contains { trailer in
+            policy.classifier.assistedByKeys.contains(trailer.key.lowercased())
+                && policy.classifier.assistedBy(trailer.value, marker: "")?.agent == agent
+        }
+    }
+
+    /// Checks the message as commit-msg would and, when it passes, keeps a copy: the commit-msg shim
+    /// compares the final message with it and skips starting aitrail again when nobody edited it.
+    private func rememberValidation(of message: [UInt8], trailers: [Trailer], detected: Attribution?, policy: Policy) throws {
+        let copy = try context.validatedMessagePath()
+        FileSystem.remove(copy)
+        let found = policy.classifier.trailerFindings(trailers)
+        guard MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected) == nil else { return }
+        try FileSystem.writeAtomically(message, to: copy)
     }
 }
 
