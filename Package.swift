@@ -25,7 +25,9 @@ let package = Package(
                 "AITrailKit",
                 "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Exports the executable's stand-in for libgit2's CA loading (Sources/aitrail/SkipCertificateLoading.swift).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux]))]
         ),
         .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

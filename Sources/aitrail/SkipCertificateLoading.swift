@@ -1,0 +1,8 @@
+#if os(Linux)
+/// Debian's libgit2 is built on mbedTLS and parses the whole system CA bundle inside
+/// `git_libgit2_init` (~3 ms, a third of a hook run). aitrail never uses libgit2's HTTPS transport —
+/// fetch and push go through the git CLI — so the executable provides this symbol, which the dynamic
+/// linker binds libgit2's call to (see the linker setting in Package.swift), and loads no certificates.
+@_cdecl("mbedtls_x509_crt_parse_file")
+public func skipCertificateFile(_ chain: UnsafeMutableRawPointer?, _ path: UnsafePointer<CChar>?) -> Int32 { 0 }
+#endif
