@@ -106,11 +106,14 @@ public struct AuditScanner {
             incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
         }
         let walked: [ObjectID]
+        var raw: RawCommitStore?
         if let incremental {
             walked = incremental.newCommits + incremental.base.commits.map { cache.records[Int($0)].id }
             stats.incrementalWalk = true
         } else {
-            walked = try gitCall { () throws(GitError) in try plan.walk(repository) }
+            let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
+            walked = result.ids
+            raw = result.raw
         }
         stats.walked = walked.count
         order.reserveCapacity(walked.count)
@@ -127,7 +130,7 @@ public struct AuditScanner {
             }
         }
 
-        let scanned = try classify(pending, notes: notes)
+        let scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes)
         stats.classified = scanned.count
         for (position, commit) in scanned.enumerated() {
             order[pendingSlots[position]] = cache.store(commit.record)
@@ -140,7 +143,8 @@ public struct AuditScanner {
                 incremental.isValid = false
             }
             if !incremental.isValid {
-                let full = try gitCall { () throws(GitError) in try plan.walk(repository) }
+                let fullWalk = try gitCall { () throws(GitError) in try plan.walk(repository) }
+                let full = fullWalk.ids
                 var fullOrder: [Int32] = []
                 var missing: [ObjectID] = [], missingSlots: [Int] = []
                 for (slot, id) in full.enumerated() {
@@ -152,7 +156,7 @@ public struct AuditScanner {
                         missingSlots.append(slot)
                     }
                 }
-                let more = try classify(missing, notes: notes)
+                let more = try classify(missing, slots: missingSlots, raw: fullWalk.raw, notes: notes)
                 stats.classified += more.count
                 for (position, commit) in more.enumerated() { fullOrder[missingSlots[position]] = cache.store(commit.record) }
                 order = fullOrder
@@ -232,7 +236,8 @@ public struct AuditScanner {
         var firstParent: ObjectID?
     }
 
-    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AuditError) -> [Scanned] {
+    /// Classifies `ids`; `slots` place them in the walk, whose raw objects `raw` may already hold.
+    private func classify(_ ids: [ObjectID], slots: [Int], raw: RawCommitStore?, notes: NoteIndex) throws(AuditError) -> [Scanned] {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = ResultSlots(count: ids.count)
@@ -247,8 +252,14 @@ public struct AuditScanner {
             while block < blocks {
                 let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
                 for position in range {
+                    let fields: CommitFields
+                    if let parsed = raw?.fields(slot: slots[position], id: ids[position]) {
+                        fields = parsed
+                    } else {
+                        fields = try repository.commitFields(ids[position])
+                    }
                     results.set(position, try AuditScanner.scanCommit(
-                        ids[position], repository: repository, classifier: classifier, notes: notes, lines: lines))
+                        fields, repository: repository, classifier: classifier, notes: notes, lines: lines))
                 }
                 done += range.count
                 if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
@@ -275,9 +286,9 @@ public struct AuditScanner {
     }
 
     static func scanCommit(
-        _ id: ObjectID, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+        _ fields: CommitFields, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        let fields = try repository.commitFields(id)
+        let id = fields.id
         let author = Identity(name: fields.author.name, email: fields.author.email)
         let committer = Identity(name: fields.committer.name, email: fields.committer.email)
         var attributions = classifier.classify(message: fields.message, author: author, committer: committer).attributions
