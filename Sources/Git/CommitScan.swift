@@ -198,6 +198,12 @@ struct CommitQueue {
 /// Same order and `--since`/`--until` rules as `CommitScan`. Returns nil when the repository has no
 /// usable commit-graph: then `CommitScan`, which reads each object once anyway, is the faster way.
 public enum GraphWalk {
+    /// True when walks of `repository` can use a commit-graph.
+    public static func isAvailable(in repository: Repository) -> Bool {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        return CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) != nil
+    }
+
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {

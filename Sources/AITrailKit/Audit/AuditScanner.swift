@@ -107,9 +107,16 @@ public struct AuditScanner {
         }
         let walked: [ObjectID]
         var raw: RawCommitStore?
+        var pipelined: [Scanned]?
         if let incremental {
             walked = incremental.newCommits + incremental.base.commits.map { cache.records[Int($0)].id }
             stats.incrementalWalk = true
+        } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
+            let result = try walkAndClassify(tips: tips, cache: &cache, notes: notes)
+            walked = result.walked
+            order = result.order
+            pendingSlots = result.pendingSlots
+            pipelined = result.scanned
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
             walked = result.ids
@@ -118,7 +125,7 @@ public struct AuditScanner {
         stats.walked = walked.count
         order.reserveCapacity(walked.count)
         let newCount = incremental?.newCommits.count ?? walked.count
-        for (slot, id) in walked.enumerated() {
+        for (slot, id) in walked.enumerated() where pipelined == nil {
             let cached: Int32? = !options.useCache ? nil
                 : slot >= newCount ? incremental!.base.commits[slot - newCount] : cache.index(of: id)
             if let cached, isCurrent(cache.records[Int(cached)], notes: notes) {
@@ -130,7 +137,8 @@ public struct AuditScanner {
             }
         }
 
-        let scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes)
+        let scanned: [Scanned]
+        if let pipelined { scanned = pipelined } else { scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes) }
         stats.classified = scanned.count
         for (position, commit) in scanned.enumerated() {
             order[pendingSlots[position]] = cache.store(commit.record)
@@ -224,7 +232,7 @@ public struct AuditScanner {
     }
 
     /// A cached record still holds when it was read from the same notes and has what this run needs.
-    private func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
+    func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
         if options.lines && !record.hasLines { return false }
         return record.aitrailNote == notes.aitrail[record.id] && record.aiNote == notes.gitAI[record.id]
     }
