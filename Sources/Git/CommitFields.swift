@@ -45,6 +45,11 @@ extension Repository {
 }
 
 extension CommitFields {
+    /// Parses a raw commit object's bytes (as `CommitScan` hands them out); nil when malformed.
+    public static func parse(id: ObjectID, bytes: UnsafeBufferPointer<UInt8>) -> CommitFields? {
+        CommitFields(id: id, buffer: bytes)
+    }
+
     /// Parses a raw commit object: `tree`, `parent`*, `author`, `committer`, other headers, a blank line, the message.
     init?(id: ObjectID, buffer: UnsafeBufferPointer<UInt8>) {
         var position = 0

@@ -53,54 +53,6 @@ public struct RawCommit: Sendable {
     /// The raw message bytes.
     public var messageBytes: ArraySlice<UInt8> { bytes[messageStart...] }
 
-    /// The value of the first header named `name` (`author`, `committer`, `encoding`).
-    public func header(_ name: String) -> ArraySlice<UInt8>? {
-        let key = Array(name.utf8) + [0x20]
-        var position = 0
-        while position < bytes.count {
-            var end = position
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            if end == position { return nil }
-            if end - position > key.count, bytes[position..<(position + key.count)].elementsEqual(key) {
-                return bytes[(position + key.count)..<end]
-            }
-            position = end + 1
-        }
-        return nil
-    }
-
-    /// Name and email of the `author` or `committer` header.
-    public func identity(_ header: String) -> (name: String, email: String)? {
-        guard let value = self.header(header), let open = value.firstIndex(of: 0x3C),
-              let close = value[open...].firstIndex(of: 0x3E) else { return nil }
-        var nameEnd = open
-        while nameEnd > value.startIndex, value[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-        return (String(decoding: value[value.startIndex..<nameEnd], as: UTF8.self),
-                String(decoding: value[(open + 1)..<close], as: UTF8.self))
-    }
-
-    /// Seconds and UTC offset (minutes) of the `author` or `committer` header.
-    public func time(_ header: String) -> (seconds: Int64, offsetMinutes: Int32)? {
-        guard let value = self.header(header), let close = value.lastIndex(of: 0x3E) else { return nil }
-        var index = close + 1
-        while index < value.endIndex, value[index] == 0x20 { index += 1 }
-        var seconds: Int64 = 0
-        while index < value.endIndex, (0x30...0x39).contains(value[index]) {
-            seconds = seconds * 10 + Int64(value[index] - 0x30)
-            index += 1
-        }
-        while index < value.endIndex, value[index] == 0x20 { index += 1 }
-        var offset: Int32 = 0
-        if index + 5 <= value.endIndex, value[index] == 0x2B || value[index] == 0x2D {
-            let digits = value[(index + 1)..<(index + 5)].map { Int32($0) - 0x30 }
-            if digits.allSatisfy({ (0...9).contains($0) }) {
-                offset = (digits[0] * 10 + digits[1]) * 60 + digits[2] * 10 + digits[3]
-                if value[index] == 0x2D { offset = -offset }
-            }
-        }
-        return (seconds, offset)
-    }
-
     static func hasPrefix(_ bytes: [UInt8], _ at: Int, _ prefix: StaticString) -> Bool {
         let length = prefix.utf8CodeUnitCount
         guard at + length <= bytes.count else { return false }
@@ -246,6 +198,12 @@ struct CommitQueue {
 /// Same order and `--since`/`--until` rules as `CommitScan`. Returns nil when the repository has no
 /// usable commit-graph: then `CommitScan`, which reads each object once anyway, is the faster way.
 public enum GraphWalk {
+    /// True when walks of `repository` can use a commit-graph.
+    public static func isAvailable(in repository: Repository) -> Bool {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        return CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) != nil
+    }
+
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {

@@ -73,6 +73,7 @@ struct AuditCommand: ParsableCommand {
         }
         // Each commit is read once: a worker's object cache would only hold memory.
         Libgit2.setObjectCacheLimit(bytes: 4 << 20)
+        Libgit2.setReadVerification(false)
         let walk = WalkOptions(
             revisions: revisions, all: all, firstParent: firstParent,
             since: since.flatMap(DateArgument.parse), until: until.flatMap(DateArgument.parse))

@@ -75,10 +75,13 @@ import TestSupport
         let head = try #require(try repository.head())
         let raw = try repository.rawCommit(head)
         #expect(String(decoding: raw.messageBytes, as: UTF8.self) == "Subject\n\nBody\n")
-        #expect(raw.identity("author")?.name == "Ann")
-        #expect(raw.identity("author")?.email == "ann@example.com")
-        #expect(raw.time("author")?.seconds == 1_709_659_230)
-        #expect(raw.time("author")?.offsetMinutes == -420)
         #expect(raw.parents.isEmpty)
+        let fields = try #require(raw.bytes.withUnsafeBufferPointer { CommitFields.parse(id: head, bytes: $0) })
+        let commit = try repository.commit(head)
+        #expect(fields.author == commit.author)
+        #expect(fields.committer == commit.committer)
+        #expect(fields.author.offsetMinutes == -420)
+        #expect(fields.message == commit.message)
+        #expect(fields.treeID == commit.treeID)
     }
 }

@@ -33,11 +33,13 @@ public struct Classifier: Sendable {
     public let registry: AgentRegistry
     /// Trailer keys (lower case) whose value is `<agent>[:<model>] …`.
     public let assistedByKeys: Set<String>
+    private let tables: MarkerTables
 
     /// `tagTrailer` is the policy's `tag.trailer` key, read like `Assisted-by`.
     public init(registry: AgentRegistry = .builtin, tagTrailer: String = "Assisted-by") {
         self.registry = registry
         assistedByKeys = ["assisted-by", "generated-by", "ai-used-for", tagTrailer.lowercased()]
+        tables = MarkerTables(registry)
     }
 
     /// Every finding in a commit's message and identities.
@@ -63,15 +65,15 @@ public struct Classifier: Sendable {
             let marker = "\(trailer.key): \(trailer.value)"
             if key == "co-authored-by" {
                 let identity = Identity(parsing: trailer.value)
-                if let agent = matchingAgent(identity, in: \.coAuthors) {
+                if let agent = matchingAgent(identity, in: tables.coAuthors) {
                     found.append(Attribution(agent: agent.id, model: coAuthorModel(agent, identity.name), source: .trailer, marker: marker))
                 }
             } else if assistedByKeys.contains(key) {
                 if let attribution = assistedBy(trailer.value, marker: marker) { found.append(attribution) }
-            } else {
+            } else if let markers = tables.trailers[key] {
                 let value = trailer.value.trimmingSpaces.lowercased()
-                for agent in registry.agents where agent.trailers.contains(where: { $0.key == key && ($0.value == nil || $0.value == value) }) {
-                    found.append(Attribution(agent: agent.id, source: .trailer, marker: marker))
+                for (expected, agent) in markers where expected == nil || expected == value {
+                    found.append(Attribution(agent: registry.agents[agent].id, source: .trailer, marker: marker))
                 }
             }
         }
@@ -95,39 +97,34 @@ public struct Classifier: Sendable {
 
     private func footerAndSubjectFindings(_ message: String) -> [Attribution] {
         var found: [Attribution] = []
-        var isSubject = true
-        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            if isSubject {
-                isSubject = false
-                for agent in registry.agents {
-                    for prefix in agent.subjectPrefixes where line.hasPrefix(prefix) {
-                        found.append(Attribution(agent: agent.id, source: .subject, marker: String(line)))
-                    }
-                }
-                continue
-            }
-            // Cheap filter first: footers all read "Generated with [Tool]".
-            guard line.utf8.count < 400, line.containsText("Generated with [") else { continue }
+        // Byte comparisons: walking Characters here cost more than the rest of classification.
+        let utf8 = message.utf8
+        for (prefix, agent) in tables.subjectPrefixes where utf8.starts(with: prefix.utf8) {
+            let subject = String(decoding: utf8.prefix { $0 != 0x0A }, as: UTF8.self)
+            found.append(Attribution(agent: registry.agents[agent].id, source: .subject, marker: subject))
+        }
+        // Footers all read "Generated with [Tool]": most messages are passed over by one search.
+        guard !tables.footers.isEmpty, message.containsText("Generated with [") else { return found }
+        for line in message.split(separator: "\n").dropFirst() where line.utf8.count < 400 && line.containsText("Generated with [") {
             let text = line.drop { !($0.isASCII && $0.isLetter) }
-            for agent in registry.agents where agent.footers.contains(where: { text.hasPrefix($0) }) {
-                found.append(Attribution(agent: agent.id, source: .footer, marker: line.trimmingSpaces))
+            for (footer, agent) in tables.footers where text.hasPrefix(footer) {
+                found.append(Attribution(agent: registry.agents[agent].id, source: .footer, marker: line.trimmingSpaces))
             }
         }
         return found
     }
 
     private func identityFindings(_ identity: Identity, role: String) -> [Attribution] {
-        guard let agent = matchingAgent(identity, in: \.identities) else { return [] }
+        guard let agent = matchingAgent(identity, in: tables.identities) else { return [] }
         return [Attribution(agent: agent.id, source: .identity, marker: "\(role) \(identity.name) <\(identity.email)>")]
     }
 
     /// The first agent whose patterns match: email patterns first, then names.
-    private func matchingAgent(_ identity: Identity, in patterns: KeyPath<Agent, [IdentityPattern]>) -> Agent? {
+    private func matchingAgent(_ identity: Identity, in patterns: [(IdentityPattern, Int)]) -> Agent? {
         let lowerName = identity.name.lowercased(), lowerEmail = identity.email.lowercased()
         for field in [IdentityPattern.Field.email, .name] {
-            for agent in registry.agents
-            where agent[keyPath: patterns].contains(where: { $0.field == field && $0.matches(lowerName: lowerName, lowerEmail: lowerEmail) }) {
-                return agent
+            for (pattern, agent) in patterns where pattern.field == field && pattern.matches(lowerName: lowerName, lowerEmail: lowerEmail) {
+                return registry.agents[agent]
             }
         }
         return nil
@@ -143,6 +140,26 @@ public struct Classifier: Sendable {
         case .parenthesised:
             guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
             return ModelName.normalise(String(name[name.index(after: open)..<close]))
+        }
+    }
+}
+
+/// The registry's markers flattened once, so classifying a commit walks plain arrays instead of
+/// copying `Agent` values (which dominated a long audit). Integers index `registry.agents`.
+private struct MarkerTables: Sendable {
+    var coAuthors: [(IdentityPattern, Int)] = []
+    var identities: [(IdentityPattern, Int)] = []
+    var footers: [(String, Int)] = []
+    var subjectPrefixes: [(String, Int)] = []
+    var trailers: [String: [(String?, Int)]] = [:]
+
+    init(_ registry: AgentRegistry) {
+        for (index, agent) in registry.agents.enumerated() {
+            coAuthors += agent.coAuthors.map { ($0, index) }
+            identities += agent.identities.map { ($0, index) }
+            footers += agent.footers.map { ($0, index) }
+            subjectPrefixes += agent.subjectPrefixes.map { ($0, index) }
+            for marker in agent.trailers { trailers[marker.key, default: []].append((marker.value, index)) }
         }
     }
 }

@@ -106,16 +106,26 @@ public struct AuditScanner {
             incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
         }
         let walked: [ObjectID]
+        var raw: RawCommitStore?
+        var pipelined: [Scanned]?
         if let incremental {
             walked = incremental.newCommits + incremental.base.commits.map { cache.records[Int($0)].id }
             stats.incrementalWalk = true
+        } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
+            let result = try walkAndClassify(tips: tips, cache: &cache, notes: notes)
+            walked = result.walked
+            order = result.order
+            pendingSlots = result.pendingSlots
+            pipelined = result.scanned
         } else {
-            walked = try gitCall { () throws(GitError) in try plan.walk(repository) }
+            let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
+            walked = result.ids
+            raw = result.raw
         }
         stats.walked = walked.count
         order.reserveCapacity(walked.count)
         let newCount = incremental?.newCommits.count ?? walked.count
-        for (slot, id) in walked.enumerated() {
+        for (slot, id) in walked.enumerated() where pipelined == nil {
             let cached: Int32? = !options.useCache ? nil
                 : slot >= newCount ? incremental!.base.commits[slot - newCount] : cache.index(of: id)
             if let cached, isCurrent(cache.records[Int(cached)], notes: notes) {
@@ -127,7 +137,8 @@ public struct AuditScanner {
             }
         }
 
-        let scanned = try classify(pending, notes: notes)
+        let scanned: [Scanned]
+        if let pipelined { scanned = pipelined } else { scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes) }
         stats.classified = scanned.count
         for (position, commit) in scanned.enumerated() {
             order[pendingSlots[position]] = cache.store(commit.record)
@@ -140,7 +151,8 @@ public struct AuditScanner {
                 incremental.isValid = false
             }
             if !incremental.isValid {
-                let full = try gitCall { () throws(GitError) in try plan.walk(repository) }
+                let fullWalk = try gitCall { () throws(GitError) in try plan.walk(repository) }
+                let full = fullWalk.ids
                 var fullOrder: [Int32] = []
                 var missing: [ObjectID] = [], missingSlots: [Int] = []
                 for (slot, id) in full.enumerated() {
@@ -152,7 +164,7 @@ public struct AuditScanner {
                         missingSlots.append(slot)
                     }
                 }
-                let more = try classify(missing, notes: notes)
+                let more = try classify(missing, slots: missingSlots, raw: fullWalk.raw, notes: notes)
                 stats.classified += more.count
                 for (position, commit) in more.enumerated() { fullOrder[missingSlots[position]] = cache.store(commit.record) }
                 order = fullOrder
@@ -220,7 +232,7 @@ public struct AuditScanner {
     }
 
     /// A cached record still holds when it was read from the same notes and has what this run needs.
-    private func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
+    func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
         if options.lines && !record.hasLines { return false }
         return record.aitrailNote == notes.aitrail[record.id] && record.aiNote == notes.gitAI[record.id]
     }
@@ -232,7 +244,8 @@ public struct AuditScanner {
         var firstParent: ObjectID?
     }
 
-    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AuditError) -> [Scanned] {
+    /// Classifies `ids`; `slots` place them in the walk, whose raw objects `raw` may already hold.
+    private func classify(_ ids: [ObjectID], slots: [Int], raw: RawCommitStore?, notes: NoteIndex) throws(AuditError) -> [Scanned] {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = ResultSlots(count: ids.count)
@@ -247,8 +260,14 @@ public struct AuditScanner {
             while block < blocks {
                 let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
                 for position in range {
+                    let fields: CommitFields
+                    if let parsed = raw?.fields(slot: slots[position], id: ids[position]) {
+                        fields = parsed
+                    } else {
+                        fields = try repository.commitFields(ids[position])
+                    }
                     results.set(position, try AuditScanner.scanCommit(
-                        ids[position], repository: repository, classifier: classifier, notes: notes, lines: lines))
+                        fields, repository: repository, classifier: classifier, notes: notes, lines: lines))
                 }
                 done += range.count
                 if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
@@ -275,9 +294,9 @@ public struct AuditScanner {
     }
 
     static func scanCommit(
-        _ id: ObjectID, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+        _ fields: CommitFields, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        let fields = try repository.commitFields(id)
+        let id = fields.id
         let author = Identity(name: fields.author.name, email: fields.author.email)
         let committer = Identity(name: fields.committer.name, email: fields.committer.email)
         var attributions = classifier.classify(message: fields.message, author: author, committer: committer).attributions

@@ -43,10 +43,50 @@ struct WalkPlan {
         self.options = walk
     }
 
-    /// Every commit the revisions reach, newest first by commit time.
-    func walk(_ repository: Repository) throws(GitError) -> [ObjectID] {
-        if let tips = cacheableTips, tips.isEmpty { return [] }
-        return Array(try RevisionWalk(repository, options: options))
+    /// Every commit the revisions reach, newest first by commit time. Plain tips go through git's
+    /// commit-graph when there is one (no object read), else through one read of each commit whose
+    /// bytes are kept for classification; exclusions go through libgit2's walk.
+    func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
+        guard let tips = cacheableTips else {
+            return WalkedCommits(ids: Array(try RevisionWalk(repository, options: options)), raw: nil)
+        }
+        if tips.isEmpty { return WalkedCommits(ids: [], raw: nil) }
+        if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
+            return WalkedCommits(ids: ids, raw: nil)
+        }
+        let scan = try CommitScan(repository, tips: tips, firstParent: options.firstParent)
+        let raw = RawCommitStore()
+        var ids: [ObjectID] = []
+        for commit in scan {
+            ids.append(commit.id)
+            raw.append(commit.bytes)
+        }
+        if let error = scan.error { throw error }
+        return WalkedCommits(ids: ids, raw: raw)
+    }
+}
+
+/// A walk's commits in order, and their raw objects when the walk read them (slot = position in `ids`).
+struct WalkedCommits {
+    let ids: [ObjectID]
+    let raw: RawCommitStore?
+}
+
+/// Raw commit objects in one buffer: no allocation per commit, shared read-only by the workers.
+final class RawCommitStore: @unchecked Sendable {
+    // Written only by the walk, before any worker starts; read-only afterwards.
+    private var bytes: [UInt8] = []
+    private var offsets: [Int] = [0]
+
+    func append(_ object: [UInt8]) {
+        bytes.append(contentsOf: object)
+        offsets.append(bytes.count)
+    }
+
+    func fields(slot: Int, id: ObjectID) -> CommitFields? {
+        bytes.withUnsafeBufferPointer { buffer in
+            CommitFields.parse(id: id, bytes: UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]))
+        }
     }
 }
 
