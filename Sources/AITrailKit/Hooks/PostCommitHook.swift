@@ -8,6 +8,7 @@ struct PostCommitHook {
 
     func run(_ arguments: [String]) -> Int32 {
         step("usage not recorded", recordUsage)
+        step("evidence not attached", attachPendingEvidence)
         if let validated = try? context.validatedMessagePath() { FileSystem.remove(validated) }
         return 0
     }
@@ -41,6 +42,16 @@ struct PostCommitHook {
             source: attribution.source.rawValue, at: Timestamp.format(Timestamp.now()),
             files: stats.files, insertions: stats.insertions, deletions: stats.deletions)
         try Ledger(repository: repository).append([.usage(record)], to: head, message: "aitrail: usage for \(head.short)")
+    }
+}
+
+extension PostCommitHook {
+    /// Evidence recorded by `aitrail eval run` on a dirty work tree waits in `<git-dir>/aitrail/pending/`
+    /// until a commit with the tree it evaluated exists: this one, perhaps.
+    func attachPendingEvidence() throws {
+        let repository = try context.repository()
+        guard let head = try repository.head() else { return }
+        _ = try PendingEvidence.attach(toCommit: head, repository: repository)
     }
 }
 
