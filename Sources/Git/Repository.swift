@@ -117,11 +117,10 @@ public final class Repository {
     public func updateReference(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
         var ref: OpaquePointer?
         var id = target.raw
-        if var old = expected?.raw {
-            try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
-        } else {
-            try check(git_reference_create(&ref, pointer, name, &id, 0, message))
-        }
+        // "Must not exist yet" is the zero id: libgit2 then compares under the ref's lock. Its
+        // non-forced create checks before taking the lock, so two first writers could both win.
+        var old = expected?.raw ?? git_oid()
+        try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
         git_reference_free(ref)
     }
 

@@ -33,4 +33,24 @@ import TestSupport
         // Every notes commit on the ref is a real, fast-forward history: one per record.
         #expect(try repo.git(["rev-list", "--count", "refs/notes/aitrail"]) == "\(writers)\n")
     }
+
+    /// The first writers race to create `refs/notes/aitrail`: exactly one may create it, the others
+    /// must see it and retry. (libgit2's plain create checks before it locks; this once lost notes.)
+    @Test func firstWritersRacingToCreateTheRefLoseNothing() throws {
+        for round in 0..<5 {
+            let repo = try TestRepository()
+            let commits = try (0..<4).map { try repo.commit("commit \($0)") }
+            let group = DispatchGroup()
+            for commit in commits {
+                DispatchQueue.global().async(group: group) {
+                    _ = try? runProcess(aitrailBinary, ["review", "approve", commit], in: repo.path, removing: agentEnvironment)
+                }
+            }
+            group.wait()
+            for commit in commits {
+                let note = try repo.gitResult(["notes", "--ref", "aitrail", "show", commit])
+                #expect(note.status == 0 && note.stdout.contains("\"kind\":\"review\""), "round \(round): \(commit.prefix(7)) lost its record")
+            }
+        }
+    }
 }

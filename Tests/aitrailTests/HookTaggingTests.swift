@@ -173,14 +173,15 @@ import TestSupport
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let result = try? runProcess("/bin/sh", ["-c", script], in: index == 0 ? hooked.path : second,
                                          environment: ["GIT_CONFIG_NOSYSTEM": "1", "CLAUDECODE": "1"], removing: agentEnvironment)
-            statuses.append(result?.status ?? -1)
+            statuses.append(result?.status ?? -1, stderr: result?.stderr ?? "")
         }
         #expect(statuses.values == [0, 0])
+        let hookOutput = statuses.stderr
         for branch in ["main", "other"] {
             let commits = try hooked.repo.git(["rev-list", "\(branch)~\(rounds)..\(branch)"]).split(separator: "\n").map(String.init)
             #expect(commits.count == rounds)
             for commit in commits {
-                #expect(try hooked.usage(commit).count == 1, "\(branch) \(commit)")
+                #expect(try hooked.usage(commit).count == 1, "\(branch) \(commit); hooks said: \(hookOutput)")
             }
         }
     }
@@ -218,6 +219,13 @@ import TestSupport
 final class LockedStatuses: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [Int32] = []
-    func append(_ status: Int32) { lock.withLock { stored.append(status) } }
+    private var errors: [String] = []
+    func append(_ status: Int32, stderr: String = "") {
+        lock.withLock {
+            stored.append(status)
+            errors.append(stderr)
+        }
+    }
     var values: [Int32] { lock.withLock { stored } }
+    var stderr: String { lock.withLock { errors.joined(separator: "\n") } }
 }
