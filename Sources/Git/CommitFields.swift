@@ -22,25 +22,14 @@ public struct CommitFields: Sendable {
 extension Repository {
     /// Reads `id` as a commit through the object database. Throws when it is missing or not a commit.
     public func commitFields(_ id: ObjectID) throws(GitError) -> CommitFields {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, pointer))
-        defer { git_odb_free(odb) }
-        var object: OpaquePointer?
-        var oid = id.raw
-        let result = git_odb_read(&object, odb, &oid)
-        if result == GIT_ENOTFOUND.rawValue { throw GitError("no commit \(id.hex) in this repository", code: result) }
-        try check(result)
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
-            throw GitError("\(id.hex) is not a commit")
+        try withObjectDatabase { (odb) throws(GitError) in
+            try withCommitObject(odb, id) { (buffer) throws(GitError) -> CommitFields in
+                guard let fields = CommitFields(id: id, buffer: buffer) else {
+                    throw GitError("commit \(id.hex) is malformed (its header cannot be read)")
+                }
+                return fields
+            }
         }
-        let size = Int(git_odb_object_size(object))
-        guard let data = git_odb_object_data(object) else { throw GitError("commit \(id.hex) has no data") }
-        let buffer = UnsafeRawBufferPointer(start: data, count: size).bindMemory(to: UInt8.self)
-        guard let fields = CommitFields(id: id, buffer: buffer) else {
-            throw GitError("commit \(id.hex) is malformed (its header cannot be read)")
-        }
-        return fields
     }
 }
 

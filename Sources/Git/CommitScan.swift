@@ -138,17 +138,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
     }
 
     private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
-        var object: OpaquePointer?
-        var oid = id.raw
-        try check(git_odb_read(&object, odb, &oid))
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
-            throw GitError("object \(id.hex) is not a commit")
-        }
-        let size = Int(git_odb_object_size(object))
-        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size))
-        guard let commit = RawCommit(id: id, bytes: bytes) else { throw GitError("commit \(id.hex) cannot be parsed") }
-        return commit
+        try readRawCommit(odb, id)
     }
 }
 
@@ -259,14 +249,7 @@ public enum GraphWalk {
                 push(graph.commit(at: position).time, .graph(position))
             } else {
                 guard outside.insert(id).inserted else { return }
-                var object: OpaquePointer?
-                var oid = id.raw
-                try check(git_odb_read(&object, odb, &oid))
-                defer { git_odb_object_free(object) }
-                let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
-                guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
-                    throw GitError("object \(id.hex) is not a commit")
-                }
+                let commit = try readRawCommit(odb!, id)
                 push(commit.committerTime, .loose(commit))
             }
         }
@@ -296,17 +279,36 @@ public enum GraphWalk {
 extension Repository {
     /// A commit's raw object, read straight from the object database (no parsing beyond the headers).
     public func rawCommit(_ id: ObjectID) throws(GitError) -> RawCommit {
+        try withObjectDatabase { (odb) throws(GitError) in try readRawCommit(odb, id) }
+    }
+
+    /// Runs `body` with the repository's object database handle.
+    func withObjectDatabase<T>(_ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, pointer))
         defer { git_odb_free(odb) }
-        var object: OpaquePointer?
-        var oid = id.raw
-        try check(git_odb_read(&object, odb, &oid))
-        defer { git_odb_object_free(object) }
-        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: Int(git_odb_object_size(object))))
-        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let commit = RawCommit(id: id, bytes: bytes) else {
-            throw GitError("object \(id.hex) is not a commit")
-        }
+        return try body(odb!)
+    }
+}
+
+/// Runs `body` over the bytes of commit `id` as stored, straight from the object database (libgit2's
+/// commit parser and object cache are not involved). Throws when it is missing or not a commit.
+func withCommitObject<T>(_ odb: OpaquePointer, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T) throws(GitError) -> T {
+    var object: OpaquePointer?
+    var oid = id.raw
+    let result = git_odb_read(&object, odb, &oid)
+    if result == GIT_ENOTFOUND.rawValue { throw GitError("no commit \(id.hex) in this repository", code: result) }
+    try check(result)
+    defer { git_odb_object_free(object) }
+    guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else { throw GitError("object \(id.hex) is not a commit") }
+    let size = Int(git_odb_object_size(object))
+    guard size > 0, let data = git_odb_object_data(object) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+    return try body(UnsafeRawBufferPointer(start: data, count: size).bindMemory(to: UInt8.self))
+}
+
+func readRawCommit(_ odb: OpaquePointer, _ id: ObjectID) throws(GitError) -> RawCommit {
+    try withCommitObject(odb, id) { (buffer) throws(GitError) -> RawCommit in
+        guard let commit = RawCommit(id: id, bytes: Array(buffer)) else { throw GitError("commit \(id.hex) cannot be parsed") }
         return commit
     }
 }

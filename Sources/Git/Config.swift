@@ -50,16 +50,9 @@ public final class ConfigFile {
     public func entries() throws(GitError) -> [ConfigEntry] {
         var iterator: OpaquePointer?
         try check(git_config_iterator_new(&iterator, pointer))
-        defer { git_config_iterator_free(iterator) }
         var out: [ConfigEntry] = []
         var seen: [String: Int] = [:]
-        var entry: UnsafeMutablePointer<git_config_entry>?
-        while true {
-            let result = git_config_next(&entry, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result)
-            let name = String(cString: entry!.pointee.name)
-            let value = entry!.pointee.value.map { String(cString: $0) } ?? ""
+        for (name, value) in try drainConfigIterator(iterator) {
             let occurrence = seen[name, default: 0]
             seen[name] = occurrence + 1
             let lines = lineIndex[ConfigFile.normalised(name)] ?? []
@@ -69,12 +62,7 @@ public final class ConfigFile {
     }
 
     /// The last value of `key`, or nil when unset.
-    public func string(_ key: String) throws(GitError) -> String? {
-        var buffer = git_buf()
-        guard try checkFound(git_config_get_string_buf(&buffer, pointer, key)) else { return nil }
-        defer { git_buf_dispose(&buffer) }
-        return String(cString: buffer.ptr)
-    }
+    public func string(_ key: String) throws(GitError) -> String? { try configString(pointer, key) }
 
     /// All values of a multi-valued key, in order.
     public func strings(_ key: String) throws(GitError) -> [String] {
@@ -150,7 +138,7 @@ public final class ConfigFile {
     }
 
     private static func cleanParseMessage(_ message: String, path: String, shownAs: String) -> String {
-        message.replacingOccurrences(of: path, with: shownAs)
+        message.replacingAll(path, shownAs)
     }
 }
 
@@ -165,7 +153,8 @@ extension Substring {
 }
 
 extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
+    /// Every occurrence of `target` replaced (the standard library has no such call without Foundation).
+    public func replacingAll(_ target: String, _ replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var result = ""
         var rest = self[...]
@@ -176,4 +165,26 @@ extension String {
         }
         return result + rest
     }
+}
+
+/// The last value of `key` in a libgit2 config, or nil when unset.
+func configString(_ config: OpaquePointer, _ key: String) throws(GitError) -> String? {
+    var buffer = git_buf()
+    guard try checkFound(git_config_get_string_buf(&buffer, config, key)) else { return nil }
+    defer { git_buf_dispose(&buffer) }
+    return String(cString: buffer.ptr)
+}
+
+/// Every (name, value) of a config iterator, which it frees.
+func drainConfigIterator(_ iterator: OpaquePointer?) throws(GitError) -> [(name: String, value: String)] {
+    defer { git_config_iterator_free(iterator) }
+    var out: [(name: String, value: String)] = []
+    var entry: UnsafeMutablePointer<git_config_entry>?
+    while true {
+        let result = git_config_next(&entry, iterator)
+        if result == GIT_ITEROVER.rawValue { break }
+        try check(result)
+        out.append((String(cString: entry!.pointee.name), entry!.pointee.value.map { String(cString: $0) } ?? ""))
+    }
+    return out
 }

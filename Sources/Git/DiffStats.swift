@@ -17,15 +17,9 @@ public struct DiffStats: Sendable, Hashable {
 extension Repository {
     /// Stats between two trees; a nil `old` is the empty tree (a root commit).
     public func diffStats(from old: ObjectID?, to new: ObjectID) throws(GitError) -> DiffStats {
-        let oldTree = try old.map { (id) throws(GitError) -> Tree in try tree(id) }
-        let newTree = try tree(new)
-        var options = git_diff_options()
-        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
-        var diff: OpaquePointer?
-        try check(git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree.pointer, &options))
-        defer { git_diff_free(diff) }
+        let diff = try treeDiff(from: old, to: new)
         var stats: OpaquePointer?
-        try check(git_diff_get_stats(&stats, diff))
+        try check(git_diff_get_stats(&stats, diff.pointer))
         defer { git_diff_stats_free(stats) }
         return DiffStats(
             files: Int(git_diff_stats_files_changed(stats)),
@@ -39,12 +33,30 @@ extension Repository {
         return try diffStats(from: parentTree, to: commit.treeID)
     }
 
+    /// The diff between two trees (nil: the empty tree), without rename detection.
+    func treeDiff(from old: ObjectID?, to new: ObjectID) throws(GitError) -> Diff {
+        let oldTree = try old.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let newTree = try tree(new)
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree.pointer, &options))
+        return Diff(diff!)
+    }
+
     func tree(_ id: ObjectID) throws(GitError) -> Tree {
         var tree: OpaquePointer?
         var oid = id.raw
         try check(git_tree_lookup(&tree, pointer, &oid))
         return Tree(tree!)
     }
+}
+
+/// An owned diff handle.
+final class Diff {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_diff_free(pointer) }
 }
 
 /// An owned tree handle.

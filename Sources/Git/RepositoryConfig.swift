@@ -9,43 +9,20 @@ public final class RepositoryConfig {
     deinit { git_config_free(pointer) }
 
     /// The last value of `key`, or nil when unset.
-    public func string(_ key: String) throws(GitError) -> String? {
-        var buffer = git_buf()
-        guard try checkFound(git_config_get_string_buf(&buffer, pointer, key)) else { return nil }
-        defer { git_buf_dispose(&buffer) }
-        return String(cString: buffer.ptr)
-    }
+    public func string(_ key: String) throws(GitError) -> String? { try configString(pointer, key) }
 
     /// Every value of a multi-valued key, in order.
     public func strings(_ key: String) throws(GitError) -> [String] {
         var iterator: OpaquePointer?
         guard try checkFound(git_config_multivar_iterator_new(&iterator, pointer, key, nil)) else { return [] }
-        defer { git_config_iterator_free(iterator) }
-        var values: [String] = []
-        var entry: UnsafeMutablePointer<git_config_entry>?
-        while true {
-            let result = git_config_next(&entry, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result)
-            values.append(entry!.pointee.value.map { String(cString: $0) } ?? "")
-        }
-        return values
+        return try drainConfigIterator(iterator).map(\.value)
     }
 
     /// Every `name = value` whose name matches `regex` (names as libgit2 reports them: `remote.origin.url`).
     public func entries(matching regex: String) throws(GitError) -> [(name: String, value: String)] {
         var iterator: OpaquePointer?
         try check(git_config_iterator_glob_new(&iterator, pointer, regex))
-        defer { git_config_iterator_free(iterator) }
-        var out: [(name: String, value: String)] = []
-        var entry: UnsafeMutablePointer<git_config_entry>?
-        while true {
-            let result = git_config_next(&entry, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result)
-            out.append((String(cString: entry!.pointee.name), entry!.pointee.value.map { String(cString: $0) } ?? ""))
-        }
-        return out
+        return try drainConfigIterator(iterator)
     }
 
     /// Adds `value` to a multi-valued key in the repository's own config file.

@@ -1,3 +1,4 @@
+import Git
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -278,16 +279,3 @@ enum XMLScanner {
     }
 }
 
-extension String {
-    func replacingAll(_ target: String, _ replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}

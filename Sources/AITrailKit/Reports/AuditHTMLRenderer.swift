@@ -2,7 +2,8 @@
 /// stacked by agent; evidence coverage), sortable tables, a few lines of inline script, no network.
 public struct AuditHTMLRenderer: AuditRenderer {
     static let palette = ["#6366f1", "#f59e0b", "#10b981", "#ef4444", "#06b6d4", "#8b5cf6", "#84cc16",
-                          "#ec4899", "#f97316", "#14b8a6", "#a855f7", "#64748b"]
+                          "#ec4899", "#f97316", "#14b8a6", "#a855f7", "#64748b", "#1e3a8a", "#b45309",
+                          "#be123c", "#4d7c0f", "#0ea5e9", "#7c2d12"]
     static let evidenceColours: [(String, String)] = [
         ("passed", "#16a34a"), ("failed", "#dc2626"), ("stale", "#d97706"), ("none", "#cbd5e1"),
     ]
