@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),
-        .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"]),
+        // Golden files are read by path from the tests, not bundled as resources.
+        .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"], exclude: ["Golden"]),
     ]
 )

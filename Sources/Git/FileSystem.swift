@@ -76,7 +76,7 @@ func writeTemporaryFile(_ bytes: [UInt8]) throws(GitError) -> String {
     var template = Array("\(FileSystem.environment("TMPDIR") ?? "/tmp")/aitrail-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else { throw GitError("cannot create a temporary file: \(FileSystem.lastErrno())") }
-    let path = String(cString: template)
+    let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     close(fd)
     guard written == bytes.count else {

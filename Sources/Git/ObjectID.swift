@@ -30,11 +30,10 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public var hex: String {
-        var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
+        var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ))
         var oid = raw
         git_oid_fmt(&buffer, &oid)
-        buffer[Int(GIT_OID_HEXSZ)] = 0
-        return String(cString: buffer)
+        return String(decoding: buffer.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public var short: String { String(hex.prefix(7)) }
