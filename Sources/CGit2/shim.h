@@ -3,6 +3,8 @@
 
 #include <git2.h>
 #include <git2/sys/repository.h>
+/* zlib comes with libgit2-dev (zlib1g-dev): the pack reader inflates objects itself. */
+#include <zlib.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option we set. */
 static inline int aitrail_git_set_search_path(int level, const char *path) {
@@ -27,6 +29,11 @@ static inline int aitrail_git_enable_caching(int enabled) {
 
 static inline int aitrail_git_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}
+
+/* inflateInit is a macro: this is the call it stands for. */
+static inline int aitrail_inflate_init(z_stream *stream) {
+    return inflateInit(stream);
 }
 
 #endif

@@ -23,7 +23,7 @@ extension Repository {
     /// Reads `id` as a commit through the object database. Throws when it is missing or not a commit.
     public func commitFields(_ id: ObjectID) throws(GitError) -> CommitFields {
         try withObjectDatabase { (odb) throws(GitError) in
-            try withCommitObject(odb, id) { (buffer) throws(GitError) -> CommitFields in
+            try withCommitObject(odb, packReader, id) { (buffer) throws(GitError) -> CommitFields in
                 guard let fields = CommitFields(id: id, buffer: buffer) else {
                     throw GitError("commit \(id.hex) is malformed (its header cannot be read)")
                 }

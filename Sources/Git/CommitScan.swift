@@ -95,6 +95,7 @@ public struct RawCommit: Sendable {
 /// it is dropped and its parents are not followed through it); `--until` only filters.
 public final class CommitScan: Sequence, IteratorProtocol {
     private let odb: OpaquePointer
+    private let packs: PackReader?
     private var queue = CommitQueue()
     private var seen = Set<ObjectID>()
     private let firstParent: Bool
@@ -107,6 +108,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         self.odb = odb!
+        self.packs = repository.packReader
         self.firstParent = firstParent
         self.since = since
         self.until = until
@@ -138,7 +140,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
     }
 
     private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
-        try readRawCommit(odb, id)
+        try readRawCommit(odb, packs, id)
     }
 }
 
@@ -204,6 +206,7 @@ public enum GraphWalk {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         defer { git_odb_free(odb) }
+        let packs = repository.packReader
 
         // Commits in the graph are positions; the few outside it are read and kept by id.
         enum Node { case graph(Int), loose(RawCommit) }
@@ -249,7 +252,7 @@ public enum GraphWalk {
                 push(graph.commit(at: position).time, .graph(position))
             } else {
                 guard outside.insert(id).inserted else { return }
-                let commit = try readRawCommit(odb!, id)
+                let commit = try readRawCommit(odb!, packs, id)
                 push(commit.committerTime, .loose(commit))
             }
         }
@@ -279,7 +282,7 @@ public enum GraphWalk {
 extension Repository {
     /// A commit's raw object, read straight from the object database (no parsing beyond the headers).
     public func rawCommit(_ id: ObjectID) throws(GitError) -> RawCommit {
-        try withObjectDatabase { (odb) throws(GitError) in try readRawCommit(odb, id) }
+        try withObjectDatabase { (odb) throws(GitError) in try readRawCommit(odb, packReader, id) }
     }
 
     /// Runs `body` with the repository's object database handle.
@@ -293,7 +296,13 @@ extension Repository {
 
 /// Runs `body` over the bytes of commit `id` as stored, straight from the object database (libgit2's
 /// commit parser and object cache are not involved). Throws when it is missing or not a commit.
-func withCommitObject<T>(_ odb: OpaquePointer, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T) throws(GitError) -> T {
+func withCommitObject<T>(
+    _ odb: OpaquePointer, _ packs: PackReader?, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T
+) throws(GitError) -> T {
+    if let (type, bytes) = packs?.read(id) {
+        guard type == 1 else { throw GitError("object \(id.hex) is not a commit") }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(GitError) -> T in try body(buffer) }
+    }
     var object: OpaquePointer?
     var oid = id.raw
     let result = git_odb_read(&object, odb, &oid)
@@ -306,8 +315,8 @@ func withCommitObject<T>(_ odb: OpaquePointer, _ id: ObjectID, _ body: (UnsafeBu
     return try body(UnsafeRawBufferPointer(start: data, count: size).bindMemory(to: UInt8.self))
 }
 
-func readRawCommit(_ odb: OpaquePointer, _ id: ObjectID) throws(GitError) -> RawCommit {
-    try withCommitObject(odb, id) { (buffer) throws(GitError) -> RawCommit in
+func readRawCommit(_ odb: OpaquePointer, _ packs: PackReader?, _ id: ObjectID) throws(GitError) -> RawCommit {
+    try withCommitObject(odb, packs, id) { (buffer) throws(GitError) -> RawCommit in
         guard let commit = RawCommit(id: id, bytes: Array(buffer)) else { throw GitError("commit \(id.hex) cannot be parsed") }
         return commit
     }

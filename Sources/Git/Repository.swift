@@ -3,8 +3,17 @@ import CGit2
 /// An open git repository. One per thread: libgit2 objects read through it must not cross threads.
 public final class Repository {
     let pointer: OpaquePointer
+    private var mappedPacks: PackReader??
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// The pack files mapped for direct, lock-free reads (see PackReader); nil when there are none.
+    var packReader: PackReader? {
+        if let mappedPacks { return mappedPacks }
+        let packs = PackReader(objectsDirectory: commonDirectory + "/objects")
+        mappedPacks = .some(packs)
+        return packs
+    }
     deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path`, searching upwards like git does.

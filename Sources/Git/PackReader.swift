@@ -1,0 +1,251 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads objects straight from a repository's pack files (index v2, pack v2/v3, both delta kinds).
+///
+/// Why not libgit2: version 1.5 keeps one lock per pack, shared by every repository handle in the
+/// process, and holds it while it inflates, so reading commits from several threads takes as long as
+/// from one (measured: 100,000 commits, 362 ms on one thread, 354 ms on two). This reader shares no
+/// mutable state: the files are mapped read-only, so any number of threads read at once.
+/// Objects it does not find (loose objects, packs added later) are for the caller to read through
+/// libgit2.
+final class PackReader: @unchecked Sendable {
+    private struct Pack {
+        let index: UnsafeRawPointer
+        let indexLength: Int
+        let pack: UnsafeRawPointer
+        let packLength: Int
+        let count: Int
+    }
+
+    private let packs: [Pack]
+
+    /// Maps every `objects/pack/pack-*.idx` with its `.pack`; nil when there is none usable.
+    init?(objectsDirectory: String) {
+        let directory = objectsDirectory + "/pack"
+        guard let handle = opendir(directory) else { return nil }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix("pack-") && name.hasSuffix(".idx") { names.append(name) }
+        }
+        closedir(handle)
+        var mapped: [Pack] = []
+        for name in names.sorted() {
+            let base = directory + "/" + String(name.dropLast(4))
+            guard let index = PackReader.map(base + ".idx"), let pack = PackReader.map(base + ".pack") else { continue }
+            // Index v2: "\377tOc", version 2, fanout; pack: "PACK", version 2 or 3.
+            guard index.length >= 8 + 1024, index.pointer.load(as: UInt32.self) == UInt32(bigEndian: 0xFF74_4F63),
+                  index.pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self) == UInt32(bigEndian: 2),
+                  pack.length >= 12, pack.pointer.load(as: UInt32.self) == UInt32(bigEndian: 0x5041_434B) else {
+                munmap(UnsafeMutableRawPointer(mutating: index.pointer), index.length)
+                munmap(UnsafeMutableRawPointer(mutating: pack.pointer), pack.length)
+                continue
+            }
+            let count = Int(UInt32(bigEndian: index.pointer.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self)))
+            guard index.length >= 8 + 1024 + count * 28 else { continue }
+            mapped.append(Pack(index: index.pointer, indexLength: index.length, pack: pack.pointer, packLength: pack.length, count: count))
+        }
+        guard !mapped.isEmpty else { return nil }
+        packs = mapped
+    }
+
+    deinit {
+        for pack in packs {
+            munmap(UnsafeMutableRawPointer(mutating: pack.index), pack.indexLength)
+            munmap(UnsafeMutableRawPointer(mutating: pack.pack), pack.packLength)
+        }
+    }
+
+    private static func map(_ path: String) -> (pointer: UnsafeRawPointer, length: Int)? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard let pointer = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
+        return (UnsafeRawPointer(pointer), Int(info.st_size))
+    }
+
+    /// The object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes; nil when no pack has it or
+    /// its entry cannot be read (the caller then asks libgit2, which reports errors properly).
+    func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {
+        for pack in packs {
+            if let offset = offset(of: id, in: pack) { return object(at: offset, in: pack) }
+        }
+        return nil
+    }
+
+    private func offset(of id: ObjectID, in pack: Pack) -> Int? {
+        withUnsafeBytes(of: id.raw.id) { key -> Int? in
+            let fanout = pack.index + 8
+            let first = Int(key[0])
+            var low = first == 0 ? 0 : Int(UInt32(bigEndian: fanout.loadUnaligned(fromByteOffset: (first - 1) * 4, as: UInt32.self)))
+            var high = Int(UInt32(bigEndian: fanout.loadUnaligned(fromByteOffset: first * 4, as: UInt32.self)))
+            let names = fanout + 1024
+            while low < high {
+                let middle = (low + high) / 2
+                let order = memcmp(names + middle * 20, key.baseAddress!, 20)
+                if order == 0 {
+                    let offsets = names + pack.count * 24   // after the names and the CRCs
+                    let small = UInt32(bigEndian: offsets.loadUnaligned(fromByteOffset: middle * 4, as: UInt32.self))
+                    if small & 0x8000_0000 == 0 { return Int(small) }
+                    let large = offsets + pack.count * 4
+                    let position = Int(small & 0x7FFF_FFFF) * 8
+                    guard large + position + 8 <= pack.index + pack.indexLength else { return nil }
+                    return Int(UInt64(bigEndian: large.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
+                }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// One entry's header: its type, inflated size, where its data starts and, for a delta, its base.
+    private enum Entry {
+        case whole(type: Int, size: Int, data: Int)
+        case delta(size: Int, data: Int, base: Int)
+    }
+
+    private func entry(at offset: Int, in pack: Pack) -> Entry? {
+        guard offset >= 12, offset < pack.packLength - 20 else { return nil }
+        let bytes = pack.pack.assumingMemoryBound(to: UInt8.self)
+        var position = offset
+        var byte = bytes[position]
+        position += 1
+        let type = Int((byte >> 4) & 0x7)
+        var size = Int(byte & 0x0F)
+        var shift = 4
+        while byte & 0x80 != 0 {
+            guard position < pack.packLength, shift < 60 else { return nil }
+            byte = bytes[position]
+            position += 1
+            size |= Int(byte & 0x7F) << shift
+            shift += 7
+        }
+        switch type {
+        case 1, 2, 3, 4:
+            return .whole(type: type, size: size, data: position)
+        case 6:  // OFS_DELTA: the base is this many bytes before this entry.
+            guard position < pack.packLength else { return nil }
+            byte = bytes[position]
+            position += 1
+            var distance = Int(byte & 0x7F)
+            while byte & 0x80 != 0 {
+                guard position < pack.packLength, distance < (1 << 55) else { return nil }
+                byte = bytes[position]
+                position += 1
+                distance = ((distance + 1) << 7) | Int(byte & 0x7F)
+            }
+            guard distance > 0, distance < offset else { return nil }
+            return .delta(size: size, data: position, base: offset - distance)
+        case 7:  // REF_DELTA: the base is named by id (in this pack, for the packs git writes).
+            guard position + 20 <= pack.packLength else { return nil }
+            var raw = git_oid()
+            withUnsafeMutableBytes(of: &raw.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: bytes + position, count: 20)) }
+            guard let base = self.offset(of: ObjectID(raw), in: pack) else { return nil }
+            return .delta(size: size, data: position + 20, base: base)
+        default:
+            return nil
+        }
+    }
+
+    /// Follows a delta chain down to its base without recursion (git allows chains thousands deep),
+    /// then applies the deltas from the base up.
+    private func object(at offset: Int, in pack: Pack) -> (type: Int, bytes: [UInt8])? {
+        var deltas: [(size: Int, data: Int)] = []
+        var current = offset
+        while true {
+            guard deltas.count <= 10_000, let entry = entry(at: current, in: pack) else { return nil }
+            switch entry {
+            case .delta(let size, let data, let base):
+                deltas.append((size, data))
+                current = base
+            case .whole(let type, let size, let data):
+                guard var bytes = inflate(pack, at: data, size: size) else { return nil }
+                for delta in deltas.reversed() {
+                    guard let instructions = inflate(pack, at: delta.data, size: delta.size),
+                          let applied = PackReader.apply(instructions, to: bytes) else { return nil }
+                    bytes = applied
+                }
+                return (type, bytes)
+            }
+        }
+    }
+
+    /// Inflates the zlib stream at `position` into exactly `size` bytes.
+    private func inflate(_ pack: Pack, at position: Int, size: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: size)
+        var stream = z_stream()
+        guard aitrail_inflate_init(&stream) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        stream.next_in = UnsafeMutablePointer(mutating: pack.pack.assumingMemoryBound(to: UInt8.self) + position)
+        stream.avail_in = UInt32(min(pack.packLength - position, Int(UInt32.max)))
+        let result = output.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            // A zero-length object still has a (tiny) stream; give zlib a byte to write nothing into.
+            var spare: UInt8 = 0
+            if size == 0 {
+                stream.next_out = withUnsafeMutablePointer(to: &spare) { $0 }
+                stream.avail_out = 0
+            } else {
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = UInt32(size)
+            }
+            return CGit2.inflate(&stream, Z_FINISH)
+        }
+        guard result == Z_STREAM_END, Int(stream.total_out) == size else { return nil }
+        return output
+    }
+
+    /// git's delta format: source size, target size, then copy and insert instructions.
+    static func apply(_ delta: [UInt8], to base: [UInt8]) -> [UInt8]? {
+        var position = 0
+        func varint() -> Int? {
+            var value = 0, shift = 0
+            while position < delta.count {
+                let byte = delta[position]
+                position += 1
+                value |= Int(byte & 0x7F) << shift
+                shift += 7
+                if byte & 0x80 == 0 { return value }
+                if shift > 56 { return nil }
+            }
+            return nil
+        }
+        guard let sourceSize = varint(), sourceSize == base.count, let targetSize = varint() else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(targetSize)
+        while position < delta.count {
+            let op = delta[position]
+            position += 1
+            if op & 0x80 != 0 {
+                var copyOffset = 0, copySize = 0
+                for bit in 0..<4 where op & (1 << bit) != 0 {
+                    guard position < delta.count else { return nil }
+                    copyOffset |= Int(delta[position]) << (8 * bit)
+                    position += 1
+                }
+                for bit in 0..<3 where op & (0x10 << bit) != 0 {
+                    guard position < delta.count else { return nil }
+                    copySize |= Int(delta[position]) << (8 * bit)
+                    position += 1
+                }
+                if copySize == 0 { copySize = 0x10000 }
+                guard copyOffset + copySize <= base.count else { return nil }
+                output.append(contentsOf: base[copyOffset..<(copyOffset + copySize)])
+            } else if op != 0 {
+                let length = Int(op)
+                guard position + length <= delta.count else { return nil }
+                output.append(contentsOf: delta[position..<(position + length)])
+                position += length
+            } else {
+                return nil
+            }
+        }
+        return output.count == targetSize ? output : nil
+    }
+}
