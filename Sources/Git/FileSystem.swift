@@ -35,12 +35,30 @@ public enum FileSystem {
         }
     }
 
+    /// Writes the concatenation of `parts` like `writeAtomically(_:to:)`, without joining them first.
+    public static func writeAtomically(parts: [[UInt8]], to path: String) throws(GitError) {
+        let temporary = "\(path).aitrail-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try write(parts: parts, to: temporary)
+        if rename(temporary, path) != 0 {
+            let reason = lastErrno()
+            unlink(temporary)
+            throw GitError("cannot replace \(path): \(reason)")
+        }
+    }
+
     public static func write(_ bytes: [UInt8], to path: String) throws(GitError) {
+        try write(parts: [bytes], to: path)
+    }
+
+    static func write(parts: [[UInt8]], to path: String) throws(GitError) {
         guard let file = fopen(path, "wb") else { throw GitError("cannot write \(path): \(lastErrno())") }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        var complete = true
+        for part in parts where complete {
+            complete = part.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) } == part.count
+        }
         let flushed = fflush(file) == 0
         fclose(file)
-        if written != bytes.count || !flushed { throw GitError("cannot write \(path): \(lastErrno())") }
+        if !complete || !flushed { throw GitError("cannot write \(path): \(lastErrno())") }
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -68,6 +86,48 @@ public enum FileSystem {
     }
 
     static func lastErrno() -> String { String(cString: strerror(errno)) }
+}
+
+/// A file open for reading at offsets: each read goes straight into the caller's buffer.
+public final class ReadableFile {
+    private let descriptor: Int32
+    public let size: Int
+
+    /// Nil when the file cannot be opened.
+    public init?(path: String) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        size = Int(info.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Fills `buffer` from `offset`; false when the file ends first or a read fails.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            done += count
+        }
+        return true
+    }
+
+    /// `count` bytes from `offset` in a new array with room for `spare` more; nil when they cannot be read.
+    public func read(count: Int, at offset: Int, spare: Int = 0) -> [UInt8]? {
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count + spare) { buffer, initialized in
+            complete = read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]), at: offset)
+            initialized = complete ? count : 0
+        }
+        return complete ? bytes : nil
+    }
 }
 
 func readFile(_ path: String) throws(GitError) -> [UInt8] { try FileSystem.read(path) }

@@ -95,13 +95,12 @@ struct AuditCommand: ParsableCommand {
         let auditReport = AuditReport(
             commits: scan.commits, scope: scope, period: period,
             groupings: by.map { [$0] } ?? AuditGrouping.allCases, lines: lines, summarise: format.renderer.needsSummary)
-        let bytes = format.renderer.render(auditReport)
         if let output {
-            do { try FileSystem.writeAtomically(bytes, to: output) } catch {
+            do { try FileSystem.writeAtomically(format.renderer.render(auditReport), to: output) } catch {
                 throw AuditCLI.fail(error.message, code: 2)
             }
         } else {
-            AuditCLI.write(bytes, to: 1)
+            format.renderer.render(auditReport) { AuditCLI.write($0, to: 1) }
         }
     }
 
@@ -128,14 +127,16 @@ enum AuditCLI {
 
     /// Writes all of `bytes` to a file descriptor (a closed pipe ends the output quietly).
     static func write(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
+        bytes.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
         }
     }
 

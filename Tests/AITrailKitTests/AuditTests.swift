@@ -103,20 +103,54 @@ import Testing
     }
 
     @Test func roundTrips() throws {
-        let bytes = sample().encode(fingerprint: "fp")
+        let bytes = Array(sample().encode(fingerprint: "fp").joined())
         var decoded = try #require(AuditCache.decode(bytes, fingerprint: "fp"))
-        #expect(decoded.records.count == 2)
-        let first = decoded.records[0]
+        #expect(decoded.count == 2)
+        let first = decoded.record(0)
         #expect(first.agents == ["claude-code"] && first.models == ["claude-opus-4.6"] && first.sources == [.trailer, .note])
         #expect(first.evidence == .passed && first.insertions == 3 && first.deletions == 1)
-        #expect(first.aitrailNote == decoded.records[1].id && first.aiNote == nil)
-        #expect(decoded.records[1].authorName == "Søren" && decoded.records[1].isMerge && !decoded.records[1].hasLines)
+        let second = decoded.record(1)
+        #expect(first.aitrailNote == second.id && first.aiNote == nil && second.aiNote == first.id)
+        #expect(second.authorName == "Søren" && second.isMerge && !second.hasLines && second.sources.isEmpty)
         #expect(decoded.walks.first?.commits == [0, 1])
         #expect(decoded.index(of: first.id) == 0)
     }
 
+    @Test func checksumIsXXHash64FedInAnyParts() {
+        #expect(AuditCache.checksum([]) == 0xEF46_DB37_51D8_E999)
+        #expect(AuditCache.checksum(Array("abc".utf8)) == 0x44BC_2CF5_AD77_0999)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        #expect(AuditCache.checksum(long) == 0x2527_5608_A9CF_C168)
+        var parts = Checksum()
+        for range in [0..<13, 13..<45, 45..<46, 46..<1000] { parts.add(Array(long[range])) }
+        #expect(parts.value == 0x2527_5608_A9CF_C168)
+    }
+
+    @Test func manyRecordsAreFoundAndReplacedByID() {
+        var cache = AuditCache()
+        // Ids alike in their first bytes: the index must cope with every one landing in the same place.
+        func id(_ number: Int) -> ObjectID {
+            let digits = String(number, radix: 16)
+            return ObjectID(hex: String(repeating: "0", count: 40 - digits.count) + digits)!
+        }
+        for number in 0..<3000 {
+            cache.store(CachedCommit(id: id(number), commitTime: Int64(number), authorTime: 0, authorName: "A\(number % 7)", authorEmail: "a@x",
+                                     isMerge: false, agents: number % 3 == 0 ? ["codex"] : [], models: [], sources: [], evidence: .none,
+                                     insertions: -1, deletions: -1, aitrailNote: nil, aiNote: nil))
+        }
+        cache.store(CachedCommit(id: id(1234), commitTime: 1, authorTime: 0, authorName: "B", authorEmail: "b@x", isMerge: true,
+                                 agents: [], models: [], sources: [.note], evidence: .stale, insertions: 1, deletions: 2, aitrailNote: id(1), aiNote: nil))
+        #expect(cache.count == 3000)
+        #expect((0..<3000).allSatisfy { cache.index(of: id($0)) == Int32($0) })
+        let replaced = cache.record(1234)
+        #expect(replaced.authorName == "B" && replaced.evidence == .stale && replaced.insertions == 1 && replaced.aitrailNote == id(1))
+        #expect(cache.record(1233).authorName == "A1" && cache.record(1233).aitrailNote == nil && cache.record(3).agents == ["codex"])
+        let decoded = AuditCache.decode(Array(cache.encode(fingerprint: "fp").joined()), fingerprint: "fp")
+        #expect(decoded?.record(1234).authorName == "B" && decoded?.record(2999).commitTime == 2999)
+    }
+
     @Test func anotherFingerprintOrAnyDamageIsIgnored() {
-        let bytes = sample().encode(fingerprint: "fp")
+        let bytes = Array(sample().encode(fingerprint: "fp").joined())
         #expect(AuditCache.decode(bytes, fingerprint: "other") == nil)
         #expect(AuditCache.decode(Array(bytes.dropLast()), fingerprint: "fp") == nil)
         #expect(AuditCache.decode([], fingerprint: "fp") == nil)

@@ -29,43 +29,57 @@ struct CachedWalk: Sendable {
     var commits: [Int32]
 }
 
-/// The per-repository audit cache, `<git-common-dir>/aitrail/cache/audit`: one compact binary file
-/// holding every commit audited so far and the last few walks, so a repeat audit reads only new
-/// commits. The header carries a fingerprint of the classifier; a different fingerprint, a bad
-/// checksum or any malformed byte makes the whole file ignored (and rewritten after the scan).
+/// The blobs of the notes a record was read from: a changed note means a changed blob id.
+struct NoteBlobs: Sendable, Hashable {
+    var aitrail: ObjectID?
+    var ai: ObjectID?
+}
+
+/// The per-repository audit cache, `<git-common-dir>/aitrail/cache/audit`: one binary file holding
+/// every commit audited so far and the last few walks, so a repeat audit reads only new commits.
+///
+/// Layout: magic, format version, the classifier's fingerprint, the size of the tables and the
+/// number of records; the tables (strings, author identities, lists, note blobs per record, walks);
+/// the records as `CommitTable` keeps them (read into place, never decoded one by one); an xxHash64
+/// of everything before it. A different fingerprint, a bad checksum or any malformed byte makes the
+/// whole file ignored (and rewritten after the scan).
 struct AuditCache {
     static let magic = Array("AITRAIL-AUDIT-CACHE\n".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let maxWalks = 6
 
-    var records: [CachedCommit] = []
+    var table = CommitTable()
+    /// Note blobs by record index, for the records read from notes.
+    var notes: [Int32: NoteBlobs] = [:]
     var walks: [CachedWalk] = []
-    private var indexByID: [ObjectID: Int32]?
 
     init() {}
 
     static func path(commonDirectory: String) -> String { commonDirectory + "/aitrail/cache/audit" }
 
-    mutating func index(of id: ObjectID) -> Int32? {
-        if indexByID == nil {
-            var map = [ObjectID: Int32](minimumCapacity: records.count)
-            for (index, record) in records.enumerated() { map[record.id] = Int32(index) }
-            indexByID = map
-        }
-        return indexByID![id]
-    }
+    var count: Int { table.count }
+
+    mutating func index(of id: ObjectID) -> Int32? { table.index(of: id) }
 
     /// Adds or replaces a record; returns its index.
     @discardableResult
     mutating func store(_ record: CachedCommit) -> Int32 {
-        if let existing = index(of: record.id) {
-            records[Int(existing)] = record
-            return existing
+        let index = table.store(record)
+        if record.aitrailNote != nil || record.aiNote != nil {
+            notes[index] = NoteBlobs(aitrail: record.aitrailNote, ai: record.aiNote)
+        } else if !notes.isEmpty {
+            notes[index] = nil
         }
-        let index = Int32(records.count)
-        records.append(record)
-        indexByID![record.id] = index
         return index
+    }
+
+    /// Record `index` as a value, note blobs included.
+    func record(_ index: Int) -> CachedCommit {
+        var record = table.commit(index)
+        let blobs = notes[Int32(index)]
+        record.aitrailNote = blobs?.aitrail
+        record.aiNote = blobs?.ai
+        return record
     }
 
     /// Remembers a walk, most recent first, dropping older walks over the same tips.
@@ -80,161 +94,233 @@ struct AuditCache {
 
     /// The cache at `path` if it exists, is intact and was written for `fingerprint`; else nil.
     static func load(path: String, fingerprint: String) -> AuditCache? {
-        guard FileSystem.exists(path), let bytes = try? FileSystem.read(path) else { return nil }
-        return decode(bytes, fingerprint: fingerprint)
+        guard let file = ReadableFile(path: path), file.size > magic.count + 20,
+              let head = file.read(count: min(file.size, 4096), at: 0) else { return nil }
+        var reader = ByteReader(head)
+        guard let (headerSize, tablesSize, recordCount) = reader.header(fingerprint: fingerprint) else { return nil }
+        let recordsSize = recordCount * CommitTable.recordSize
+        guard file.size == headerSize + tablesSize + recordsSize + 8,
+              let prefix = file.read(count: headerSize + tablesSize, at: 0),
+              // Room for a few new commits without moving every record.
+              let records = file.read(count: recordsSize, at: headerSize + tablesSize, spare: 64 * CommitTable.recordSize),
+              let sum = file.read(count: 8, at: file.size - 8) else { return nil }
+        return decode(prefix: prefix, records: records, checksum: sum, fingerprint: fingerprint)
     }
 
     func save(path: String, fingerprint: String) throws(GitError) {
         let directory = String(path[..<path.lastIndex(of: "/")!])
         try FileSystem.makeDirectories(directory)
-        try FileSystem.writeAtomically(encode(fingerprint: fingerprint), to: path)
+        try FileSystem.writeAtomically(parts: encode(fingerprint: fingerprint), to: path)
     }
 
-    func encode(fingerprint: String) -> [UInt8] {
-        var strings = StringTable()
-        var body = ByteWriter()
-        body.u32(UInt32(records.count))
-        for record in records {
-            body.id(record.id)
-            body.i64(record.commitTime)
-            body.i64(record.authorTime)
-            body.u32(strings.index(record.authorName))
-            body.u32(strings.index(record.authorEmail))
-            var flags: UInt8 = record.isMerge ? 1 : 0
-            if record.hasLines { flags |= 2 }
-            if record.aitrailNote != nil { flags |= 4 }
-            if record.aiNote != nil { flags |= 8 }
-            body.u8(flags)
-            body.u8(UInt8(EvidenceStatus.allCases.firstIndex(of: record.evidence)!))
-            body.u8(record.sources.reduce(0) { $0 | 1 << UInt8(AttributionSource.allCases.firstIndex(of: $1)!) })
-            body.u8(UInt8(min(record.agents.count, 255)))
-            for agent in record.agents.prefix(255) { body.u32(strings.index(agent)) }
-            body.u8(UInt8(min(record.models.count, 255)))
-            for model in record.models.prefix(255) { body.u32(strings.index(model)) }
-            if record.hasLines {
-                body.u32(UInt32(clamping: record.insertions))
-                body.u32(UInt32(clamping: record.deletions))
-            }
-            if let note = record.aitrailNote { body.id(note) }
-            if let note = record.aiNote { body.id(note) }
+    /// The file in three parts: header and tables, records, checksum.
+    func encode(fingerprint: String) -> [[UInt8]] {
+        var tables = ByteWriter()
+        tables.u32(UInt32(table.strings.count))
+        for value in table.strings { tables.string(value) }
+        tables.u32(UInt32(table.identities.count))
+        for identity in table.identities {
+            tables.u32(identity.name)
+            tables.u32(identity.email)
         }
-        body.u32(UInt32(walks.count))
+        tables.u32(UInt32(table.lists.count))
+        for list in table.lists {
+            tables.u32(UInt32(list.count))
+            for value in list { tables.u32(value) }
+        }
+        tables.u32(UInt32(notes.count))
+        for (index, blobs) in notes.sorted(by: { $0.key < $1.key }) {
+            tables.u32(UInt32(index))
+            tables.u8((blobs.aitrail != nil ? 1 : 0) | (blobs.ai != nil ? 2 : 0))
+            if let blob = blobs.aitrail { tables.id(blob) }
+            if let blob = blobs.ai { tables.id(blob) }
+        }
+        tables.u32(UInt32(walks.count))
         for walk in walks {
-            body.string(walk.key)
-            body.u32(UInt32(walk.tips.count))
-            for tip in walk.tips { body.id(tip) }
-            body.u32(UInt32(walk.commits.count))
-            for index in walk.commits { body.u32(UInt32(bitPattern: index)) }
+            tables.string(walk.key)
+            tables.u32(UInt32(walk.tips.count))
+            for tip in walk.tips { tables.id(tip) }
+            tables.u32(UInt32(walk.commits.count))
+            walk.commits.withUnsafeBytes { tables.bytes.append(contentsOf: $0) }
         }
-        var out = ByteWriter()
-        out.bytes.reserveCapacity(body.bytes.count + strings.byteCount + 64)
-        out.bytes += AuditCache.magic
-        out.u32(AuditCache.formatVersion)
-        out.string(fingerprint)
-        out.u32(UInt32(strings.values.count))
-        for value in strings.values { out.string(value) }
-        out.bytes += body.bytes
-        out.u64(AuditCache.checksum(out.bytes[...]))
-        return out.bytes
+        var prefix = ByteWriter()
+        prefix.bytes.reserveCapacity(tables.bytes.count + fingerprint.utf8.count + 64)
+        prefix.bytes += AuditCache.magic
+        prefix.u32(AuditCache.formatVersion)
+        prefix.string(fingerprint)
+        prefix.u32(UInt32(tables.bytes.count))
+        prefix.u32(UInt32(table.count))
+        prefix.bytes += tables.bytes
+        var hasher = Checksum()
+        hasher.add(prefix.bytes)
+        hasher.add(table.bytes)
+        var sum = ByteWriter()
+        sum.u64(hasher.value)
+        return [prefix.bytes, table.bytes, sum.bytes]
     }
 
+    /// The cache in `bytes` (the parts of `encode`, joined), or nil.
     static func decode(_ bytes: [UInt8], fingerprint: String) -> AuditCache? {
-        guard bytes.count > magic.count + 12, bytes.starts(with: magic) else { return nil }
-        var storedSum: UInt64 = 0
-        for index in 0..<8 { storedSum |= UInt64(bytes[bytes.count - 8 + index]) << (8 * UInt64(index)) }
-        guard checksum(bytes[..<(bytes.count - 8)]) == storedSum else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer -> AuditCache? in
-            var reader = ByteReader(buffer: UnsafeBufferPointer(rebasing: buffer[..<(buffer.count - 8)]), position: magic.count)
-            guard reader.u32() == formatVersion, reader.string() == fingerprint, let stringCount = reader.u32() else { return nil }
-            var strings: [String] = []
-            strings.reserveCapacity(Int(stringCount))
-            for _ in 0..<stringCount {
-                guard let value = reader.string() else { return nil }
-                strings.append(value)
-            }
-            func string(_ index: UInt32?) -> String? {
-                guard let index, Int(index) < strings.count else { return nil }
-                return strings[Int(index)]
-            }
-            var cache = AuditCache()
-            guard let recordCount = reader.u32() else { return nil }
-            cache.records.reserveCapacity(Int(recordCount))
-            for _ in 0..<recordCount {
-                guard let id = reader.id(), let commitTime = reader.i64(), let authorTime = reader.i64(),
-                      let name = string(reader.u32()), let email = string(reader.u32()),
-                      let flags = reader.u8(), let evidenceIndex = reader.u8(), Int(evidenceIndex) < EvidenceStatus.allCases.count,
-                      let sourceBits = reader.u8(), let agentCount = reader.u8() else { return nil }
-                var agents: [String] = []
-                for _ in 0..<agentCount {
-                    guard let agent = string(reader.u32()) else { return nil }
-                    agents.append(agent)
-                }
-                guard let modelCount = reader.u8() else { return nil }
-                var models: [String] = []
-                for _ in 0..<modelCount {
-                    guard let model = string(reader.u32()) else { return nil }
-                    models.append(model)
-                }
-                var insertions = -1, deletions = -1
-                if flags & 2 != 0 {
-                    guard let added = reader.u32(), let removed = reader.u32() else { return nil }
-                    insertions = Int(added)
-                    deletions = Int(removed)
-                }
-                var aitrailNote: ObjectID?, aiNote: ObjectID?
-                if flags & 4 != 0 { guard let note = reader.id() else { return nil }; aitrailNote = note }
-                if flags & 8 != 0 { guard let note = reader.id() else { return nil }; aiNote = note }
-                let sources = AttributionSource.allCases.enumerated().filter { sourceBits & (1 << UInt8($0.offset)) != 0 }.map(\.element)
-                cache.records.append(CachedCommit(
-                    id: id, commitTime: commitTime, authorTime: authorTime, authorName: name, authorEmail: email,
-                    isMerge: flags & 1 != 0, agents: agents, models: models, sources: sources,
-                    evidence: EvidenceStatus.allCases[Int(evidenceIndex)], insertions: insertions, deletions: deletions,
-                    aitrailNote: aitrailNote, aiNote: aiNote))
-            }
-            guard let walkCount = reader.u32() else { return nil }
-            for _ in 0..<walkCount {
-                guard let key = reader.string(), let tipCount = reader.u32() else { return nil }
-                var tips: [ObjectID] = []
-                for _ in 0..<tipCount {
-                    guard let tip = reader.id() else { return nil }
-                    tips.append(tip)
-                }
-                guard let count = reader.u32(), reader.remaining >= Int(count) * 4 else { return nil }
-                var commits = [Int32](repeating: 0, count: Int(count))
-                for index in 0..<Int(count) {
-                    let value = Int32(bitPattern: reader.u32()!)
-                    guard value >= 0, Int(value) < cache.records.count else { return nil }
-                    commits[index] = value
-                }
-                cache.walks.append(CachedWalk(key: key, tips: tips, commits: commits))
-            }
-            guard reader.remaining == 0 else { return nil }
-            return cache
-        }
+        guard bytes.count > magic.count + 20 else { return nil }
+        var reader = ByteReader(bytes)
+        guard let (headerSize, tablesSize, recordCount) = reader.header(fingerprint: fingerprint),
+              bytes.count == headerSize + tablesSize + recordCount * CommitTable.recordSize + 8 else { return nil }
+        let recordsStart = headerSize + tablesSize
+        return decode(prefix: Array(bytes[..<recordsStart]), records: Array(bytes[recordsStart..<(bytes.count - 8)]),
+                      checksum: Array(bytes.suffix(8)), fingerprint: fingerprint)
     }
 
-    /// FNV-1a, 64 bits: enough to notice a torn or corrupted file.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBufferPointer { buffer in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            return hash
+    private static func decode(prefix: [UInt8], records: [UInt8], checksum: [UInt8], fingerprint: String) -> AuditCache? {
+        var hasher = Checksum()
+        hasher.add(prefix)
+        hasher.add(records)
+        var stored: UInt64 = 0
+        for index in 0..<8 { stored |= UInt64(checksum[index]) << (8 * UInt64(index)) }
+        guard hasher.value == stored else { return nil }
+        var reader = ByteReader(prefix)
+        guard reader.header(fingerprint: fingerprint) != nil, let stringCount = reader.count(atLeast: 4) else { return nil }
+        var strings: [String] = []
+        strings.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            guard let value = reader.string() else { return nil }
+            strings.append(value)
         }
+        guard let identityCount = reader.count(atLeast: 8) else { return nil }
+        var identities: [CommitTable.IdentityRef] = []
+        identities.reserveCapacity(identityCount)
+        for _ in 0..<identityCount {
+            guard let name = reader.u32(), let email = reader.u32() else { return nil }
+            identities.append(CommitTable.IdentityRef(name: name, email: email))
+        }
+        guard let listCount = reader.count(atLeast: 4) else { return nil }
+        var lists: [[UInt32]] = []
+        lists.reserveCapacity(listCount)
+        for _ in 0..<listCount {
+            guard let length = reader.count(atLeast: 4) else { return nil }
+            var list: [UInt32] = []
+            for _ in 0..<length { list.append(reader.u32()!) }
+            lists.append(list)
+        }
+        guard let table = CommitTable(strings: strings, identities: identities, lists: lists, bytes: records) else { return nil }
+        var cache = AuditCache()
+        cache.table = table
+        guard let noteCount = reader.count(atLeast: 5) else { return nil }
+        for _ in 0..<noteCount {
+            guard let index = reader.u32(), Int(index) < table.count, let flags = reader.u8(), flags & ~3 == 0 else { return nil }
+            var blobs = NoteBlobs()
+            if flags & 1 != 0 { guard let blob = reader.id() else { return nil }; blobs.aitrail = blob }
+            if flags & 2 != 0 { guard let blob = reader.id() else { return nil }; blobs.ai = blob }
+            cache.notes[Int32(index)] = blobs
+        }
+        guard let walkCount = reader.count(atLeast: 12) else { return nil }
+        for _ in 0..<walkCount {
+            guard let key = reader.string(), let tipCount = reader.count(atLeast: 20) else { return nil }
+            var tips: [ObjectID] = []
+            for _ in 0..<tipCount { tips.append(reader.id()!) }
+            guard let count = reader.count(atLeast: 4) else { return nil }
+            var commits = [Int32](repeating: 0, count: count)
+            var valid = true
+            commits.withUnsafeMutableBytes { out in
+                reader.copy(into: out)
+                for index in out.bindMemory(to: Int32.self) where index < 0 || Int(index) >= table.count { valid = false }
+            }
+            guard valid else { return nil }
+            cache.walks.append(CachedWalk(key: key, tips: tips, commits: commits))
+        }
+        guard reader.remaining == 0 else { return nil }
+        return cache
+    }
+
+    /// A checksum of `bytes`, as the file's.
+    static func checksum(_ bytes: [UInt8]) -> UInt64 {
+        var hasher = Checksum()
+        hasher.add(bytes)
+        return hasher.value
     }
 }
 
-private struct StringTable {
-    var values: [String] = []
-    var indices: [String: UInt32] = [:]
-    var byteCount = 0
+/// xxHash64 (seed 0), fed in parts: gigabytes a second, so checking a cache of 100,000 commits
+/// costs well under a millisecond, and enough to notice a torn or corrupted file.
+struct Checksum {
+    private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87, p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private static let p3: UInt64 = 0x1656_67B1_9E37_79F9, p4: UInt64 = 0x85EB_CA77_C2B2_AE63
+    private static let p5: UInt64 = 0x27D4_EB2F_1656_67C5
 
-    mutating func index(_ value: String) -> UInt32 {
-        if let index = indices[value] { return index }
-        let index = UInt32(values.count)
-        values.append(value)
-        indices[value] = index
-        byteCount += value.utf8.count + 4
-        return index
+    private var lanes = (p1 &+ p2, p2, UInt64(0), 0 &- p1)
+    private var pending: [UInt8] = []
+    private var total = 0
+
+    private static func round(_ accumulator: UInt64, _ input: UInt64) -> UInt64 {
+        rotate(accumulator &+ input &* p2, 31) &* p1
+    }
+
+    private static func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 { (value << count) | (value >> (64 - count)) }
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { add($0) }
+    }
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        total += bytes.count
+        var input = bytes[...]
+        if !pending.isEmpty {
+            let take = min(32 - pending.count, input.count)
+            pending += input.prefix(take)
+            input = input.dropFirst(take)
+            if pending.count < 32 { return }
+            pending.withUnsafeBytes { stripes($0) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        let whole = input.count / 32 * 32
+        stripes(UnsafeRawBufferPointer(rebasing: input.prefix(whole)))
+        pending += input.dropFirst(whole)
+    }
+
+    private mutating func stripes(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var (v1, v2, v3, v4) = lanes
+        var offset = 0
+        while offset + 32 <= bytes.count {
+            v1 = Checksum.round(v1, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            v2 = Checksum.round(v2, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+            v3 = Checksum.round(v3, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)))
+            v4 = Checksum.round(v4, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)))
+            offset += 32
+        }
+        lanes = (v1, v2, v3, v4)
+    }
+
+    var value: UInt64 {
+        typealias C = Checksum
+        var hash: UInt64
+        if total >= 32 {
+            let (v1, v2, v3, v4) = lanes
+            hash = C.rotate(v1, 1) &+ C.rotate(v2, 7) &+ C.rotate(v3, 12) &+ C.rotate(v4, 18)
+            for lane in [v1, v2, v3, v4] { hash = (hash ^ C.round(0, lane)) &* C.p1 &+ C.p4 }
+        } else {
+            hash = C.p5
+        }
+        hash &+= UInt64(total)
+        var rest = pending[...]
+        while rest.count >= 8 {
+            var word: UInt64 = 0
+            for (shift, byte) in rest.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(shift)) }
+            hash = C.rotate(hash ^ C.round(0, word), 27) &* C.p1 &+ C.p4
+            rest = rest.dropFirst(8)
+        }
+        if rest.count >= 4 {
+            var word: UInt64 = 0
+            for (shift, byte) in rest.prefix(4).enumerated() { word |= UInt64(byte) << (8 * UInt64(shift)) }
+            hash = C.rotate(hash ^ (word &* C.p1), 23) &* C.p2 &+ C.p3
+            rest = rest.dropFirst(4)
+        }
+        for byte in rest { hash = C.rotate(hash ^ (UInt64(byte) &* C.p5), 11) &* C.p1 }
+        hash ^= hash >> 33
+        hash &*= C.p2
+        hash ^= hash >> 29
+        hash &*= C.p3
+        hash ^= hash >> 32
+        return hash
     }
 }
 
@@ -253,42 +339,57 @@ private struct ByteWriter {
 }
 
 private struct ByteReader {
-    let buffer: UnsafeBufferPointer<UInt8>
-    var position: Int
+    let bytes: [UInt8]
+    var position = 0
 
-    var remaining: Int { buffer.count - position }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - position }
+
+    /// Checks the magic, version and fingerprint; returns the header's size, the tables' size and the record count.
+    mutating func header(fingerprint: String) -> (Int, Int, Int)? {
+        guard bytes.starts(with: AuditCache.magic) else { return nil }
+        position = AuditCache.magic.count
+        guard u32() == AuditCache.formatVersion, string() == fingerprint,
+              let tables = u32(), let records = u32() else { return nil }
+        return (position, Int(tables), Int(records))
+    }
+
+    /// A count of items that take at least `size` bytes each, if that many can follow.
+    mutating func count(atLeast size: Int) -> Int? {
+        guard let value = u32(), Int(value) * size <= remaining else { return nil }
+        return Int(value)
+    }
 
     mutating func u8() -> UInt8? {
         guard remaining >= 1 else { return nil }
         defer { position += 1 }
-        return buffer[position]
+        return bytes[position]
     }
 
     mutating func u32() -> UInt32? {
         guard remaining >= 4 else { return nil }
         var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(buffer[position + index]) << (8 * UInt32(index)) }
+        for index in 0..<4 { value |= UInt32(bytes[position + index]) << (8 * UInt32(index)) }
         position += 4
         return value
-    }
-
-    mutating func i64() -> Int64? {
-        guard remaining >= 8 else { return nil }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(buffer[position + index]) << (8 * UInt64(index)) }
-        position += 8
-        return Int64(bitPattern: value)
     }
 
     mutating func id() -> ObjectID? {
         guard remaining >= 20 else { return nil }
         defer { position += 20 }
-        return ObjectID(bytes: UnsafeBufferPointer(rebasing: buffer[position..<(position + 20)]))
+        return bytes.withUnsafeBufferPointer { ObjectID(bytes: UnsafeBufferPointer(rebasing: $0[position..<(position + 20)])) }
     }
 
     mutating func string() -> String? {
         guard let count = u32(), remaining >= Int(count) else { return nil }
         defer { position += Int(count) }
-        return String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<(position + Int(count))]), as: UTF8.self)
+        return String(decoding: bytes[position..<(position + Int(count))], as: UTF8.self)
+    }
+
+    /// Copies the next `out.count` bytes (the caller made sure they are there).
+    mutating func copy(into out: UnsafeMutableRawBufferPointer) {
+        bytes.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + out.count)])) }
+        position += out.count
     }
 }

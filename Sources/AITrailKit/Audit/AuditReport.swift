@@ -118,7 +118,7 @@ public struct AuditReport: Sendable {
     /// The breakdowns to show (`--by`); all of them unless one was asked for.
     public var groupings: [AuditGrouping]
     public var lines: Bool
-    public var commits: [AuditedCommit]
+    public var commits: AuditedCommits
     public var totals: AuditGroup
     public var merges: Int
     /// Oldest and newest author time, nil without commits.
@@ -135,8 +135,13 @@ public struct AuditReport: Sendable {
     public var agentOrder: [String] { byAgent.map(\.key) }
     public var authorsUsingAI: Int { byAuthor.filter { $0.aiCommits > 0 }.count }
 
-    /// `summarise: false` keeps only the commits (for per-commit formats such as jsonl): no totals or breakdowns.
     public init(commits: [AuditedCommit], scope: String, period: AuditPeriod = .month,
+                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
+        self.init(commits: AuditedCommits(commits), scope: scope, period: period, groupings: groupings, lines: lines, summarise: summarise)
+    }
+
+    /// `summarise: false` keeps only the commits (for per-commit formats such as jsonl): no totals or breakdowns.
+    public init(commits: AuditedCommits, scope: String, period: AuditPeriod = .month,
                 groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
         self.scope = scope
         self.period = period
@@ -150,7 +155,7 @@ public struct AuditReport: Sendable {
         var agents: [String: AuditGroup] = [:]
         var models: [String: AuditGroup] = [:]
         var first: Int64?, last: Int64?
-        for commit in summarise ? commits[...] : [] {
+        for commit in summarise ? commits[...] : commits[0..<0] {
             totals.add(commit)
             if commit.isMerge { merges += 1 }
             first = min(first ?? commit.authorTime, commit.authorTime)

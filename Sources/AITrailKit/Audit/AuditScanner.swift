@@ -41,7 +41,7 @@ public struct AuditStats: Sendable, Hashable {
 
 /// The result of scanning a history.
 public struct AuditScan: Sendable {
-    public var commits: [AuditedCommit]
+    public var commits: AuditedCommits
     public var stats: AuditStats
 }
 
@@ -76,7 +76,7 @@ public struct AuditScanner {
         var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); "
         text += classifier.assistedByKeys.sorted().joined(separator: ",") + "; "
         text += String(describing: classifier.registry.agents)
-        return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)[...]))
+        return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))
     }
 
     /// Bump when classification changes in a way the registry does not show.
@@ -97,7 +97,7 @@ public struct AuditScanner {
         let notes = try gitCall { () throws(GitError) in try NoteIndex(repository: repository) }
         let plan = try gitCall { () throws(GitError) in try WalkPlan(repository: repository, options: options.walk) }
 
-        // The commits to report, in walk order, as indices into `cache.records` once classified.
+        // The commits to report, in walk order, as indices into `cache.table` once classified.
         var order: [Int32] = []
         var pending: [ObjectID] = []          // not in the cache, or cached from other notes
         var pendingSlots: [Int] = []          // where each pending commit goes in `order`
@@ -105,36 +105,35 @@ public struct AuditScanner {
         if let tips = plan.cacheableTips, options.useCache {
             incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
         }
-        let walked: [ObjectID]
+        func place(_ id: ObjectID?, cached: Int32?) {
+            if let cached, isCurrent(cached, in: cache, notes: notes) {
+                order.append(cached)
+            } else {
+                pendingSlots.append(order.count)
+                pending.append(id ?? cache.table.id(Int(cached!)))
+                order.append(-1)
+            }
+        }
         var raw: RawCommitStore?
         var pipelined: [Scanned]?
         if let incremental {
-            walked = incremental.newCommits + incremental.base.commits.map { cache.records[Int($0)].id }
+            stats.walked = incremental.newCommits.count + incremental.base.commits.count
             stats.incrementalWalk = true
+            order.reserveCapacity(stats.walked)
+            for id in incremental.newCommits { place(id, cached: cache.index(of: id)) }
+            for index in incremental.base.commits { place(nil, cached: index) }
         } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
             let result = try walkAndClassify(tips: tips, cache: &cache, notes: notes)
-            walked = result.walked
+            stats.walked = result.walked
             order = result.order
             pendingSlots = result.pendingSlots
             pipelined = result.scanned
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
-            walked = result.ids
+            stats.walked = result.ids.count
             raw = result.raw
-        }
-        stats.walked = walked.count
-        order.reserveCapacity(walked.count)
-        let newCount = incremental?.newCommits.count ?? walked.count
-        for (slot, id) in walked.enumerated() where pipelined == nil {
-            let cached: Int32? = !options.useCache ? nil
-                : slot >= newCount ? incremental!.base.commits[slot - newCount] : cache.index(of: id)
-            if let cached, isCurrent(cache.records[Int(cached)], notes: notes) {
-                order.append(cached)
-            } else {
-                order.append(-1)
-                pending.append(id)
-                pendingSlots.append(slot)
-            }
+            order.reserveCapacity(result.ids.count)
+            for id in result.ids { place(id, cached: options.useCache ? cache.index(of: id) : nil) }
         }
 
         let scanned: [Scanned]
@@ -156,7 +155,7 @@ public struct AuditScanner {
                 var fullOrder: [Int32] = []
                 var missing: [ObjectID] = [], missingSlots: [Int] = []
                 for (slot, id) in full.enumerated() {
-                    if let index = cache.index(of: id), isCurrent(cache.records[Int(index)], notes: notes) {
+                    if let index = cache.index(of: id), isCurrent(index, in: cache, notes: notes) {
                         fullOrder.append(index)
                     } else {
                         fullOrder.append(-1)
@@ -173,7 +172,7 @@ public struct AuditScanner {
             }
         }
 
-        AuditScanner.sortCanonically(&order, records: cache.records)
+        AuditScanner.sortCanonically(&order, table: cache.table)
         if options.useCache {
             var walkChanged = false
             if let tips = plan.cacheableTips {
@@ -188,53 +187,43 @@ public struct AuditScanner {
         }
 
         let mailmap = try gitCall { () throws(GitError) in try Mailmap(repository: repository) }
-        var resolved: [String: Identity] = [:]
-        var commits: [AuditedCommit] = []
-        commits.reserveCapacity(order.count)
-        let since = options.walk.since, until = options.walk.until
-        for index in order {
-            let record = cache.records[Int(index)]
-            if let since, record.commitTime < since { continue }
-            if let until, record.commitTime > until { continue }
-            let key = record.authorName + "\u{0}" + record.authorEmail
-            let author: Identity
-            if let known = resolved[key] {
-                author = known
-            } else {
-                let mapped = mailmap.resolve(name: record.authorName, email: record.authorEmail)
-                author = Identity(name: mapped.name, email: mapped.email)
-                resolved[key] = author
-            }
-            commits.append(AuditedCommit(
-                id: record.id, commitTime: record.commitTime, authorTime: record.authorTime, author: author,
-                isMerge: record.isMerge, agents: record.agents, models: record.models, sources: record.sources,
-                evidence: record.evidence,
-                insertions: options.lines ? record.insertions : nil, deletions: options.lines ? record.deletions : nil))
+        let table = cache.table
+        let authors = table.identities.map { identity in
+            let mapped = mailmap.resolve(name: table.strings[Int(identity.name)], email: table.strings[Int(identity.email)])
+            return Identity(name: mapped.name, email: mapped.email)
         }
-        return AuditScan(commits: commits, stats: stats)
+        if let since = options.walk.since {
+            order.removeAll { table.commitTime(Int($0)) < since }
+        }
+        if let until = options.walk.until {
+            order.removeAll { table.commitTime(Int($0)) > until }
+        }
+        return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, lines: options.lines), stats: stats)
     }
 
     /// Newest first by committer time, then by author time, then by id: one order for a set of
     /// commits however it was walked (fresh, or extended from the cache), so outputs are comparable.
-    static func sortCanonically(_ order: inout [Int32], records: [CachedCommit]) {
-        func precedes(_ a: Int32, _ b: Int32) -> Bool {
-            let x = records[Int(a)], y = records[Int(b)]
-            if x.commitTime != y.commitTime { return x.commitTime > y.commitTime }
-            if x.authorTime != y.authorTime { return x.authorTime > y.authorTime }
-            return x.id < y.id
+    static func sortCanonically(_ order: inout [Int32], table: CommitTable) {
+        table.withRecords { base in
+            func precedes(_ a: Int32, _ b: Int32) -> Bool {
+                CommitTable.precedes(base + Int(a) * CommitTable.recordSize, base + Int(b) * CommitTable.recordSize)
+            }
+            var sorted = true
+            for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
+                sorted = false
+                break
+            }
+            if !sorted { order.sort(by: precedes) }
         }
-        var sorted = true
-        for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
-            sorted = false
-            break
-        }
-        if !sorted { order.sort(by: precedes) }
     }
 
     /// A cached record still holds when it was read from the same notes and has what this run needs.
-    func isCurrent(_ record: CachedCommit, notes: NoteIndex) -> Bool {
-        if options.lines && !record.hasLines { return false }
-        return record.aitrailNote == notes.aitrail[record.id] && record.aiNote == notes.gitAI[record.id]
+    func isCurrent(_ index: Int32, in cache: AuditCache, notes: NoteIndex) -> Bool {
+        if options.lines && cache.table.flags(Int(index)) & 2 == 0 { return false }
+        let blobs = cache.notes.isEmpty ? nil : cache.notes[index]
+        if notes.isEmpty { return blobs == nil }
+        let id = cache.table.id(Int(index))
+        return blobs?.aitrail == notes.aitrail[id] && blobs?.ai == notes.gitAI[id]
     }
 
     // MARK: Classification, in parallel
@@ -336,6 +325,8 @@ public struct AuditScanner {
 struct NoteIndex: Sendable {
     var aitrail: [ObjectID: ObjectID] = [:]
     var gitAI: [ObjectID: ObjectID] = [:]
+
+    var isEmpty: Bool { aitrail.isEmpty && gitAI.isEmpty }
 
     init(repository: Repository) throws(GitError) {
         for entry in try repository.notes(ref: AuditScanner.notesRef) { aitrail[entry.target] = entry.blob }

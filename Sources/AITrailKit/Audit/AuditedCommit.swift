@@ -50,3 +50,62 @@ public struct AuditedCommit: Sendable, Hashable {
         self.deletions = deletions
     }
 }
+
+/// The commits of a report, in order: rows of a `CommitTable` with their authors after `.mailmap`.
+/// Reading one builds an `AuditedCommit` from shared strings and lists; renderers that stream every
+/// commit (jsonl) read the rows directly.
+public struct AuditedCommits: RandomAccessCollection, Sendable {
+    let table: CommitTable
+    /// Record indices, in report order.
+    let rows: [Int32]
+    /// By identity index of the table: the author after `.mailmap`.
+    let authors: [Identity]
+    /// By list index of the table.
+    let lists: [[String]]
+    /// Whether line counts are reported.
+    let lines: Bool
+
+    init(table: CommitTable, rows: [Int32], authors: [Identity], lines: Bool) {
+        self.table = table
+        self.rows = rows
+        self.authors = authors
+        self.lists = table.lists.indices.map { table.strings(list: UInt32($0)) }
+        self.lines = lines
+    }
+
+    /// Commits as given (their authors already mapped); line counts where they are not nil.
+    public init(_ commits: [AuditedCommit]) {
+        var table = CommitTable()
+        var rows: [Int32] = []
+        for commit in commits {
+            rows.append(table.append(CachedCommit(
+                id: commit.id, commitTime: commit.commitTime, authorTime: commit.authorTime,
+                authorName: commit.author.name, authorEmail: commit.author.email, isMerge: commit.isMerge,
+                agents: commit.agents, models: commit.models, sources: commit.sources, evidence: commit.evidence,
+                insertions: commit.insertions ?? -1, deletions: commit.deletions ?? -1, aitrailNote: nil, aiNote: nil)))
+        }
+        let authors = table.identities.map { Identity(name: table.strings[Int($0.name)], email: table.strings[Int($0.email)]) }
+        self.init(table: table, rows: rows, authors: authors, lines: true)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { rows.count }
+
+    public subscript(position: Int) -> AuditedCommit {
+        table.withRecords { base in
+            let index = Int(rows[position])
+            let record = base + index * CommitTable.recordSize
+            let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
+            let counted = lines && flags & 2 != 0
+            return AuditedCommit(
+                id: table.id(index), commitTime: record.i64(CommitTable.commitTimeOffset),
+                authorTime: record.i64(CommitTable.authorTimeOffset), author: authors[Int(record.u32(CommitTable.identityOffset))],
+                isMerge: flags & 1 != 0, agents: lists[Int(record.u32(CommitTable.agentsOffset))],
+                models: lists[Int(record.u32(CommitTable.modelsOffset))],
+                sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
+                evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
+                insertions: counted ? Int(record.i32(CommitTable.insertionsOffset)) : nil,
+                deletions: counted ? Int(record.i32(CommitTable.deletionsOffset)) : nil)
+        }
+    }
+}

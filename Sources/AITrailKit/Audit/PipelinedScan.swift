@@ -9,7 +9,7 @@ extension AuditScanner {
     /// commit anyway (parents are inside the object), so it hands each commit that needs classifying,
     /// bytes and all, to workers while it goes on reading. On two cores reading and classifying overlap.
     func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex)
-        throws(AuditError) -> (walked: [ObjectID], order: [Int32], pendingSlots: [Int], scanned: [Scanned])
+        throws(AuditError) -> (walked: Int, order: [Int32], pendingSlots: [Int], scanned: [Scanned])
     {
         let scan = try gitCall { () throws(GitError) in try CommitScan(repository, tips: tips, firstParent: options.walk.firstParent) }
         let queue = BatchQueue()
@@ -40,13 +40,12 @@ extension AuditScanner {
         let group = DispatchGroup()
         for _ in 0..<workers { DispatchQueue.global().async(group: group, execute: work) }
 
-        var walked: [ObjectID] = [], order: [Int32] = [], pendingSlots: [Int] = []
+        var order: [Int32] = [], pendingSlots: [Int] = []
         var batch: [PendingCommit] = []
         let batchSize = 256
         for commit in scan {
-            let slot = walked.count
-            walked.append(commit.id)
-            if options.useCache, let cached = cache.index(of: commit.id), isCurrent(cache.records[Int(cached)], notes: notes) {
+            let slot = order.count
+            if options.useCache, let cached = cache.index(of: commit.id), isCurrent(cached, in: cache, notes: notes) {
                 order.append(cached)
                 continue
             }
@@ -65,8 +64,8 @@ extension AuditScanner {
         if let error = scan.error { throw AuditError(error.message) }
         if let failure = collector.failure { throw AuditError(failure) }
         let scanned = collector.ordered(count: pendingSlots.count)
-        progress?(walked.count, walked.count)
-        return (walked, order, pendingSlots, scanned)
+        progress?(order.count, order.count)
+        return (order.count, order, pendingSlots, scanned)
     }
 }
 

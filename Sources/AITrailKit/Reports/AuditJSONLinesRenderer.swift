@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Git
 
 /// One JSON object per commit, the stable schema of SPEC §9 (docs/audit.md):
 /// `{"commit","time","author":{"name","email"},"ai","agents","models","sources","evidence"}`,
-/// plus `insertions` and `deletions` with `--lines`. Written byte by byte: it is the format that
-/// streams whole histories.
+/// plus `insertions` and `deletions` with `--lines`. It is the format that streams whole histories,
+/// so it is written in chunks straight from the commit table: every author, list of agents or models
+/// and set of sources is encoded once, and a line is those pieces copied around the id and the time.
 public struct AuditJSONLinesRenderer: AuditRenderer {
     public init() {}
 
@@ -11,75 +17,182 @@ public struct AuditJSONLinesRenderer: AuditRenderer {
 
     public func render(_ report: AuditReport) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(report.commits.count * 220)
-        var authors: [Identity: [UInt8]] = [:]
-        var lists: [[String]: [UInt8]] = [:]
-        func appendList(_ values: [String]) {
-            if values.isEmpty { return }
-            if let known = lists[values] { out.append(contentsOf: known); return }
-            var encoded: [UInt8] = []
-            appendStrings(values, to: &encoded)
-            lists[values] = encoded
-            out.append(contentsOf: encoded)
-        }
-        for commit in report.commits {
-            out.append(contentsOf: #"{"commit":""#.utf8)
-            appendHex(commit.id, to: &out)
-            out.append(contentsOf: #"","time":""#.utf8)
-            appendTime(commit.authorTime, to: &out)
-            out.append(contentsOf: #"","author":"#.utf8)
-            if let known = authors[commit.author] {
-                out.append(contentsOf: known)
-            } else {
-                let encoded = Array(("{\"name\":" + AuditText.jsonString(commit.author.name) + ",\"email\":"
-                    + AuditText.jsonString(commit.author.email) + "}").utf8)
-                authors[commit.author] = encoded
-                out.append(contentsOf: encoded)
-            }
-            out.append(contentsOf: commit.isAI ? #","ai":true,"agents":["#.utf8 : #","ai":false,"agents":["#.utf8)
-            appendList(commit.agents)
-            out.append(contentsOf: #"],"models":["#.utf8)
-            appendList(commit.models)
-            out.append(contentsOf: #"],"sources":["#.utf8)
-            if !commit.sources.isEmpty { appendList(commit.sources.map(\.rawValue)) }
-            out.append(contentsOf: #"],"evidence":""#.utf8)
-            out.append(contentsOf: commit.evidence.rawValue.utf8)
-            out.append(0x22)
-            if report.lines {
-                out.append(contentsOf: #","insertions":"#.utf8)
-                out.append(contentsOf: String(commit.insertions ?? 0).utf8)
-                out.append(contentsOf: #","deletions":"#.utf8)
-                out.append(contentsOf: String(commit.deletions ?? 0).utf8)
-            }
-            out.append(contentsOf: "}\n".utf8)
-        }
+        render(report) { out.append(contentsOf: $0) }
         return out
     }
 
-    private func appendStrings(_ values: [String], to out: inout [UInt8]) {
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            out.append(contentsOf: AuditText.jsonString(value).utf8)
+    public func render(_ report: AuditReport, to output: (UnsafeRawBufferPointer) -> Void) {
+        let commits = report.commits
+        var pieces = Pieces()
+        let authors = commits.authors.map { author in
+            pieces.add(Array(("{\"name\":" + AuditText.jsonString(author.name) + ",\"email\":" + AuditText.jsonString(author.email) + "}").utf8))
         }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private func appendHex(_ id: ObjectID, to out: inout [UInt8]) {
-        id.withRawBytes { bytes in
-            for byte in bytes {
-                out.append(AuditJSONLinesRenderer.hexDigits[Int(byte >> 4)])
-                out.append(AuditJSONLinesRenderer.hexDigits[Int(byte & 0xF)])
+        let lists = commits.lists.map { pieces.add(encode($0)) }
+        let sources = CommitTable.sourceSets.map { pieces.add(encode($0.map(\.rawValue))) }
+        let evidence = EvidenceStatus.allCases.map { pieces.add(Array($0.rawValue.utf8) + [0x22]) }
+        let start = pieces.add(#"{"commit":""#), time = pieces.add(#"","time":""#), author = pieces.add(#"","author":"#)
+        let ai = pieces.add(#","ai":true,"agents":["#), human = pieces.add(#","ai":false,"agents":["#)
+        let models = pieces.add(#"],"models":["#), sourcesStart = pieces.add(#"],"sources":["#)
+        let evidenceStart = pieces.add(#"],"evidence":""#), insertions = pieces.add(#","insertions":"#)
+        let deletions = pieces.add(#","deletions":"#), end = pieces.add("}\n")
+        // The longest line: the fixed text, the longest of each kind of piece, the id, the time, two numbers.
+        let longest = (pieces.bytes.count - evidence.last!.upperBound) + 40 + 20 + 2 * 21
+            + (authors.map(\.count).max() ?? 0) + 2 * (lists.map(\.count).max() ?? 0)
+            + (sources.map(\.count).max() ?? 0) + (evidence.map(\.count).max() ?? 0)
+        let chunkSize = max(1 << 18, 4 * longest)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var used = 0
+        var dates = DateCache()
+        let withLines = report.lines, counted = commits.lines
+        pieces.bytes.withUnsafeBytes { piecesBuffer in
+            commits.table.withRecords { base in
+                var line = Line(pieces: piecesBuffer.baseAddress!, at: chunk)
+                for row in commits.rows {
+                    if used + longest > chunkSize {
+                        output(UnsafeRawBufferPointer(start: chunk, count: used))
+                        used = 0
+                    }
+                    line.out = chunk + used
+                    let record = base + Int(row) * CommitTable.recordSize
+                    line.copy(start)
+                    line.hex(record + CommitTable.idOffset)
+                    line.copy(time)
+                    dates.write(record.i64(CommitTable.authorTimeOffset), to: &line)
+                    line.copy(author)
+                    line.copy(authors[Int(record.u32(CommitTable.identityOffset))])
+                    let agentList = Int(record.u32(CommitTable.agentsOffset))
+                    line.copy(agentList == 0 ? human : ai)
+                    line.copy(lists[agentList])
+                    line.copy(models)
+                    line.copy(lists[Int(record.u32(CommitTable.modelsOffset))])
+                    line.copy(sourcesStart)
+                    line.copy(sources[Int(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self))])
+                    line.copy(evidenceStart)
+                    line.copy(evidence[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))])
+                    if withLines {
+                        let hasLines = counted && record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self) & 2 != 0
+                        line.copy(insertions)
+                        line.number(hasLines ? Int(record.i32(CommitTable.insertionsOffset)) : 0)
+                        line.copy(deletions)
+                        line.number(hasLines ? Int(record.i32(CommitTable.deletionsOffset)) : 0)
+                    }
+                    line.copy(end)
+                    used = line.out - chunk
+                }
             }
         }
+        if used > 0 { output(UnsafeRawBufferPointer(start: chunk, count: used)) }
     }
 
-    /// RFC 3339 in UTC, as `Timestamp.format` writes it, without building a String per commit.
-    private func appendTime(_ time: Int64, to out: inout [UInt8]) {
-        var days = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
+    /// `"a","b"`: the inside of a JSON array of strings.
+    private func encode(_ values: [String]) -> [UInt8] {
+        Array(values.map(AuditText.jsonString).joined(separator: ",").utf8)
+    }
+}
+
+/// Encoded pieces in one buffer, each known by its place.
+private struct Pieces {
+    var bytes: [UInt8] = []
+
+    mutating func add(_ piece: [UInt8]) -> Range<Int> {
+        let start = bytes.count
+        bytes += piece
+        return start..<bytes.count
+    }
+
+    mutating func add(_ text: String) -> Range<Int> { add(Array(text.utf8)) }
+}
+
+/// Writes one line into the current chunk.
+private struct Line {
+    let pieces: UnsafeRawPointer
+    var out: UnsafeMutableRawPointer
+
+    init(pieces: UnsafeRawPointer, at out: UnsafeMutableRawPointer) {
+        self.pieces = pieces
+        self.out = out
+    }
+
+    private static let hexPairs: [UInt16] = (0..<256).map { byte in
+        let digits = Array("0123456789abcdef".utf8)
+        return UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0xF]) << 8
+    }
+
+    /// Two digits for each of 0 to 99.
+    static let decimalPairs: [UInt16] = (0..<100).map { UInt16(0x30 + $0 / 10) | UInt16(0x30 + $0 % 10) << 8 }
+
+    mutating func copy(_ piece: Range<Int>) {
+        out.copyMemory(from: pieces + piece.lowerBound, byteCount: piece.count)
+        out += piece.count
+    }
+
+    mutating func byte(_ value: UInt8) {
+        out.storeBytes(of: value, as: UInt8.self)
+        out += 1
+    }
+
+    /// An id's 40 lower-case hex digits.
+    mutating func hex(_ id: UnsafeRawPointer) {
+        Line.hexPairs.withUnsafeBufferPointer { pairs in
+            for index in 0..<20 {
+                out.storeBytes(of: pairs[Int(id.load(fromByteOffset: index, as: UInt8.self))], toByteOffset: 2 * index, as: UInt16.self)
+            }
+        }
+        out += 40
+    }
+
+    /// Two decimal digits (0 to 99).
+    mutating func twoDigits(_ value: Int64) {
+        out.storeBytes(of: Line.decimalPairs[Int(value)], as: UInt16.self)
+        out += 2
+    }
+
+    mutating func number(_ value: Int) {
+        if value < 0 { byte(0x2D) }
+        var digits: (UInt64, UInt64) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var rest = value.magnitude, count = 0
+            repeat {
+                buffer[15 - count] = UInt8(0x30 + rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.copyMemory(from: buffer.baseAddress! + 16 - count, byteCount: count)
+            return count
+        }
+        out += count
+    }
+}
+
+/// RFC 3339 in UTC, as `Timestamp.format` writes it; the date part is kept from the line before,
+/// which in a history is most often the same day.
+private struct DateCache {
+    private var day: Int64 = .min
+    private var date: (UInt64, UInt16) = (0, 0)  // `YYYY-MM-DD`
+
+    mutating func write(_ time: Int64, to line: inout Line) {
+        let days = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
+        if days != day {
+            day = days
+            date = DateCache.civil(days)
+        }
+        withUnsafeBytes(of: date) { line.out.copyMemory(from: $0.baseAddress!, byteCount: 10) }
+        line.out += 10
+        line.byte(0x54)
         var seconds = time - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        days += 719_468
+        line.twoDigits(seconds / 3600)
+        seconds %= 3600
+        line.byte(0x3A)
+        line.twoDigits(seconds / 60)
+        line.byte(0x3A)
+        line.twoDigits(seconds % 60)
+        line.byte(0x5A)
+    }
+
+    /// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func civil(_ daysSinceEpoch: Int64) -> (UInt64, UInt16) {
+        let days = daysSinceEpoch + 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
         let dayOfEra = days - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
@@ -88,20 +201,20 @@ public struct AuditJSONLinesRenderer: AuditRenderer {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                out.append(UInt8(0x30 + (rest / divisor) % 10))
-                rest %= divisor
-                divisor /= 10
+        var text: (UInt64, UInt16) = (0, 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            var rest = year
+            for index in (0..<4).reversed() {
+                out[index] = UInt8(0x30 + ((rest % 10) + 10) % 10)
+                rest /= 10
             }
+            out[4] = 0x2D
+            out[5] = UInt8(0x30 + month / 10)
+            out[6] = UInt8(0x30 + month % 10)
+            out[7] = 0x2D
+            out[8] = UInt8(0x30 + day / 10)
+            out[9] = UInt8(0x30 + day % 10)
         }
-        digits(year, 4); out.append(0x2D); digits(month, 2); out.append(0x2D); digits(day, 2); out.append(0x54)
-        let hour = seconds / 3600
-        seconds %= 3600
-        digits(hour, 2); out.append(0x3A); digits(seconds / 60, 2); out.append(0x3A); digits(seconds % 60, 2)
-        out.append(0x5A)
+        return text
     }
 }

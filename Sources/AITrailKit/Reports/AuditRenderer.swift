@@ -1,12 +1,18 @@
 /// Turns an audit report into one output format. Adding a format means adding one renderer.
 public protocol AuditRenderer: Sendable {
     func render(_ report: AuditReport) -> [UInt8]
+    /// The same bytes in pieces, in order: a long output never needs one buffer for all of it.
+    func render(_ report: AuditReport, to output: (UnsafeRawBufferPointer) -> Void)
     /// Whether the renderer reads the totals and breakdowns (false: only the commits).
     var needsSummary: Bool { get }
 }
 
 extension AuditRenderer {
     public var needsSummary: Bool { true }
+
+    public func render(_ report: AuditReport, to output: (UnsafeRawBufferPointer) -> Void) {
+        render(report).withUnsafeBytes(output)
+    }
 }
 
 /// The formats of `aitrail audit --format`.

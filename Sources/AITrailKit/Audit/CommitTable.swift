@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Git
+
+/// Audited commits as fixed-size records in one byte buffer, their strings interned in small tables:
+/// the cache file holds exactly these bytes, so a repeat audit uses them without decoding a record,
+/// and reports read them without building a Swift value per commit.
+///
+/// A record (64 bytes, little-endian): commit time (i64), author time (i64), id (20 bytes), author
+/// identity, agent list, model list (u32 indices into the tables), insertions, deletions (i32,
+/// -1 without line counts), flags (1 merge, 2 line counts), evidence, source bits, 5 zero bytes.
+struct CommitTable: Sendable {
+    static let recordSize = 64
+    static let commitTimeOffset = 0, authorTimeOffset = 8, idOffset = 16, identityOffset = 36
+    static let agentsOffset = 40, modelsOffset = 44, insertionsOffset = 48, deletionsOffset = 52
+    static let flagsOffset = 56, evidenceOffset = 57, sourcesOffset = 58
+
+    /// An author before `.mailmap`, as two indices into `strings`.
+    struct IdentityRef: Hashable, Sendable {
+        var name: UInt32
+        var email: UInt32
+    }
+
+    private(set) var strings: [String] = []
+    private(set) var identities: [IdentityRef] = []
+    /// Lists of string indices; list 0 is the empty list.
+    private(set) var lists: [[UInt32]] = [[]]
+    /// `count` records, back to back.
+    private(set) var bytes: [UInt8] = []
+
+    private var stringIndex: [String: UInt32] = [:]
+    private var identityIndex: [IdentityRef: UInt32] = [:]
+    private var listIndex: [[UInt32]: UInt32] = [[]: 0]
+    private var idIndex = IDIndex()
+
+    init() {}
+
+    /// A table from decoded tables and records; nil when a record points outside the tables.
+    init?(strings: [String], identities: [IdentityRef], lists: [[UInt32]], bytes: [UInt8]) {
+        guard bytes.count % CommitTable.recordSize == 0, lists.first == [] else { return nil }
+        let stringCount = UInt32(strings.count)
+        guard identities.allSatisfy({ $0.name < stringCount && $0.email < stringCount }),
+              lists.allSatisfy({ $0.allSatisfy { $0 < stringCount } }) else { return nil }
+        self.strings = strings
+        self.identities = identities
+        self.lists = lists
+        self.bytes = bytes
+        let identityCount = UInt32(identities.count), listCount = UInt32(lists.count)
+        let valid = bytes.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let record = buffer.baseAddress! + offset
+                guard record.u32(CommitTable.identityOffset) < identityCount,
+                      record.u32(CommitTable.agentsOffset) < listCount, record.u32(CommitTable.modelsOffset) < listCount,
+                      record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self) < EvidenceStatus.allCases.count
+                else { return false }
+                offset += CommitTable.recordSize
+            }
+            return true
+        }
+        guard valid else { return nil }
+        for (index, value) in strings.enumerated() { stringIndex[value] = UInt32(index) }
+        for (index, value) in identities.enumerated() { identityIndex[value] = UInt32(index) }
+        for (index, value) in lists.enumerated() { listIndex[value] = UInt32(index) }
+    }
+
+    var count: Int { bytes.count / CommitTable.recordSize }
+
+    /// Runs `body` over the records' bytes (record `i` at `i * recordSize`).
+    func withRecords<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { try body($0.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!) }
+    }
+
+    func id(_ index: Int) -> ObjectID {
+        withRecords { ObjectID(bytes: UnsafeBufferPointer(start: ($0 + index * CommitTable.recordSize + CommitTable.idOffset)
+            .assumingMemoryBound(to: UInt8.self), count: 20))! }
+    }
+
+    func flags(_ index: Int) -> UInt8 { bytes[index * CommitTable.recordSize + CommitTable.flagsOffset] }
+
+    func commitTime(_ index: Int) -> Int64 { withRecords { $0.i64(index * CommitTable.recordSize + CommitTable.commitTimeOffset) } }
+
+    /// The record of `id`, if the table has one.
+    mutating func index(of id: ObjectID) -> Int32? {
+        if idIndex.capacity < 2 * count + 2 { idIndex = IDIndex(self) }
+        return id.withRawBytes { key in withRecords { idIndex.find(key.baseAddress!, in: $0) } }
+    }
+
+    /// Adds a record or replaces the one with the same id; returns its index.
+    @discardableResult
+    mutating func store(_ commit: CachedCommit) -> Int32 {
+        if let existing = index(of: commit.id) {
+            write(commit, at: existing)
+            return existing
+        }
+        let index = Int32(count)
+        bytes.append(contentsOf: repeatElement(0, count: CommitTable.recordSize))
+        write(commit, at: index)
+        // A full index is rebuilt by the next lookup instead.
+        if idIndex.capacity >= 2 * count + 2 {
+            bytes.withUnsafeBytes { idIndex.insert(index, in: $0.baseAddress!) }
+        } else {
+            idIndex = IDIndex()
+        }
+        return index
+    }
+
+    /// Adds a record even if one with the same id exists (then `index(of:)` finds either).
+    mutating func append(_ commit: CachedCommit) -> Int32 {
+        let index = Int32(count)
+        bytes.append(contentsOf: repeatElement(0, count: CommitTable.recordSize))
+        idIndex = IDIndex()
+        write(commit, at: index)
+        return index
+    }
+
+    private mutating func write(_ commit: CachedCommit, at index: Int32) {
+        let identity = intern(IdentityRef(name: intern(commit.authorName), email: intern(commit.authorEmail)))
+        let agents = intern(commit.agents), models = intern(commit.models)
+        bytes.withUnsafeMutableBytes { buffer in
+            let out = UnsafeMutableRawBufferPointer(rebasing: buffer[(Int(index) * CommitTable.recordSize)...].prefix(CommitTable.recordSize))
+            out.storeBytes(of: commit.commitTime.littleEndian, toByteOffset: CommitTable.commitTimeOffset, as: Int64.self)
+            out.storeBytes(of: commit.authorTime.littleEndian, toByteOffset: CommitTable.authorTimeOffset, as: Int64.self)
+            commit.id.withRawBytes { id in
+                for offset in 0..<20 { out[CommitTable.idOffset + offset] = id[offset] }
+            }
+            out.storeBytes(of: identity.littleEndian, toByteOffset: CommitTable.identityOffset, as: UInt32.self)
+            out.storeBytes(of: agents.littleEndian, toByteOffset: CommitTable.agentsOffset, as: UInt32.self)
+            out.storeBytes(of: models.littleEndian, toByteOffset: CommitTable.modelsOffset, as: UInt32.self)
+            out.storeBytes(of: Int32(clamping: commit.insertions).littleEndian, toByteOffset: CommitTable.insertionsOffset, as: Int32.self)
+            out.storeBytes(of: Int32(clamping: commit.deletions).littleEndian, toByteOffset: CommitTable.deletionsOffset, as: Int32.self)
+            out[CommitTable.flagsOffset] = (commit.isMerge ? 1 : 0) | (commit.hasLines ? 2 : 0)
+            out[CommitTable.evidenceOffset] = UInt8(EvidenceStatus.allCases.firstIndex(of: commit.evidence)!)
+            out[CommitTable.sourcesOffset] = commit.sources.reduce(0) { $0 | 1 << UInt8(AttributionSource.allCases.firstIndex(of: $1)!) }
+        }
+    }
+
+    /// One record as a value (without the note blobs, which the cache keeps beside the table).
+    func commit(_ index: Int) -> CachedCommit {
+        withRecords { base in
+            let record = base + index * CommitTable.recordSize
+            let identity = identities[Int(record.u32(CommitTable.identityOffset))]
+            let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
+            let lines = flags & 2 != 0
+            return CachedCommit(
+                id: id(index), commitTime: record.i64(CommitTable.commitTimeOffset), authorTime: record.i64(CommitTable.authorTimeOffset),
+                authorName: strings[Int(identity.name)], authorEmail: strings[Int(identity.email)], isMerge: flags & 1 != 0,
+                agents: strings(list: record.u32(CommitTable.agentsOffset)), models: strings(list: record.u32(CommitTable.modelsOffset)),
+                sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
+                evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
+                insertions: lines ? Int(record.i32(CommitTable.insertionsOffset)) : -1,
+                deletions: lines ? Int(record.i32(CommitTable.deletionsOffset)) : -1,
+                aitrailNote: nil, aiNote: nil)
+        }
+    }
+
+    func strings(list: UInt32) -> [String] { lists[Int(list)].map { strings[Int($0)] } }
+
+    static func sources(_ bits: UInt8) -> [AttributionSource] { sourceSets[Int(bits)] }
+
+    /// Every set of sources, by its bits.
+    static let sourceSets: [[AttributionSource]] = (0..<(1 << AttributionSource.allCases.count)).map { bits in
+        AttributionSource.allCases.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element)
+    }
+
+    /// Newest first by committer time, then by author time, then by id.
+    static func precedes(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer) -> Bool {
+        let xc = x.i64(commitTimeOffset), yc = y.i64(commitTimeOffset)
+        if xc != yc { return xc > yc }
+        let xa = x.i64(authorTimeOffset), ya = y.i64(authorTimeOffset)
+        if xa != ya { return xa > ya }
+        return memcmp(x + idOffset, y + idOffset, 20) < 0
+    }
+
+    private mutating func intern(_ value: String) -> UInt32 {
+        if let known = stringIndex[value] { return known }
+        let index = UInt32(strings.count)
+        strings.append(value)
+        stringIndex[value] = index
+        return index
+    }
+
+    private mutating func intern(_ value: IdentityRef) -> UInt32 {
+        if let known = identityIndex[value] { return known }
+        let index = UInt32(identities.count)
+        identities.append(value)
+        identityIndex[value] = index
+        return index
+    }
+
+    private mutating func intern(_ values: [String]) -> UInt32 {
+        if values.isEmpty { return 0 }
+        var list: [UInt32] = []
+        list.reserveCapacity(values.count)
+        for value in values { list.append(intern(value)) }
+        if let known = listIndex[list] { return known }
+        let index = UInt32(lists.count)
+        lists.append(list)
+        listIndex[list] = index
+        return index
+    }
+}
+
+/// Record indices by commit id: open addressing over the ids' first bytes (SHA-1 is uniform), so
+/// finding a commit among 100,000 needs no dictionary of `ObjectID`s.
+private struct IDIndex: Sendable {
+    private var slots: [Int32] = []
+
+    var capacity: Int { slots.count }
+
+    init() {}
+
+    /// An index of every record of `table`, with room for as many again.
+    init(_ table: CommitTable) {
+        var size = 64
+        while size < 4 * table.count { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        table.withRecords { base in
+            for index in 0..<table.count { insert(Int32(index), in: base) }
+        }
+    }
+
+    func find(_ id: UnsafeRawPointer, in base: UnsafeRawPointer) -> Int32? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: id.loadUnaligned(as: UInt64.self)) & mask
+        while true {
+            let index = slots[slot]
+            if index < 0 { return nil }
+            if memcmp(base + Int(index) * CommitTable.recordSize + CommitTable.idOffset, id, 20) == 0 { return index }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ index: Int32, in base: UnsafeRawPointer) {
+        let mask = slots.count - 1
+        let id = base + Int(index) * CommitTable.recordSize + CommitTable.idOffset
+        var slot = Int(truncatingIfNeeded: id.loadUnaligned(as: UInt64.self)) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = index
+    }
+}
+
+extension UnsafeRawPointer {
+    func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    func i32(_ offset: Int) -> Int32 { Int32(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+    func i64(_ offset: Int) -> Int64 { Int64(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+}
