@@ -89,23 +89,23 @@ public struct AuditGroup: Sendable, Hashable {
     /// AI commits of the group with passing evidence for their exact tree.
     public var evidenceCoverage: Double { aiCommits == 0 ? 0 : Double(passed) / Double(aiCommits) }
 
-    mutating func add(_ commit: AuditedCommit) {
+    mutating func add(agents: [String], evidence: EvidenceStatus, insertions: Int, deletions: Int) {
         commits += 1
-        if commit.isAI {
+        if !agents.isEmpty {
             aiCommits += 1
-            switch commit.evidence {
+            switch evidence {
             case .passed: passed += 1
             case .failed: failed += 1
             case .stale: stale += 1
             case .none: unevaluated += 1
             }
-            let weight = 1 / Double(commit.agents.count)
-            for agent in commit.agents { agentShares[agent, default: 0] += weight }
-            aiInsertions += commit.insertions ?? 0
-            aiDeletions += commit.deletions ?? 0
+            let weight = 1 / Double(agents.count)
+            for agent in agents { agentShares[agent, default: 0] += weight }
+            aiInsertions += insertions
+            aiDeletions += deletions
         } else {
-            humanInsertions += commit.insertions ?? 0
-            humanDeletions += commit.deletions ?? 0
+            humanInsertions += insertions
+            humanDeletions += deletions
         }
     }
 }
@@ -151,21 +151,60 @@ public struct AuditReport: Sendable {
         var totals = AuditGroup(key: "all")
         var merges = 0
         var periods: [Int64: AuditGroup] = [:]
-        var authors: [String: AuditGroup] = [:]
-        var agents: [String: AuditGroup] = [:]
-        var models: [String: AuditGroup] = [:]
         var first: Int64?, last: Int64?
-        for commit in summarise ? commits[...] : commits[0..<0] {
-            totals.add(commit)
-            if commit.isMerge { merges += 1 }
-            first = min(first ?? commit.authorTime, commit.authorTime)
-            last = max(last ?? commit.authorTime, commit.authorTime)
-            let start = period.start(of: commit.authorTime)
-            periods[start, default: AuditGroup(key: period.label(start))].add(commit)
-            let author = "\(commit.author.name) <\(commit.author.email)>"
-            authors[author, default: AuditGroup(key: author)].add(commit)
-            for agent in commit.agents { agents[agent, default: AuditGroup(key: agent)].add(commit) }
-            for model in commit.models { models[model, default: AuditGroup(key: model)].add(commit) }
+        // Groups by slot: every identity of the table has its author's slot, every list its
+        // agents' (or models') slots, so a commit costs no string building or hashing.
+        var authorGroups: [AuditGroup] = [], authorSlots: [String: Int] = [:]
+        let authorOfIdentity = commits.authors.map { author -> Int in
+            let key = "\(author.name) <\(author.email)>"
+            if let slot = authorSlots[key] { return slot }
+            authorGroups.append(AuditGroup(key: key))
+            authorSlots[key] = authorGroups.count - 1
+            return authorGroups.count - 1
+        }
+        // One group per name that any list holds, as an agent and as a model.
+        var names: [String] = [], nameSlots: [String: Int] = [:]
+        let slotsOfList = commits.lists.map { list in
+            list.map { name -> Int in
+                if let slot = nameSlots[name] { return slot }
+                names.append(name)
+                nameSlots[name] = names.count - 1
+                return names.count - 1
+            }
+        }
+        var agentGroups = names.map { AuditGroup(key: $0) }, modelGroups = agentGroups
+        var lastDay = Int64.min, lastStart: Int64 = 0
+        if summarise {
+            commits.table.withRecords { base in
+                for row in commits.rows {
+                    let record = base + Int(row) * CommitTable.recordSize
+                    let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
+                    let agentList = Int(record.u32(CommitTable.agentsOffset)), modelList = Int(record.u32(CommitTable.modelsOffset))
+                    let agents = commits.lists[agentList]
+                    let evidence = EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))]
+                    let counted = commits.lines && flags & 2 != 0
+                    let insertions = counted ? Int(record.i32(CommitTable.insertionsOffset)) : 0
+                    let deletions = counted ? Int(record.i32(CommitTable.deletionsOffset)) : 0
+                    func add(_ group: inout AuditGroup) {
+                        group.add(agents: agents, evidence: evidence, insertions: insertions, deletions: deletions)
+                    }
+                    add(&totals)
+                    if flags & 1 != 0 { merges += 1 }
+                    let time = record.i64(CommitTable.authorTimeOffset)
+                    first = min(first ?? time, time)
+                    last = max(last ?? time, time)
+                    // A period starts at a midnight (UTC), so the day decides it.
+                    let day = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
+                    if day != lastDay {
+                        lastDay = day
+                        lastStart = period.start(of: time)
+                    }
+                    add(&periods[lastStart, default: AuditGroup(key: period.label(lastStart))])
+                    add(&authorGroups[authorOfIdentity[Int(record.u32(CommitTable.identityOffset))]])
+                    for slot in slotsOfList[agentList] { add(&agentGroups[slot]) }
+                    for slot in slotsOfList[modelList] { add(&modelGroups[slot]) }
+                }
+            }
         }
         self.totals = totals
         self.merges = merges
@@ -184,9 +223,10 @@ public struct AuditReport: Sendable {
         let ranked: (AuditGroup, AuditGroup) -> Bool = {
             $0.commits != $1.commits ? $0.commits > $1.commits : $0.key < $1.key
         }
-        byAuthor = authors.values.sorted(by: ranked)
-        byAgent = agents.values.sorted(by: ranked)
-        byModel = models.values.sorted(by: ranked)
+        // Groups no reported commit reached are not shown.
+        byAuthor = authorGroups.filter { $0.commits > 0 }.sorted(by: ranked)
+        byAgent = agentGroups.filter { $0.commits > 0 }.sorted(by: ranked)
+        byModel = modelGroups.filter { $0.commits > 0 }.sorted(by: ranked)
     }
 
     public func groups(_ grouping: AuditGrouping) -> [AuditGroup] {
