@@ -35,6 +35,8 @@ struct CommitTable: Sendable {
     private var identityIndex: [IdentityRef: UInt32] = [:]
     private var listIndex: [[UInt32]: UInt32] = [[]: 0]
     private var idIndex = IDIndex()
+    /// Lookups made by scanning, before the index is worth building.
+    private var scans = 0
 
     init() {}
 
@@ -85,8 +87,25 @@ struct CommitTable: Sendable {
 
     /// The record of `id`, if the table has one.
     mutating func index(of id: ObjectID) -> Int32? {
-        if idIndex.capacity < 2 * count + 2 { idIndex = IDIndex(self) }
+        if idIndex.capacity < 2 * count + 2 {
+            // A repeat audit looks up only its few new commits: a scan of the ids costs less than an index.
+            if scans < 8 {
+                scans += 1
+                return id.withRawBytes { key in withRecords { CommitTable.scan(for: key.baseAddress!, in: $0, count: count) } }
+            }
+            idIndex = IDIndex(self)
+        }
         return id.withRawBytes { key in withRecords { idIndex.find(key.baseAddress!, in: $0) } }
+    }
+
+    private static func scan(for id: UnsafeRawPointer, in base: UnsafeRawPointer, count: Int) -> Int32? {
+        let head = id.loadUnaligned(as: UInt64.self)
+        var record = base + idOffset
+        for index in 0..<count {
+            if record.loadUnaligned(as: UInt64.self) == head, memcmp(record, id, 20) == 0 { return Int32(index) }
+            record += recordSize
+        }
+        return nil
     }
 
     /// Adds a record or replaces the one with the same id; returns its index.
