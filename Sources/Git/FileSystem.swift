@@ -36,7 +36,7 @@ public enum FileSystem {
     }
 
     /// Writes the concatenation of `parts` like `writeAtomically(_:to:)`, without joining them first.
-    public static func writeAtomically(parts: [[UInt8]], to path: String) throws(GitError) {
+    public static func writeAtomically(parts: [UnsafeRawBufferPointer], to path: String) throws(GitError) {
         let temporary = "\(path).aitrail-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try write(parts: parts, to: temporary)
         if rename(temporary, path) != 0 {
@@ -47,14 +47,14 @@ public enum FileSystem {
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(GitError) {
-        try write(parts: [bytes], to: path)
+        try bytes.withUnsafeBytes { buffer in Result { () throws(GitError) in try write(parts: [buffer], to: path) } }.get()
     }
 
-    static func write(parts: [[UInt8]], to path: String) throws(GitError) {
+    static func write(parts: [UnsafeRawBufferPointer], to path: String) throws(GitError) {
         guard let file = fopen(path, "wb") else { throw GitError("cannot write \(path): \(lastErrno())") }
         var complete = true
-        for part in parts where complete {
-            complete = part.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) } == part.count
+        for part in parts where complete && part.count > 0 {
+            complete = fwrite(part.baseAddress, 1, part.count, file) == part.count
         }
         let flushed = fflush(file) == 0
         fclose(file)
@@ -88,46 +88,37 @@ public enum FileSystem {
     static func lastErrno() -> String { String(cString: strerror(errno)) }
 }
 
-/// A file open for reading at offsets: each read goes straight into the caller's buffer.
-public final class ReadableFile {
-    private let descriptor: Int32
+/// A file mapped into memory privately (copy on write), followed by `spare` bytes of zeroed memory:
+/// what is written there or over the file's bytes never reaches the file. As git maps its index and
+/// packs: files replaced by rename, never truncated in place, so the mapping stays valid.
+public final class MappedFile: @unchecked Sendable {
+    // The mapping is only unmapped in deinit; writes through `base` are the owner's business.
+    public let base: UnsafeMutableRawPointer
+    /// The file's size: its bytes are at `base..<base + size`.
     public let size: Int
+    /// Mapped bytes, the file's and the spare ones.
+    public let length: Int
 
-    /// Nil when the file cannot be opened.
-    public init?(path: String) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// Nil when the file cannot be opened or mapped, or is empty.
+    public init?(path: String, spare: Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            close(descriptor)
+        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        size = Int(info.st_size)
+        let page = Int(getpagesize())
+        length = (size + page - 1) / page * page + (spare + page - 1) / page * page
+        let failed = UnsafeMutableRawPointer(bitPattern: -1)
+        guard let reserve = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), reserve != failed else { return nil }
+        guard let file = mmap(reserve, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, descriptor, 0), file == reserve else {
+            munmap(reserve, length)
             return nil
         }
-        size = Int(info.st_size)
+        base = reserve
     }
 
-    deinit { close(descriptor) }
-
-    /// Fills `buffer` from `offset`; false when the file ends first or a read fails.
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return false }
-            done += count
-        }
-        return true
-    }
-
-    /// `count` bytes from `offset` in a new array with room for `spare` more; nil when they cannot be read.
-    public func read(count: Int, at offset: Int, spare: Int = 0) -> [UInt8]? {
-        var complete = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: count + spare) { buffer, initialized in
-            complete = read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]), at: offset)
-            initialized = complete ? count : 0
-        }
-        return complete ? bytes : nil
-    }
+    deinit { munmap(base, length) }
 }
 
 func readFile(_ path: String) throws(GitError) -> [UInt8] { try FileSystem.read(path) }

@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func roundTrips() throws {
-        let bytes = Array(sample().encode(fingerprint: "fp").joined())
+        let bytes = sample().encoded(fingerprint: "fp")
         var decoded = try #require(AuditCache.decode(bytes, fingerprint: "fp"))
         #expect(decoded.count == 2)
         let first = decoded.record(0)
@@ -145,12 +145,12 @@ import Testing
         let replaced = cache.record(1234)
         #expect(replaced.authorName == "B" && replaced.evidence == .stale && replaced.insertions == 1 && replaced.aitrailNote == id(1))
         #expect(cache.record(1233).authorName == "A1" && cache.record(1233).aitrailNote == nil && cache.record(3).agents == ["codex"])
-        let decoded = AuditCache.decode(Array(cache.encode(fingerprint: "fp").joined()), fingerprint: "fp")
+        let decoded = AuditCache.decode(cache.encoded(fingerprint: "fp"), fingerprint: "fp")
         #expect(decoded?.record(1234).authorName == "B" && decoded?.record(2999).commitTime == 2999)
     }
 
     @Test func anotherFingerprintOrAnyDamageIsIgnored() {
-        let bytes = Array(sample().encode(fingerprint: "fp").joined())
+        let bytes = sample().encoded(fingerprint: "fp")
         #expect(AuditCache.decode(bytes, fingerprint: "other") == nil)
         #expect(AuditCache.decode(Array(bytes.dropLast()), fingerprint: "fp") == nil)
         #expect(AuditCache.decode([], fingerprint: "fp") == nil)

@@ -93,28 +93,30 @@ struct AuditCache {
     // MARK: Reading and writing
 
     /// The cache at `path` if it exists, is intact and was written for `fingerprint`; else nil.
+    /// The file is mapped, and its records are used in place.
     static func load(path: String, fingerprint: String) -> AuditCache? {
-        guard let file = ReadableFile(path: path), file.size > magic.count + 20,
-              let head = file.read(count: min(file.size, 4096), at: 0) else { return nil }
-        var reader = ByteReader(head)
-        guard let (headerSize, tablesSize, recordCount) = reader.header(fingerprint: fingerprint) else { return nil }
-        let recordsSize = recordCount * CommitTable.recordSize
-        guard file.size == headerSize + tablesSize + recordsSize + 8,
-              let prefix = file.read(count: headerSize + tablesSize, at: 0),
-              // Room for a few new commits without moving every record.
-              let records = file.read(count: recordsSize, at: headerSize + tablesSize, spare: 64 * CommitTable.recordSize),
-              let sum = file.read(count: 8, at: file.size - 8) else { return nil }
-        return decode(prefix: prefix, records: records, checksum: sum, fingerprint: fingerprint)
+        // Room after the records for this run's new commits, in the same mapping.
+        guard let file = MappedFile(path: path, spare: 1 << 20) else { return nil }
+        return decode(UnsafeRawBufferPointer(start: file.base, count: file.size), fingerprint: fingerprint) { range in
+            RecordStorage(file: file, offset: range.lowerBound, count: range.count)
+        }
     }
 
     func save(path: String, fingerprint: String) throws(GitError) {
         let directory = String(path[..<path.lastIndex(of: "/")!])
         try FileSystem.makeDirectories(directory)
-        try FileSystem.writeAtomically(parts: encode(fingerprint: fingerprint), to: path)
+        try encode(fingerprint: fingerprint) { parts in
+            Result { () throws(GitError) in try FileSystem.writeAtomically(parts: parts, to: path) }
+        }.get()
     }
 
-    /// The file in three parts: header and tables, records, checksum.
-    func encode(fingerprint: String) -> [[UInt8]] {
+    /// The file's bytes, joined.
+    func encoded(fingerprint: String) -> [UInt8] {
+        encode(fingerprint: fingerprint) { $0.reduce(into: []) { $0 += $1 } }
+    }
+
+    /// Hands the file to `body` in three parts: header and tables, records, checksum.
+    func encode<R>(fingerprint: String, _ body: ([UnsafeRawBufferPointer]) -> R) -> R {
         var tables = ByteWriter()
         tables.u32(UInt32(table.strings.count))
         for value in table.strings { tables.string(value) }
@@ -151,33 +153,37 @@ struct AuditCache {
         prefix.u32(UInt32(tables.bytes.count))
         prefix.u32(UInt32(table.count))
         prefix.bytes += tables.bytes
-        var hasher = Checksum()
-        hasher.add(prefix.bytes)
-        hasher.add(table.bytes)
-        var sum = ByteWriter()
-        sum.u64(hasher.value)
-        return [prefix.bytes, table.bytes, sum.bytes]
+        return table.withRecordBytes { records in
+            var hasher = Checksum()
+            hasher.add(prefix.bytes)
+            hasher.add(records)
+            var sum = ByteWriter()
+            sum.u64(hasher.value)
+            return prefix.bytes.withUnsafeBytes { head in sum.bytes.withUnsafeBytes { tail in body([head, records, tail]) } }
+        }
     }
 
-    /// The cache in `bytes` (the parts of `encode`, joined), or nil.
+    /// The cache in `bytes` (as `encoded` gives them), or nil.
     static func decode(_ bytes: [UInt8], fingerprint: String) -> AuditCache? {
-        guard bytes.count > magic.count + 20 else { return nil }
-        var reader = ByteReader(bytes)
-        guard let (headerSize, tablesSize, recordCount) = reader.header(fingerprint: fingerprint),
-              bytes.count == headerSize + tablesSize + recordCount * CommitTable.recordSize + 8 else { return nil }
-        let recordsStart = headerSize + tablesSize
-        return decode(prefix: Array(bytes[..<recordsStart]), records: Array(bytes[recordsStart..<(bytes.count - 8)]),
-                      checksum: Array(bytes.suffix(8)), fingerprint: fingerprint)
+        bytes.withUnsafeBytes { buffer in
+            decode(buffer, fingerprint: fingerprint) { RecordStorage(UnsafeRawBufferPointer(rebasing: buffer[$0])) }
+        }
     }
 
-    private static func decode(prefix: [UInt8], records: [UInt8], checksum: [UInt8], fingerprint: String) -> AuditCache? {
+    /// Decodes the file in `buffer`; `records` gives the storage of the records at a range of it.
+    private static func decode(_ buffer: UnsafeRawBufferPointer, fingerprint: String,
+                               records: (Range<Int>) -> RecordStorage) -> AuditCache? {
+        guard buffer.count > magic.count + 20 else { return nil }
+        var reader = ByteReader(buffer)
+        guard let (headerSize, tablesSize, recordCount) = reader.header(fingerprint: fingerprint),
+              buffer.count == headerSize + tablesSize + recordCount * CommitTable.recordSize + 8 else { return nil }
+        let recordsStart = headerSize + tablesSize
         var hasher = Checksum()
-        hasher.add(prefix)
-        hasher.add(records)
+        hasher.add(UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)]))
         var stored: UInt64 = 0
-        for index in 0..<8 { stored |= UInt64(checksum[index]) << (8 * UInt64(index)) }
+        for index in 0..<8 { stored |= UInt64(buffer[buffer.count - 8 + index]) << (8 * UInt64(index)) }
         guard hasher.value == stored else { return nil }
-        var reader = ByteReader(prefix)
+        reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[..<recordsStart]))
         guard reader.header(fingerprint: fingerprint) != nil, let stringCount = reader.count(atLeast: 4) else { return nil }
         var strings: [String] = []
         strings.reserveCapacity(stringCount)
@@ -201,7 +207,8 @@ struct AuditCache {
             for _ in 0..<length { list.append(reader.u32()!) }
             lists.append(list)
         }
-        guard let table = CommitTable(strings: strings, identities: identities, lists: lists, bytes: records) else { return nil }
+        let storage = records(recordsStart..<(recordsStart + recordCount * CommitTable.recordSize))
+        guard let table = CommitTable(strings: strings, identities: identities, lists: lists, records: storage) else { return nil }
         var cache = AuditCache()
         cache.table = table
         guard let noteCount = reader.count(atLeast: 5) else { return nil }
@@ -339,10 +346,10 @@ private struct ByteWriter {
 }
 
 private struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     var remaining: Int { bytes.count - position }
 
@@ -378,18 +385,18 @@ private struct ByteReader {
     mutating func id() -> ObjectID? {
         guard remaining >= 20 else { return nil }
         defer { position += 20 }
-        return bytes.withUnsafeBufferPointer { ObjectID(bytes: UnsafeBufferPointer(rebasing: $0[position..<(position + 20)])) }
+        return ObjectID(bytes: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + 20)]).bindMemory(to: UInt8.self))
     }
 
     mutating func string() -> String? {
         guard let count = u32(), remaining >= Int(count) else { return nil }
         defer { position += Int(count) }
-        return String(decoding: bytes[position..<(position + Int(count))], as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(count))]), as: UTF8.self)
     }
 
     /// Copies the next `out.count` bytes (the caller made sure they are there).
     mutating func copy(into out: UnsafeMutableRawBufferPointer) {
-        bytes.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + out.count)])) }
+        out.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + out.count)]))
         position += out.count
     }
 }

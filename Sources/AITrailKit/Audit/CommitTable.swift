@@ -29,7 +29,7 @@ struct CommitTable: Sendable {
     /// Lists of string indices; list 0 is the empty list.
     private(set) var lists: [[UInt32]] = [[]]
     /// `count` records, back to back.
-    private(set) var bytes: [UInt8] = []
+    private var storage = RecordStorage(capacity: 0)
 
     private var stringIndex: [String: UInt32] = [:]
     private var identityIndex: [IdentityRef: UInt32] = [:]
@@ -41,20 +41,20 @@ struct CommitTable: Sendable {
     init() {}
 
     /// A table from decoded tables and records; nil when a record points outside the tables.
-    init?(strings: [String], identities: [IdentityRef], lists: [[UInt32]], bytes: [UInt8]) {
-        guard bytes.count % CommitTable.recordSize == 0, lists.first == [] else { return nil }
+    init?(strings: [String], identities: [IdentityRef], lists: [[UInt32]], records: RecordStorage) {
+        guard records.count % CommitTable.recordSize == 0, lists.first == [] else { return nil }
         let stringCount = UInt32(strings.count)
         guard identities.allSatisfy({ $0.name < stringCount && $0.email < stringCount }),
               lists.allSatisfy({ $0.allSatisfy { $0 < stringCount } }) else { return nil }
         self.strings = strings
         self.identities = identities
         self.lists = lists
-        self.bytes = bytes
+        self.storage = records
         let identityCount = UInt32(identities.count), listCount = UInt32(lists.count)
-        let valid = bytes.withUnsafeBytes { buffer -> Bool in
+        let valid = withRecords { base -> Bool in
             var offset = 0
-            while offset < buffer.count {
-                let record = buffer.baseAddress! + offset
+            while offset < records.count {
+                let record = base + offset
                 guard record.u32(CommitTable.identityOffset) < identityCount,
                       record.u32(CommitTable.agentsOffset) < listCount, record.u32(CommitTable.modelsOffset) < listCount,
                       record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self) < EvidenceStatus.allCases.count
@@ -69,11 +69,16 @@ struct CommitTable: Sendable {
         for (index, value) in lists.enumerated() { listIndex[value] = UInt32(index) }
     }
 
-    var count: Int { bytes.count / CommitTable.recordSize }
+    var count: Int { storage.count / CommitTable.recordSize }
 
     /// Runs `body` over the records' bytes (record `i` at `i * recordSize`).
     func withRecords<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { try body($0.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!) }
+        try withExtendedLifetime(storage) { try body(UnsafeRawPointer(storage.base)) }
+    }
+
+    /// The records' bytes, for writing them out.
+    func withRecordBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withRecords { try body(UnsafeRawBufferPointer(start: $0, count: storage.count)) }
     }
 
     func id(_ index: Int) -> ObjectID {
@@ -81,7 +86,9 @@ struct CommitTable: Sendable {
             .assumingMemoryBound(to: UInt8.self), count: 20))! }
     }
 
-    func flags(_ index: Int) -> UInt8 { bytes[index * CommitTable.recordSize + CommitTable.flagsOffset] }
+    func flags(_ index: Int) -> UInt8 {
+        withRecords { $0.load(fromByteOffset: index * CommitTable.recordSize + CommitTable.flagsOffset, as: UInt8.self) }
+    }
 
     func commitTime(_ index: Int) -> Int64 { withRecords { $0.i64(index * CommitTable.recordSize + CommitTable.commitTimeOffset) } }
 
@@ -115,12 +122,11 @@ struct CommitTable: Sendable {
             write(commit, at: existing)
             return existing
         }
-        let index = Int32(count)
-        bytes.append(contentsOf: repeatElement(0, count: CommitTable.recordSize))
+        let index = appendRecord()
         write(commit, at: index)
         // A full index is rebuilt by the next lookup instead.
         if idIndex.capacity >= 2 * count + 2 {
-            bytes.withUnsafeBytes { idIndex.insert(index, in: $0.baseAddress!) }
+            idIndex.insert(index, in: storage.base)
         } else {
             idIndex = IDIndex()
         }
@@ -129,18 +135,30 @@ struct CommitTable: Sendable {
 
     /// Adds a record even if one with the same id exists (then `index(of:)` finds either).
     mutating func append(_ commit: CachedCommit) -> Int32 {
-        let index = Int32(count)
-        bytes.append(contentsOf: repeatElement(0, count: CommitTable.recordSize))
+        let index = appendRecord()
         idIndex = IDIndex()
         write(commit, at: index)
+        return index
+    }
+
+    /// Room for one more record, zeroed; its index.
+    private mutating func appendRecord() -> Int32 {
+        let index = Int32(count)
+        let needed = storage.count + CommitTable.recordSize
+        if !isKnownUniquelyReferenced(&storage) || storage.capacity < needed {
+            storage = storage.copy(capacity: max(needed, 2 * storage.capacity))
+        }
+        (storage.base + storage.count).initializeMemory(as: UInt8.self, repeating: 0, count: CommitTable.recordSize)
+        storage.count = needed
         return index
     }
 
     private mutating func write(_ commit: CachedCommit, at index: Int32) {
         let identity = intern(IdentityRef(name: intern(commit.authorName), email: intern(commit.authorEmail)))
         let agents = intern(commit.agents), models = intern(commit.models)
-        bytes.withUnsafeMutableBytes { buffer in
-            let out = UnsafeMutableRawBufferPointer(rebasing: buffer[(Int(index) * CommitTable.recordSize)...].prefix(CommitTable.recordSize))
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
+        do {
+            let out = UnsafeMutableRawBufferPointer(start: storage.base + Int(index) * CommitTable.recordSize, count: CommitTable.recordSize)
             out.storeBytes(of: commit.commitTime.littleEndian, toByteOffset: CommitTable.commitTimeOffset, as: Int64.self)
             out.storeBytes(of: commit.authorTime.littleEndian, toByteOffset: CommitTable.authorTimeOffset, as: Int64.self)
             commit.id.withRawBytes { id in
@@ -220,6 +238,49 @@ struct CommitTable: Sendable {
         lists.append(list)
         listIndex[list] = index
         return index
+    }
+}
+
+/// The records' bytes: allocated here, or in place in a mapped cache file with room after them, so a
+/// repeat audit neither copies nor decodes them. Shared by copies of a table until one of them
+/// changes (copy on write, in `CommitTable`).
+final class RecordStorage: @unchecked Sendable {
+    // Written only through a CommitTable holding the only reference.
+    let base: UnsafeMutableRawPointer
+    var count = 0
+    let capacity: Int
+    private let file: MappedFile?
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, CommitTable.recordSize)
+        base = .allocate(byteCount: self.capacity, alignment: 16)
+        file = nil
+    }
+
+    /// The `count` bytes at `offset` in `file`, with the rest of the mapping to grow into.
+    init(file: MappedFile, offset: Int, count: Int) {
+        base = file.base + offset
+        self.count = count
+        capacity = file.length - offset
+        self.file = file
+    }
+
+    /// A copy of `bytes`.
+    convenience init(_ bytes: UnsafeRawBufferPointer) {
+        self.init(capacity: bytes.count)
+        if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) }
+        count = bytes.count
+    }
+
+    deinit {
+        if file == nil { base.deallocate() }
+    }
+
+    func copy(capacity: Int) -> RecordStorage {
+        let copy = RecordStorage(capacity: capacity)
+        copy.base.copyMemory(from: base, byteCount: count)
+        copy.count = count
+        return copy
     }
 }
 
