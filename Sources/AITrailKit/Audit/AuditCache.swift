@@ -64,7 +64,12 @@ struct AuditCache {
     /// Adds or replaces a record; returns its index.
     @discardableResult
     mutating func store(_ record: CachedCommit) -> Int32 {
-        let index = table.store(record)
+        store(record, replacing: table.index(of: record.id) ?? -1)
+    }
+
+    /// Replaces record `replacing`, or adds `record` when that is -1 (the caller knows the table has no record of it).
+    mutating func store(_ record: CachedCommit, replacing: Int32) -> Int32 {
+        let index = replacing >= 0 ? table.replace(replacing, with: record) : table.append(record)
         if record.aitrailNote != nil || record.aiNote != nil {
             notes[index] = NoteBlobs(aitrail: record.aitrailNote, ai: record.aiNote)
         } else if !notes.isEmpty {

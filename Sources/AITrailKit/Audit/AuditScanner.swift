@@ -101,6 +101,7 @@ public struct AuditScanner {
         var order: [Int32] = []
         var pending: [ObjectID] = []          // not in the cache, or cached from other notes
         var pendingSlots: [Int] = []          // where each pending commit goes in `order`
+        var pendingRecords: [Int32] = []      // the record each replaces, or -1 for a new one
         var incremental: IncrementalWalk?
         if let tips = plan.cacheableTips, options.useCache {
             incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
@@ -110,6 +111,7 @@ public struct AuditScanner {
                 order.append(cached)
             } else {
                 pendingSlots.append(order.count)
+                pendingRecords.append(cached ?? -1)
                 pending.append(id ?? cache.table.id(Int(cached!)))
                 order.append(-1)
             }
@@ -127,6 +129,7 @@ public struct AuditScanner {
             stats.walked = result.walked
             order = result.order
             pendingSlots = result.pendingSlots
+            pendingRecords = result.pendingRecords
             pipelined = result.scanned
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
@@ -139,8 +142,9 @@ public struct AuditScanner {
         let scanned: [Scanned]
         if let pipelined { scanned = pipelined } else { scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes) }
         stats.classified = scanned.count
+        cache.table.reserve(scanned.count)
         for (position, commit) in scanned.enumerated() {
-            order[pendingSlots[position]] = cache.store(commit.record)
+            order[pendingSlots[position]] = cache.store(commit.record, replacing: pendingRecords[position])
         }
 
         if var incremental {
@@ -153,19 +157,23 @@ public struct AuditScanner {
                 let fullWalk = try gitCall { () throws(GitError) in try plan.walk(repository) }
                 let full = fullWalk.ids
                 var fullOrder: [Int32] = []
-                var missing: [ObjectID] = [], missingSlots: [Int] = []
+                var missing: [ObjectID] = [], missingSlots: [Int] = [], missingRecords: [Int32] = []
                 for (slot, id) in full.enumerated() {
-                    if let index = cache.index(of: id), isCurrent(index, in: cache, notes: notes) {
+                    let index = cache.index(of: id)
+                    if let index, isCurrent(index, in: cache, notes: notes) {
                         fullOrder.append(index)
                     } else {
                         fullOrder.append(-1)
                         missing.append(id)
                         missingSlots.append(slot)
+                        missingRecords.append(index ?? -1)
                     }
                 }
                 let more = try classify(missing, slots: missingSlots, raw: fullWalk.raw, notes: notes)
                 stats.classified += more.count
-                for (position, commit) in more.enumerated() { fullOrder[missingSlots[position]] = cache.store(commit.record) }
+                for (position, commit) in more.enumerated() {
+                    fullOrder[missingSlots[position]] = cache.store(commit.record, replacing: missingRecords[position])
+                }
                 order = fullOrder
                 stats.walked = full.count
                 stats.incrementalWalk = false

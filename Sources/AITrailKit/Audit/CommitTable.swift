@@ -33,6 +33,8 @@ struct CommitTable: Sendable {
 
     private var stringIndex: [String: UInt32] = [:]
     private var identityIndex: [IdentityRef: UInt32] = [:]
+    /// The same identities by their text: one hash per stored commit finds a known author.
+    private var identityByText: [Identity: UInt32] = [:]
     private var listIndex: [[UInt32]: UInt32] = [[]: 0]
     private var idIndex = IDIndex()
     /// Lookups made by scanning, before the index is worth building.
@@ -118,10 +120,19 @@ struct CommitTable: Sendable {
     /// Adds a record or replaces the one with the same id; returns its index.
     @discardableResult
     mutating func store(_ commit: CachedCommit) -> Int32 {
-        if let existing = index(of: commit.id) {
-            write(commit, at: existing)
-            return existing
-        }
+        if let existing = index(of: commit.id) { return replace(existing, with: commit) }
+        return append(commit)
+    }
+
+    /// Replaces record `index`; returns `index`.
+    mutating func replace(_ index: Int32, with commit: CachedCommit) -> Int32 {
+        write(commit, at: index)
+        return index
+    }
+
+    /// Adds a record, without looking for one with the same id; returns its index.
+    @discardableResult
+    mutating func append(_ commit: CachedCommit) -> Int32 {
         let index = appendRecord()
         write(commit, at: index)
         // A full index is rebuilt by the next lookup instead.
@@ -133,12 +144,10 @@ struct CommitTable: Sendable {
         return index
     }
 
-    /// Adds a record even if one with the same id exists (then `index(of:)` finds either).
-    mutating func append(_ commit: CachedCommit) -> Int32 {
-        let index = appendRecord()
-        idIndex = IDIndex()
-        write(commit, at: index)
-        return index
+    /// Makes room for `more` records beyond the current ones.
+    mutating func reserve(_ more: Int) {
+        let needed = storage.count + more * CommitTable.recordSize
+        if storage.capacity < needed { storage = storage.copy(capacity: needed) }
     }
 
     /// Room for one more record, zeroed; its index.
@@ -154,7 +163,7 @@ struct CommitTable: Sendable {
     }
 
     private mutating func write(_ commit: CachedCommit, at index: Int32) {
-        let identity = intern(IdentityRef(name: intern(commit.authorName), email: intern(commit.authorEmail)))
+        let identity = intern(Identity(name: commit.authorName, email: commit.authorEmail))
         let agents = intern(commit.agents), models = intern(commit.models)
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
         do {
@@ -170,8 +179,8 @@ struct CommitTable: Sendable {
             out.storeBytes(of: Int32(clamping: commit.insertions).littleEndian, toByteOffset: CommitTable.insertionsOffset, as: Int32.self)
             out.storeBytes(of: Int32(clamping: commit.deletions).littleEndian, toByteOffset: CommitTable.deletionsOffset, as: Int32.self)
             out[CommitTable.flagsOffset] = (commit.isMerge ? 1 : 0) | (commit.hasLines ? 2 : 0)
-            out[CommitTable.evidenceOffset] = UInt8(EvidenceStatus.allCases.firstIndex(of: commit.evidence)!)
-            out[CommitTable.sourcesOffset] = commit.sources.reduce(0) { $0 | 1 << UInt8(AttributionSource.allCases.firstIndex(of: $1)!) }
+            out[CommitTable.evidenceOffset] = UInt8(CommitTable.evidenceCases.firstIndex(of: commit.evidence)!)
+            out[CommitTable.sourcesOffset] = commit.sources.reduce(0) { $0 | 1 << UInt8(CommitTable.sourceCases.firstIndex(of: $1)!) }
         }
     }
 
@@ -217,6 +226,17 @@ struct CommitTable: Sendable {
         let index = UInt32(strings.count)
         strings.append(value)
         stringIndex[value] = index
+        return index
+    }
+
+    // `allCases` builds a new array on every call.
+    private static let evidenceCases = EvidenceStatus.allCases
+    private static let sourceCases = AttributionSource.allCases
+
+    private mutating func intern(_ identity: Identity) -> UInt32 {
+        if let known = identityByText[identity] { return known }
+        let index = intern(IdentityRef(name: intern(identity.name), email: intern(identity.email)))
+        identityByText[identity] = index
         return index
     }
 

@@ -9,7 +9,7 @@ extension AuditScanner {
     /// commit anyway (parents are inside the object), so it hands each commit that needs classifying,
     /// bytes and all, to workers while it goes on reading. On two cores reading and classifying overlap.
     func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex)
-        throws(AuditError) -> (walked: Int, order: [Int32], pendingSlots: [Int], scanned: [Scanned])
+        throws(AuditError) -> (walked: Int, order: [Int32], pendingSlots: [Int], pendingRecords: [Int32], scanned: [Scanned])
     {
         let scan = try gitCall { () throws(GitError) in try CommitScan(repository, tips: tips, firstParent: options.walk.firstParent) }
         let queue = BatchQueue()
@@ -40,18 +40,20 @@ extension AuditScanner {
         let group = DispatchGroup()
         for _ in 0..<workers { DispatchQueue.global().async(group: group, execute: work) }
 
-        var order: [Int32] = [], pendingSlots: [Int] = []
+        var order: [Int32] = [], pendingSlots: [Int] = [], pendingRecords: [Int32] = []
         var batch: [PendingCommit] = []
         let batchSize = 256
         for commit in scan {
             let slot = order.count
-            if options.useCache, let cached = cache.index(of: commit.id), isCurrent(cached, in: cache, notes: notes) {
+            let cached = options.useCache ? cache.index(of: commit.id) : nil
+            if let cached, isCurrent(cached, in: cache, notes: notes) {
                 order.append(cached)
                 continue
             }
             order.append(-1)
             batch.append(PendingCommit(index: pendingSlots.count, commit: commit))
             pendingSlots.append(slot)
+            pendingRecords.append(cached ?? -1)
             if batch.count == batchSize {
                 queue.put(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -65,7 +67,7 @@ extension AuditScanner {
         if let failure = collector.failure { throw AuditError(failure) }
         let scanned = collector.ordered(count: pendingSlots.count)
         progress?(order.count, order.count)
-        return (order.count, order, pendingSlots, scanned)
+        return (order.count, order, pendingSlots, pendingRecords, scanned)
     }
 }
 
