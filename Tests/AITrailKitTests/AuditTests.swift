@@ -1,6 +1,7 @@
 @testable import AITrailKit
 import Git
 import Testing
+import TestSupport
 
 @Suite struct AuditNoteTests {
     let registry = AgentRegistry.builtin
@@ -147,6 +148,38 @@ import Testing
         #expect(cache.record(1233).authorName == "A1" && cache.record(1233).aitrailNote == nil && cache.record(3).agents == ["codex"])
         let decoded = AuditCache.decode(cache.encoded(fingerprint: "fp"), fingerprint: "fp")
         #expect(decoded?.record(1234).authorName == "B" && decoded?.record(2999).commitTime == 2999)
+    }
+
+    /// A loaded cache uses the mapped file in place: new records go into the room after it (and
+    /// beyond, once that is full), a replaced record changes only memory, and saving writes it all.
+    @Test func aMappedCacheGrowsAndChangesOnlyInMemoryUntilSaved() throws {
+        let path = try makeTemporaryDirectory() + "/cache/audit"
+        func id(_ number: Int) -> ObjectID {
+            let digits = String(number, radix: 16)
+            return ObjectID(hex: String(repeating: "0", count: 8 - digits.count) + digits + String(repeating: "e", count: 32))!
+        }
+        func commit(_ number: Int, author: String = "A") -> CachedCommit {
+            CachedCommit(id: id(number), commitTime: Int64(number), authorTime: Int64(number), authorName: author, authorEmail: "a@x",
+                         isMerge: false, agents: number % 5 == 0 ? ["codex"] : [], models: [], sources: [], evidence: .none,
+                         insertions: -1, deletions: -1, aitrailNote: nil, aiNote: nil)
+        }
+        var cache = AuditCache()
+        for number in 0..<100 { cache.store(commit(number)) }
+        try cache.save(path: path, fingerprint: "fp")
+        let saved = try FileSystem.read(path)
+
+        var loaded = try #require(AuditCache.load(path: path, fingerprint: "fp"))
+        loaded.store(commit(7, author: "B"))
+        #expect(try FileSystem.read(path) == saved)
+        // More than the spare room after the mapping holds.
+        for number in 100..<20_100 { loaded.store(commit(number)) }
+        #expect(loaded.count == 20_100 && loaded.record(7).authorName == "B" && loaded.record(20_099).commitTime == 20_099)
+        try loaded.save(path: path, fingerprint: "fp")
+
+        var again = try #require(AuditCache.load(path: path, fingerprint: "fp"))
+        #expect(again.count == 20_100 && again.index(of: id(15_000)) == 15_000)
+        #expect(again.record(7).authorName == "B" && again.record(10).agents == ["codex"] && again.record(11).agents.isEmpty)
+        #expect(AuditCache.load(path: path, fingerprint: "other") == nil)
     }
 
     @Test func anotherFingerprintOrAnyDamageIsIgnored() {

@@ -304,7 +304,7 @@ final class RecordStorage: @unchecked Sendable {
     }
 }
 
-/// Record indices by commit id: open addressing over the ids' first bytes (SHA-1 is uniform), so
+/// Record indices by commit id: open addressing over the ids' first bytes, so
 /// finding a commit among 100,000 needs no dictionary of `ObjectID`s.
 private struct IDIndex: Sendable {
     private var slots: [Int32] = []
@@ -325,7 +325,7 @@ private struct IDIndex: Sendable {
 
     func find(_ id: UnsafeRawPointer, in base: UnsafeRawPointer) -> Int32? {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: id.loadUnaligned(as: UInt64.self)) & mask
+        var slot = IDIndex.home(id, mask: mask)
         while true {
             let index = slots[slot]
             if index < 0 { return nil }
@@ -334,10 +334,16 @@ private struct IDIndex: Sendable {
         }
     }
 
+    /// Where an id's search starts: its first eight bytes, mixed (Fibonacci hashing), so ids alike
+    /// in their first bytes still spread.
+    private static func home(_ id: UnsafeRawPointer, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (id.loadUnaligned(as: UInt64.self) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
     mutating func insert(_ index: Int32, in base: UnsafeRawPointer) {
         let mask = slots.count - 1
         let id = base + Int(index) * CommitTable.recordSize + CommitTable.idOffset
-        var slot = Int(truncatingIfNeeded: id.loadUnaligned(as: UInt64.self)) & mask
+        var slot = IDIndex.home(id, mask: mask)
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = index
     }
