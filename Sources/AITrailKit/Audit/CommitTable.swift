@@ -117,13 +117,6 @@ struct CommitTable: Sendable {
         return nil
     }
 
-    /// Adds a record or replaces the one with the same id; returns its index.
-    @discardableResult
-    mutating func store(_ commit: CachedCommit) -> Int32 {
-        if let existing = index(of: commit.id) { return replace(existing, with: commit) }
-        return append(commit)
-    }
-
     /// Replaces record `index`; returns `index`.
     mutating func replace(_ index: Int32, with commit: CachedCommit) -> Int32 {
         write(commit, at: index)
