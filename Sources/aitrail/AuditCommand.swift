@@ -88,6 +88,7 @@ struct AuditCommand: ParsableCommand {
             throw AuditCLI.fail(error.description, code: 2)
         }
         progress?.clear()
+        defer { scan.waitForCache() }
         if verbose {
             let stats = scan.stats
             AuditCLI.printError("aitrail audit: \(stats.walked) commits walked\(stats.incrementalWalk ? " (incrementally)" : ""), \(stats.classified) classified, \(scan.commits.count) reported, cache \(stats.cache)")

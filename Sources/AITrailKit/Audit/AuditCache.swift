@@ -43,7 +43,7 @@ struct NoteBlobs: Sendable, Hashable {
 /// the records as `CommitTable` keeps them (read into place, never decoded one by one); an xxHash64
 /// of everything before it. A different fingerprint, a bad checksum or any malformed byte makes the
 /// whole file ignored (and rewritten after the scan).
-struct AuditCache {
+struct AuditCache: Sendable {
     static let magic = Array("AITRAIL-AUDIT-CACHE\n".utf8)
     static let formatVersion: UInt32 = 2
     static let maxWalks = 6

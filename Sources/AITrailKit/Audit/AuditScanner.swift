@@ -43,6 +43,11 @@ public struct AuditStats: Sendable, Hashable {
 public struct AuditScan: Sendable {
     public var commits: AuditedCommits
     public var stats: AuditStats
+    /// The cache is written on another thread while the report is rendered.
+    let cacheWrite: DispatchGroup
+
+    /// Returns once the cache is written (or failed to be): call before the process ends.
+    public func waitForCache() { cacheWrite.wait() }
 }
 
 /// An error the audit reports to the user, with the fix.
@@ -86,6 +91,7 @@ public struct AuditScanner {
         var stats = AuditStats()
         let cachePath = AuditCache.path(commonDirectory: repository.commonDirectory)
         var cache = AuditCache()
+        let fingerprint = options.useCache ? self.fingerprint : ""
         if options.useCache {
             if let loaded = AuditCache.load(path: cachePath, fingerprint: fingerprint) {
                 cache = loaded
@@ -181,6 +187,7 @@ public struct AuditScanner {
         }
 
         AuditScanner.sortCanonically(&order, table: cache.table)
+        let cacheWrite = DispatchGroup()
         if options.useCache {
             var walkChanged = false
             if let tips = plan.cacheableTips {
@@ -189,8 +196,11 @@ public struct AuditScanner {
                 if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
             }
             if stats.classified > 0 || walkChanged || stats.cache == "cold" {
-                // A cache that cannot be written (a read-only clone) only costs speed next time.
-                try? cache.save(path: cachePath, fingerprint: fingerprint)
+                // Beside the report, on a second core. The records are not changed after this point,
+                // so both only read them. A cache that cannot be written (a read-only clone) only
+                // costs speed next time.
+                let written = cache
+                DispatchQueue.global().async(group: cacheWrite) { try? written.save(path: cachePath, fingerprint: fingerprint) }
             }
         }
 
@@ -206,7 +216,8 @@ public struct AuditScanner {
         if let until = options.walk.until {
             order.removeAll { table.commitTime(Int($0)) > until }
         }
-        return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, lines: options.lines), stats: stats)
+        return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, lines: options.lines), stats: stats,
+                         cacheWrite: cacheWrite)
     }
 
     /// Newest first by committer time, then by author time, then by id: one order for a set of
