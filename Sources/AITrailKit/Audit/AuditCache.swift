@@ -101,7 +101,7 @@ struct AuditCache: Sendable {
     /// The file is mapped, and its records are used in place.
     static func load(path: String, fingerprint: String) -> AuditCache? {
         // Room after the records for this run's new commits, in the same mapping.
-        guard let file = MappedFile(path: path, spare: 1 << 20) else { return nil }
+        guard let file = LoadedFile(path: path, spare: 1 << 20) else { return nil }
         return decode(UnsafeRawBufferPointer(start: file.base, count: file.size), fingerprint: fingerprint) { range in
             RecordStorage(file: file, offset: range.lowerBound, count: range.count)
         }

@@ -262,7 +262,7 @@ final class RecordStorage: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     var count = 0
     let capacity: Int
-    private let file: MappedFile?
+    private let file: LoadedFile?
 
     init(capacity: Int) {
         self.capacity = max(capacity, CommitTable.recordSize)
@@ -271,7 +271,7 @@ final class RecordStorage: @unchecked Sendable {
     }
 
     /// The `count` bytes at `offset` in `file`, with the rest of the mapping to grow into.
-    init(file: MappedFile, offset: Int, count: Int) {
+    init(file: LoadedFile, offset: Int, count: Int) {
         base = file.base + offset
         self.count = count
         capacity = file.length - offset
