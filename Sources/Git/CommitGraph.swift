@@ -103,9 +103,11 @@ final class CommitGraph {
             for layer in layers {
                 var low = first == 0 ? 0 : Int(UInt32(bigEndian: layer.fanout.loadUnaligned(fromByteOffset: (first - 1) * 4, as: UInt32.self)))
                 var high = Int(UInt32(bigEndian: layer.fanout.loadUnaligned(fromByteOffset: first * 4, as: UInt32.self)))
+                let keyPrefix = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
                 while low < high {
                     let middle = (low + high) / 2
-                    let order = memcmp(layer.oids + middle * 20, key.baseAddress!, 20)
+                    let prefix = UInt64(bigEndian: (layer.oids + middle * 20).loadUnaligned(as: UInt64.self))
+                    let order = prefix != keyPrefix ? (prefix < keyPrefix ? -1 : 1) : memcmp(layer.oids + middle * 20, key.baseAddress!, 20)
                     if order == 0 { return layer.offset + middle }
                     if order < 0 { low = middle + 1 } else { high = middle }
                 }

@@ -87,9 +87,12 @@ final class PackReader: @unchecked Sendable {
             var low = first == 0 ? 0 : Int(UInt32(bigEndian: fanout.loadUnaligned(fromByteOffset: (first - 1) * 4, as: UInt32.self)))
             var high = Int(UInt32(bigEndian: fanout.loadUnaligned(fromByteOffset: first * 4, as: UInt32.self)))
             let names = fanout + 1024
+            let keyPrefix = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
             while low < high {
                 let middle = (low + high) / 2
-                let order = memcmp(names + middle * 20, key.baseAddress!, 20)
+                // The first eight bytes decide almost every step: one integer compare, not a memcmp.
+                let prefix = UInt64(bigEndian: (names + middle * 20).loadUnaligned(as: UInt64.self))
+                let order = prefix != keyPrefix ? (prefix < keyPrefix ? -1 : 1) : memcmp(names + middle * 20, key.baseAddress!, 20)
                 if order == 0 {
                     let offsets = names + pack.count * 24   // after the names and the CRCs
                     let small = UInt32(bigEndian: offsets.loadUnaligned(fromByteOffset: middle * 4, as: UInt32.self))

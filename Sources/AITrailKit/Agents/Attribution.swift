@@ -33,9 +33,16 @@ public struct Classification: Sendable, Hashable {
     public init(_ attributions: [Attribution]) { self.attributions = attributions }
 
     public var isAI: Bool { !attributions.isEmpty }
-    public var agents: [String] { Array(Set(attributions.map(\.agent))).sorted() }
-    public var models: [String] { Array(Set(attributions.compactMap(\.model))).sorted() }
-    public var sources: [AttributionSource] { Array(Set(attributions.map(\.source))).sorted() }
+    // Most commits have no finding or one: skip the set and the sort for them.
+    public var agents: [String] {
+        attributions.count < 2 ? attributions.map(\.agent) : Array(Set(attributions.map(\.agent))).sorted()
+    }
+    public var models: [String] {
+        attributions.count < 2 ? attributions.compactMap(\.model) : Array(Set(attributions.compactMap(\.model))).sorted()
+    }
+    public var sources: [AttributionSource] {
+        attributions.count < 2 ? attributions.map(\.source) : Array(Set(attributions.map(\.source))).sorted()
+    }
 }
 
 /// Model names as reports use them: lower case, words joined by `-`, no provider prefix or

@@ -103,12 +103,26 @@ public struct Classifier: Sendable {
             let subject = String(decoding: utf8.prefix { $0 != 0x0A }, as: UTF8.self)
             found.append(Attribution(agent: registry.agents[agent].id, source: .subject, marker: subject))
         }
-        // Footers all read "Generated with [Tool]": most messages are passed over by one search.
-        guard !tables.footers.isEmpty, message.containsText("Generated with [") else { return found }
-        for line in message.split(separator: "\n").dropFirst() where line.utf8.count < 400 && line.containsText("Generated with [") {
-            let text = line.drop { !($0.isASCII && $0.isLetter) }
-            for (footer, agent) in tables.footers where text.hasPrefix(footer) {
-                found.append(Attribution(agent: registry.agents[agent].id, source: .footer, marker: line.trimmingSpaces))
+        // Footers all read "Generated with [Tool]" at the start of a line, after an emoji or spaces:
+        // find each occurrence in the bytes, then look at its line only.
+        guard !tables.footers.isEmpty else { return found }
+        var message = message
+        message.makeContiguousUTF8()
+        _ = message.utf8.withContiguousStorageIfAvailable { bytes in
+            var searchFrom = 0
+            while let hit = Classifier.find(Classifier.footerLead, in: bytes, from: searchFrom) {
+                searchFrom = hit + 1
+                var lineStart = hit
+                while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+                // Not the subject, and only non-letters (an emoji, spaces) before the footer.
+                guard lineStart > 0, hit - lineStart <= 8,
+                      !bytes[lineStart..<hit].contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else { continue }
+                var lineEnd = hit
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                for (footer, agent) in tables.footers where bytes[hit..<lineEnd].starts(with: footer.utf8) {
+                    let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+                    found.append(Attribution(agent: registry.agents[agent].id, source: .footer, marker: line.trimmingSpaces))
+                }
             }
         }
         return found
@@ -141,6 +155,21 @@ public struct Classifier: Sendable {
             guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
             return ModelName.normalise(String(name[name.index(after: open)..<close]))
         }
+    }
+}
+
+extension Classifier {
+    static let footerLead = Array("Generated with [".utf8)
+
+    /// The first index at or after `start` where `needle` occurs in `bytes`.
+    static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let first = needle.first, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        var index = start
+        while index <= bytes.count - needle.count {
+            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 }
 
