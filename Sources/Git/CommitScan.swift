@@ -63,13 +63,7 @@ public struct RawCommit: Sendable {
     }
 
     static func oid(_ bytes: [UInt8], _ at: Int) -> ObjectID? {
-        var raw = git_oid()
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.advanced(by: at).withMemoryRebound(to: CChar.self, capacity: 40) {
-                git_oid_fromstrn(&raw, $0, 40)
-            }
-        }
-        return result == 0 ? ObjectID(raw) : nil
+        bytes.withUnsafeBufferPointer { ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[at..<(at + 40)])) }
     }
 
     static func signatureTime(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int64? {

@@ -66,3 +66,14 @@ import TestSupport
         #expect(PackReader.apply([5, 8, 0x00], to: Array("hello".utf8)) == nil)
     }
 }
+
+@Suite struct ObjectIDParsingTests {
+    @Test func hexBytesParseLikeGit() {
+        let hex = "0123456789abcdefABCDEF0123456789abcdef01"
+        let parsed = Array(hex.utf8).withUnsafeBufferPointer { ObjectID(hexBytes: $0) }
+        #expect(parsed?.hex == hex.lowercased())
+        for bad in ["0123456789abcdefABCDEF0123456789abcdef0g", "0123456789abcdefABCDEF0123456789abcdef0 ", "0123"] {
+            #expect(Array(bad.utf8).withUnsafeBufferPointer { ObjectID(hexBytes: $0) } == nil, "\(bad)")
+        }
+    }
+}
