@@ -117,14 +117,28 @@ public struct IdentityPattern: Sendable, Hashable {
     public static func email(_ test: Test) -> IdentityPattern { IdentityPattern(field: .email, test: test) }
     public static func name(_ test: Test) -> IdentityPattern { IdentityPattern(field: .name, test: test) }
 
-    /// Matches lower-cased name and email.
-    func matches(lowerName: String, lowerEmail: String) -> Bool {
-        let subject = field == .email ? lowerEmail : lowerName
+    /// Matches a name and email, ignoring ASCII case (patterns are written in lower case). Works on
+    /// the UTF-8 bytes: no lower-cased copies, no Unicode comparison, for every commit of a history.
+    func matches(name: String, email: String) -> Bool {
+        let subject = (field == .email ? email : name).utf8
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        func equal<S: Sequence, T: Sequence>(_ a: S, _ b: T) -> Bool where S.Element == UInt8, T.Element == UInt8 {
+            a.elementsEqual(b) { lower($0) == $1 }
+        }
         switch test {
-        case .equals(let text): return subject == text
-        case .hasSuffix(let text): return subject.hasSuffix(text)
-        case .hasPrefix(let text): return subject.hasPrefix(text)
-        case .contains(let text): return subject.containsText(text)
+        case .equals(let text):
+            return subject.count == text.utf8.count && equal(subject, text.utf8)
+        case .hasSuffix(let text):
+            return subject.count >= text.utf8.count && equal(subject.suffix(text.utf8.count), text.utf8)
+        case .hasPrefix(let text):
+            return subject.count >= text.utf8.count && equal(subject.prefix(text.utf8.count), text.utf8)
+        case .contains(let text):
+            let needle = Array(text.utf8), haystack = Array(subject)
+            guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+            for start in 0...(haystack.count - needle.count) where lower(haystack[start]) == first {
+                if equal(haystack[start..<(start + needle.count)], needle) { return true }
+            }
+            return false
         }
     }
 }
@@ -145,25 +159,6 @@ extension StringProtocol {
         while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice = slice.dropLast() }
         return String(slice)
-    }
-
-    /// Substring search on UTF-8 bytes. The standard library's `contains` builds a search table on
-    /// every call, which dominated classifying a long history.
-    func containsText(_ needle: String) -> Bool {
-        var bytes = needle
-        return bytes.withUTF8 { pattern -> Bool in
-            guard let first = pattern.first else { return true }
-            let found = utf8.withContiguousStorageIfAvailable { text -> Bool in
-                guard text.count >= pattern.count else { return false }
-                for start in 0...(text.count - pattern.count) where text[start] == first {
-                    var index = 1
-                    while index < pattern.count && text[start + index] == pattern[index] { index += 1 }
-                    if index == pattern.count { return true }
-                }
-                return false
-            }
-            return found ?? String(self).containsText(needle)
-        }
     }
 
     var isEnvironmentName: Bool {

@@ -135,9 +135,8 @@ public struct Classifier: Sendable {
 
     /// The first agent whose patterns match: email patterns first, then names.
     private func matchingAgent(_ identity: Identity, in patterns: [(IdentityPattern, Int)]) -> Agent? {
-        let lowerName = identity.name.lowercased(), lowerEmail = identity.email.lowercased()
         for field in [IdentityPattern.Field.email, .name] {
-            for (pattern, agent) in patterns where pattern.field == field && pattern.matches(lowerName: lowerName, lowerEmail: lowerEmail) {
+            for (pattern, agent) in patterns where pattern.field == field && pattern.matches(name: identity.name, email: identity.email) {
                 return registry.agents[agent]
             }
         }
