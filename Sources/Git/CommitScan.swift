@@ -90,7 +90,7 @@ public struct RawCommit: Sendable {
 public final class CommitScan: Sequence, IteratorProtocol {
     private let odb: OpaquePointer
     private let packs: PackReader?
-    private var queue = CommitQueue()
+    private var queue = TimeQueue<RawCommit>()
     private var seen = Set<ObjectID>()
     private let firstParent: Bool
     private let since: Int64?
@@ -114,7 +114,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
     deinit { git_odb_free(odb) }
 
     public func next() -> RawCommit? {
-        while let commit = queue.pop() {
+        while let (_, commit) = queue.pop() {
             if let since, commit.committerTime < since { continue }
             let parents = firstParent ? Array(commit.parents.prefix(1)) : commit.parents
             for parent in parents where seen.insert(parent).inserted {
@@ -130,7 +130,8 @@ public final class CommitScan: Sequence, IteratorProtocol {
     }
 
     private func enqueue(_ id: ObjectID) throws(GitError) {
-        queue.push(try read(id))
+        let commit = try read(id)
+        queue.push(commit, time: commit.committerTime)
     }
 
     private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
@@ -139,18 +140,17 @@ public final class CommitScan: Sequence, IteratorProtocol {
 }
 
 /// A max-heap on committer time; ties leave in the order they came (as git's prio_queue does).
-struct CommitQueue {
-    private var heap: [(commit: RawCommit, order: Int)] = []
+struct TimeQueue<Element> {
+    private var heap: [(time: Int64, order: Int, element: Element)] = []
     private var counter = 0
 
     private func before(_ a: Int, _ b: Int) -> Bool {
         let x = heap[a], y = heap[b]
-        return x.commit.committerTime != y.commit.committerTime
-            ? x.commit.committerTime > y.commit.committerTime : x.order < y.order
+        return x.time != y.time ? x.time > y.time : x.order < y.order
     }
 
-    mutating func push(_ commit: RawCommit) {
-        heap.append((commit, counter))
+    mutating func push(_ element: Element, time: Int64) {
+        heap.append((time, counter, element))
         counter += 1
         var child = heap.count - 1
         while child > 0 {
@@ -161,10 +161,10 @@ struct CommitQueue {
         }
     }
 
-    mutating func pop() -> RawCommit? {
+    mutating func pop() -> (time: Int64, element: Element)? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast().commit
+        let top = heap.removeLast()
         var parent = 0
         while true {
             let left = 2 * parent + 1, right = left + 1
@@ -175,7 +175,7 @@ struct CommitQueue {
             heap.swapAt(parent, best)
             parent = best
         }
-        return top
+        return (top.time, top.element)
     }
 }
 
@@ -206,54 +206,23 @@ public enum GraphWalk {
         enum Node { case graph(Int), loose(RawCommit) }
         var inGraph = [Bool](repeating: false, count: graph.count)
         var outside = Set<ObjectID>()
-        var heap: [(time: Int64, order: Int, node: Node)] = []
-        var counter = 0
+        var queue = TimeQueue<Node>()
 
-        func push(_ time: Int64, _ node: Node) {
-            heap.append((time, counter, node))
-            counter += 1
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                let a = heap[child], b = heap[parent]
-                guard a.time > b.time || (a.time == b.time && a.order < b.order) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-        func pop() -> (time: Int64, node: Node)? {
-            guard !heap.isEmpty else { return nil }
-            heap.swapAt(0, heap.count - 1)
-            let top = heap.removeLast()
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var best = parent
-                for candidate in [left, right] where candidate < heap.count {
-                    let a = heap[candidate], b = heap[best]
-                    if a.time > b.time || (a.time == b.time && a.order < b.order) { best = candidate }
-                }
-                if best == parent { break }
-                heap.swapAt(parent, best)
-                parent = best
-            }
-            return (top.time, top.node)
-        }
         func enqueue(_ id: ObjectID) throws(GitError) {
             if let position = graph.position(of: id) {
                 guard !inGraph[position] else { return }
                 inGraph[position] = true
-                push(graph.commit(at: position).time, .graph(position))
+                queue.push(.graph(position), time: graph.commit(at: position).time)
             } else {
                 guard outside.insert(id).inserted else { return }
                 let commit = try readRawCommit(odb!, packs, id)
-                push(commit.committerTime, .loose(commit))
+                queue.push(.loose(commit), time: commit.committerTime)
             }
         }
 
         for tip in tips { try enqueue(tip) }
         var result: [ObjectID] = []
-        while let (time, node) = pop() {
+        while let (time, node) = queue.pop() {
             if let since, time < since { continue }
             switch node {
             case .graph(let position):
@@ -261,7 +230,7 @@ public enum GraphWalk {
                 if firstParent { parents = Array(parents.prefix(1)) }
                 for parent in parents where !inGraph[parent] {
                     inGraph[parent] = true
-                    push(graph.commit(at: parent).time, .graph(parent))
+                    queue.push(.graph(parent), time: graph.commit(at: parent).time)
                 }
                 if until.map({ time <= $0 }) ?? true { result.append(graph.id(at: position)) }
             case .loose(let commit):

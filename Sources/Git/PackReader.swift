@@ -1,4 +1,5 @@
 import CGit2
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,6 +82,11 @@ final class PackReader: @unchecked Sendable {
     }
 
     private func offset(of id: ObjectID, in pack: Pack) -> Int? {
+        position(of: id, in: pack).flatMap { offset(at: $0, in: pack) }
+    }
+
+    /// The entry's position in the index (names are sorted), by binary search.
+    private func position(of id: ObjectID, in pack: Pack) -> Int? {
         withUnsafeBytes(of: id.raw.id) { key -> Int? in
             let fanout = pack.index + 8
             let first = Int(key[0])
@@ -93,19 +99,144 @@ final class PackReader: @unchecked Sendable {
                 // The first eight bytes decide almost every step: one integer compare, not a memcmp.
                 let prefix = UInt64(bigEndian: (names + middle * 20).loadUnaligned(as: UInt64.self))
                 let order = prefix != keyPrefix ? (prefix < keyPrefix ? -1 : 1) : memcmp(names + middle * 20, key.baseAddress!, 20)
-                if order == 0 {
-                    let offsets = names + pack.count * 24   // after the names and the CRCs
-                    let small = UInt32(bigEndian: offsets.loadUnaligned(fromByteOffset: middle * 4, as: UInt32.self))
-                    if small & 0x8000_0000 == 0 { return Int(small) }
-                    let large = offsets + pack.count * 4
-                    let position = Int(small & 0x7FFF_FFFF) * 8
-                    guard large + position + 8 <= pack.index + pack.indexLength else { return nil }
-                    return Int(UInt64(bigEndian: large.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
-                }
+                if order == 0 { return middle }
                 if order < 0 { low = middle + 1 } else { high = middle }
             }
             return nil
         }
+    }
+
+    /// The pack offset of the entry at `position` in the index.
+    private func offset(at position: Int, in pack: Pack) -> Int? {
+        let offsets = pack.index + 8 + 1024 + pack.count * 24   // after the fanout, the names and the CRCs
+        let small = UInt32(bigEndian: offsets.loadUnaligned(fromByteOffset: position * 4, as: UInt32.self))
+        if small & 0x8000_0000 == 0 { return Int(small) }
+        let large = offsets + pack.count * 4
+        let index = Int(small & 0x7FFF_FFFF) * 8
+        guard large + index + 8 <= pack.index + pack.indexLength else { return nil }
+        return Int(UInt64(bigEndian: large.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+    }
+
+    /// Where an object lies: its pack, its position in that pack's index, its offset in the pack.
+    struct Location: Sendable {
+        let pack: Int
+        let position: Int
+        let offset: Int
+    }
+
+    /// Every commit stored whole (not as a delta) in the packs, each pack's in the order they are
+    /// stored: git writes a pack's commits first, in the order of a walk from its tips.
+    /// Commits stored as deltas (rare: git seldom deltifies commits) are not listed.
+    func commitLocations() -> [Location] {
+        var result: [Location] = []
+        for (number, pack) in packs.enumerated() {
+            // Entries by offset (the index lists them by name), so the type bytes below are read
+            // front to back rather than at random.
+            var entries = [UInt64](repeating: 0, count: pack.count)
+            var valid = 0
+            entries.withUnsafeMutableBufferPointer { entries in
+                for position in 0..<pack.count {
+                    guard let offset = offset(at: position, in: pack), offset >= 12, offset < pack.packLength - 20 else { continue }
+                    entries[valid] = UInt64(offset) << 32 | UInt64(position)
+                    valid += 1
+                }
+            }
+            guard pack.packLength <= Int(UInt32.max), pack.count <= Int(UInt32.max) else {
+                entries.removeLast(pack.count - valid)
+                entries.sort()   // offsets past 4 GiB do not fit the radix sort's keys: rare enough for the slow way
+                result += commits(in: number, entries: entries)
+                continue
+            }
+            entries.removeLast(pack.count - valid)
+            PackReader.radixSortByHigh32(&entries)
+            result += commits(in: number, entries: entries)
+        }
+        return result
+    }
+
+    /// The commit entries among `entries` (offset << 32 | position, ascending) of pack `number`:
+    /// a byte read at each, by all cores at once, a slice each.
+    private func commits(in number: Int, entries: [UInt64]) -> [Location] {
+        let sliceSize = 1 << 16
+        let slices = (entries.count + sliceSize - 1) / sliceSize
+        let found = SliceResults<[Location]>(count: slices, initial: [])
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let pack = self.packs[number]
+            let bytes = pack.pack.assumingMemoryBound(to: UInt8.self)
+            let range = (slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
+            var commits: [Location] = []
+            for entry in entries[range] {
+                let offset = Int(entry >> 32)
+                if (bytes[offset] >> 4) & 0x7 == 1 {
+                    commits.append(Location(pack: number, position: Int(entry & 0xFFFF_FFFF), offset: offset))
+                }
+            }
+            found[slice] = commits
+            // Reading a byte of every object maps the whole pack into memory: let go of what this slice
+            // read (the pages stay in the page cache), or the pack's size would count in the peak.
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let first = (Int(entries[range.first!] >> 32) + page - 1) / page * page
+            let last = Int(entries[range.last!] >> 32) / page * page
+            if last > first { madvise(UnsafeMutableRawPointer(mutating: pack.pack + first), last - first, MADV_DONTNEED) }
+        }
+        return found.values.flatMap { $0 }
+    }
+
+    /// Sorts `keys` by their upper 32 bits (the lower ones keep their order within equal keys):
+    /// two counting passes of 16 bits.
+    static func radixSortByHigh32(_ keys: inout [UInt64]) {
+        guard keys.count > 1 else { return }
+        var other = [UInt64](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 65536)
+        for shift: UInt64 in [32, 48] {
+            keys.withUnsafeBufferPointer { source in
+                other.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for index in 0..<65536 { counts[index] = 0 }
+                        for key in source { counts[Int((key >> shift) & 0xFFFF)] += 1 }
+                        var total = 0
+                        for digit in 0..<65536 {
+                            let count = counts[digit]
+                            counts[digit] = total
+                            total += count
+                        }
+                        for key in source {
+                            let digit = Int((key >> shift) & 0xFFFF)
+                            target[counts[digit]] = key
+                            counts[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &other)
+        }
+    }
+
+    /// Which pack holds `id`, and its position in that pack's index.
+    func locate(_ id: ObjectID) -> (pack: Int, position: Int)? {
+        for (number, pack) in packs.enumerated() {
+            if let position = position(of: id, in: pack) { return (number, position) }
+        }
+        return nil
+    }
+
+    /// The id of the entry at `position` in pack `number`'s index.
+    func objectID(pack number: Int, position: Int) -> ObjectID {
+        var raw = git_oid()
+        withUnsafeMutableBytes(of: &raw.id) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: packs[number].index + 8 + 1024 + position * 20, count: 20))
+        }
+        return ObjectID(raw)
+    }
+
+    var packCount: Int { packs.count }
+
+    /// The number of objects in pack `number`.
+    func objectCount(pack number: Int) -> Int { packs[number].count }
+
+    /// The object stored at `location`; nil when its entry cannot be read.
+    func object(at location: Location) -> (type: Int, bytes: [UInt8])? {
+        object(at: location.offset, in: packs[location.pack])
     }
 
     /// One entry's header: its type, inflated size, where its data starts and, for a delta, its base.
@@ -251,4 +382,27 @@ final class PackReader: @unchecked Sendable {
         }
         return output.count == targetSize ? output : nil
     }
+}
+
+/// One slot per piece of work spread over threads: each slot is written by one thread only, and
+/// read only once all of them have finished.
+public final class SliceResults<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Value>
+
+    public init(count: Int, initial: Value) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: initial)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    public subscript(slice: Int) -> Value {
+        get { slots[slice] }
+        set { slots[slice] = newValue }
+    }
+
+    public var values: [Value] { Array(slots) }
 }

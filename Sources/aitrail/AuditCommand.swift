@@ -91,7 +91,7 @@ struct AuditCommand: ParsableCommand {
         defer { scan.waitForCache() }
         if verbose {
             let stats = scan.stats
-            AuditCLI.printError("aitrail audit: \(stats.walked) commits walked\(stats.incrementalWalk ? " (incrementally)" : ""), \(stats.classified) classified, \(scan.commits.count) reported, cache \(stats.cache)")
+            AuditCLI.printError("aitrail audit: \(stats.walked) commits walked (\(stats.method)), \(stats.classified) classified, \(scan.commits.count) reported, cache \(stats.cache)")
         }
         let auditReport = AuditReport(
             commits: scan.commits, scope: scope, period: period,

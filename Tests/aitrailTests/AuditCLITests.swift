@@ -67,16 +67,23 @@ struct GeneratedHistory {
         }
     }
 
-    /// The three ways the audit walks (libgit2's walk for ranges, the commit-graph, and one read
-    /// per commit with classification alongside) give the same per-commit lines.
+    /// The ways the audit walks (libgit2's walk for ranges, the commit-graph, one read per commit
+    /// alone or with classification alongside, every packed commit read first) give the same lines.
     @Test func everyWalkGivesTheSameAnswer() throws {
         let history = try GeneratedHistory(commits: 900, seed: 3)
-        let sequential = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "1"])
-        let pipelined = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2"])
+        let sequential = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "1", "--verbose"])
+        #expect(sequential.stderr.contains("(one read per commit)"), "\(sequential.stderr)")
+        let packed = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--verbose"])
+        #expect(packed.stderr.contains("(packs read in parallel)"), "\(packed.stderr)")
+        #expect(packed.stdout == sequential.stdout)
+        // --since (here before the first commit) keeps the walk from reading every packed commit first.
+        let pipelined = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--since", "1971-01-01", "--verbose"])
+        #expect(pipelined.stderr.contains("(walk and classify overlapped)"), "\(pipelined.stderr)")
         let root = try history.repo.git(["rev-list", "--max-parents=0", "HEAD"]).split(separator: "\n").map(String.init)
         let ranged = try audit(history.repo, ["--format", "jsonl", "--no-cache", "HEAD"] + root.map { "^" + $0 })
         try history.repo.git(["commit-graph", "write", "--reachable"])
-        let graphed = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2"])
+        let graphed = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--verbose"])
+        #expect(graphed.stderr.contains("(commit-graph)"), "\(graphed.stderr)")
         #expect(sequential.status == 0 && pipelined.status == 0 && graphed.status == 0 && ranged.status == 0)
         #expect(sequential.stdout.split(separator: "\n").count == 900)
         #expect(pipelined.stdout == sequential.stdout)

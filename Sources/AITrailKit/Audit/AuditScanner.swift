@@ -37,6 +37,10 @@ public struct AuditStats: Sendable, Hashable {
     public var cache = "off"
     /// The walk itself came from the cache (only new commits were walked).
     public var incrementalWalk = false
+    /// How the commits were walked and read, for `--verbose`: `incrementally` (from the cache),
+    /// `packs read in parallel`, `walk and classify overlapped`, `commit-graph`, `revision walk`,
+    /// `one read per commit`.
+    public var method = ""
 }
 
 /// The result of scanning a history.
@@ -127,11 +131,16 @@ public struct AuditScanner {
         if let incremental {
             stats.walked = incremental.newCommits.count + incremental.base.commits.count
             stats.incrementalWalk = true
+            stats.method = "incrementally"
             order.reserveCapacity(stats.walked)
             for id in incremental.newCommits { place(id, cached: cache.index(of: id)) }
             for index in incremental.base.commits { place(nil, cached: index) }
         } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
-            let result = try walkAndClassify(tips: tips, cache: &cache, notes: notes)
+            var packed: (walked: Int, order: [Int32], pendingSlots: [Int], pendingRecords: [Int32], scanned: [Scanned])?
+            if readsAllPacked(cache: cache) { packed = try readPackedAndWalk(tips: tips, notes: notes) }
+            stats.method = packed == nil ? "walk and classify overlapped" : "packs read in parallel"
+            if packed == nil { packed = try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
+            let result = packed!
             stats.walked = result.walked
             order = result.order
             pendingSlots = result.pendingSlots
@@ -140,6 +149,7 @@ public struct AuditScanner {
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
             stats.walked = result.ids.count
+            stats.method = result.method
             raw = result.raw
             order.reserveCapacity(result.ids.count)
             for id in result.ids { place(id, cached: options.useCache ? cache.index(of: id) : nil) }
@@ -183,6 +193,7 @@ public struct AuditScanner {
                 order = fullOrder
                 stats.walked = full.count
                 stats.incrementalWalk = false
+                stats.method = fullWalk.method
             }
         }
 
@@ -256,8 +267,7 @@ public struct AuditScanner {
     private func classify(_ ids: [ObjectID], slots: [Int], raw: RawCommitStore?, notes: NoteIndex) throws(AuditError) -> [Scanned] {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
-        let results = ResultSlots(count: ids.count)
-        defer { results.free() }
+        let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
         let gitDirectory = repository.gitDirectory
         let classifier = self.classifier, lines = options.lines, progress = self.progress
         let blockSize = 256
@@ -274,8 +284,8 @@ public struct AuditScanner {
                     } else {
                         fields = try repository.commitFields(ids[position])
                     }
-                    results.set(position, try AuditScanner.scanCommit(
-                        fields, repository: repository, classifier: classifier, notes: notes, lines: lines))
+                    results[position] = try AuditScanner.scanCommit(
+                        fields, repository: repository, classifier: classifier, notes: notes, lines: lines)
                 }
                 done += range.count
                 if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
@@ -285,20 +295,19 @@ public struct AuditScanner {
         if jobs == 1 {
             do { try work(0, repository) } catch { throw AuditError(error.message) }
         } else {
-            let failures = FailureSlots(count: jobs)
-            defer { failures.free() }
+            let failures = SliceResults<String?>(count: jobs, initial: nil)
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                 do {
                     // One repository per worker: libgit2 objects never cross threads.
                     let own = try Repository(at: gitDirectory)
                     try work(worker, own)
                 } catch {
-                    failures.set(worker, (error as? GitError)?.message ?? "\(error)")
+                    failures[worker] = (error as? GitError)?.message ?? "\(error)"
                 }
             }
-            if let message = failures.first { throw AuditError(message) }
+            if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
         }
-        return results.values()
+        return results.values.map { $0! }
     }
 
     static func scanCommit(
@@ -361,38 +370,4 @@ func gitCall<T>(_ body: () throws(GitError) -> T) throws(AuditError) -> T {
 func hex(_ value: UInt64) -> String {
     let digits = String(value, radix: 16)
     return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
-}
-
-/// Result slots written by disjoint workers: each index is written by exactly one thread, and read
-/// only after all workers finished.
-private final class ResultSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<AuditScanner.Scanned?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    func set(_ index: Int, _ value: AuditScanner.Scanned) { slots[index] = value }
-    func values() -> [AuditScanner.Scanned] { slots.map { $0! } }
-    func free() {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-}
-
-private final class FailureSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<String?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    func set(_ index: Int, _ value: String) { slots[index] = value }
-    var first: String? { slots.compactMap { $0 }.first }
-    func free() {
-        slots.deinitialize()
-        slots.deallocate()
-    }
 }

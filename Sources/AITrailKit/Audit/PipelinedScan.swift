@@ -25,8 +25,8 @@ extension AuditScanner {
                         var done: [(Int, Scanned)] = []
                         done.reserveCapacity(batch.count)
                         for item in batch {
-                            guard let fields = item.commit.bytes.withUnsafeBufferPointer({ CommitFields.parse(id: item.commit.id, bytes: $0) }) else {
-                                throw GitError("commit \(item.commit.id.hex) is malformed (its header cannot be read)")
+                            let fields = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                                try AuditScanner.fields(item.commit.id, bytes)
                             }
                             done.append((item.index, try AuditScanner.scanCommit(fields, repository: own, classifier: classifier, notes: notes, lines: lines)))
                         }

@@ -48,11 +48,11 @@ struct WalkPlan {
     /// bytes are kept for classification; exclusions go through libgit2's walk.
     func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
         guard let tips = cacheableTips else {
-            return WalkedCommits(ids: Array(try RevisionWalk(repository, options: options)), raw: nil)
+            return WalkedCommits(ids: Array(try RevisionWalk(repository, options: options)), raw: nil, method: "revision walk")
         }
-        if tips.isEmpty { return WalkedCommits(ids: [], raw: nil) }
+        if tips.isEmpty { return WalkedCommits(ids: [], raw: nil, method: "nothing to walk") }
         if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
-            return WalkedCommits(ids: ids, raw: nil)
+            return WalkedCommits(ids: ids, raw: nil, method: "commit-graph")
         }
         let scan = try CommitScan(repository, tips: tips, firstParent: options.firstParent)
         let raw = RawCommitStore()
@@ -62,7 +62,7 @@ struct WalkPlan {
             raw.append(commit.bytes)
         }
         if let error = scan.error { throw error }
-        return WalkedCommits(ids: ids, raw: raw)
+        return WalkedCommits(ids: ids, raw: raw, method: "one read per commit")
     }
 }
 
@@ -70,6 +70,8 @@ struct WalkPlan {
 struct WalkedCommits {
     let ids: [ObjectID]
     let raw: RawCommitStore?
+    /// How they were found, for `--verbose`.
+    let method: String
 }
 
 /// Raw commit objects in one buffer: no allocation per commit, shared read-only by the workers.
