@@ -76,4 +76,36 @@ import TestSupport
             #expect(Array(bad.utf8).withUnsafeBufferPointer { ObjectID(hexBytes: $0) } == nil, "\(bad)")
         }
     }
+
+    @Test func radixSortEqualsAStableSortByTheUpperHalf() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 1000, 70_000] {
+            // Few distinct upper halves, so equal keys must keep their order (the lower half).
+            var keys = (0..<count).map { index in UInt64.random(in: 0..<5000, using: &generator) << 48 | UInt64.random(in: 0..<1 << 16, using: &generator) << 32 | UInt64(index) }
+            let expected = keys.enumerated().sorted { ($0.element >> 32, $0.offset) < ($1.element >> 32, $1.offset) }.map(\.element)
+            PackReader.radixSortByHigh32(&keys)
+            #expect(keys == expected, "\(count) keys")
+        }
+    }
+
+    @Test func commitLocationsAreTheCommitsStoredWhole() throws {
+        let directory = try makeTemporaryDirectory(prefix: "aitrail-pack")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let generated = try runProcess(packageRoot + "/scripts/make-history", ["300", directory + "/repo", "--seed", "9"])
+        #expect(generated.status == 0)
+        let path = directory + "/repo"
+        try runProcess("/usr/bin/git", ["-C", path, "repack", "-adfq", "--depth=50", "--window=50"])
+        let listing = try runProcess("/usr/bin/git", ["-C", path, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(deltabase)"])
+        let whole = Set(listing.stdout.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields[1] == "commit" && fields[2] == String(repeating: "0", count: 40) ? String(fields[0]) : nil
+        })
+        try #require(whole.count > 250)
+        let repository = try Repository(discovering: path)
+        let reader = try #require(repository.packReader)
+        let locations = reader.commitLocations()
+        #expect(Set(locations.map { reader.objectID(pack: $0.pack, position: $0.position).hex }) == whole)
+        #expect(locations.count == whole.count)
+        #expect(zip(locations, locations.dropFirst()).allSatisfy { $0.offset < $1.offset }, "in pack order")
+    }
 }
