@@ -313,23 +313,21 @@ final class PackReader: @unchecked Sendable {
 
     /// Inflates the zlib stream at `position` into exactly `size` bytes.
     private func inflate(_ pack: Pack, at position: Int, size: Int) -> [UInt8]? {
-        var output = [UInt8](repeating: 0, count: size)
         var stream = z_stream()
         guard aitrail_inflate_init(&stream) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         stream.next_in = UnsafeMutablePointer(mutating: pack.pack.assumingMemoryBound(to: UInt8.self) + position)
         stream.avail_in = UInt32(min(pack.packLength - position, Int(UInt32.max)))
-        let result = output.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            // A zero-length object still has a (tiny) stream; give zlib a byte to write nothing into.
-            var spare: UInt8 = 0
-            if size == 0 {
-                stream.next_out = withUnsafeMutablePointer(to: &spare) { $0 }
-                stream.avail_out = 0
-            } else {
-                stream.next_out = buffer.baseAddress
-                stream.avail_out = UInt32(size)
-            }
-            return CGit2.inflate(&stream, Z_FINISH)
+        // zlib decodes in its fast loop only while 258 bytes of output room are left: with room for
+        // exactly `size` bytes, most of a small object (a commit's few hundred bytes) would go
+        // through the slow loop. The spare room costs nothing; a stream longer than `size` fails.
+        let spare = 258
+        var result: Int32 = Z_DATA_ERROR
+        let output = [UInt8](unsafeUninitializedCapacity: size + spare) { buffer, count in
+            stream.next_out = buffer.baseAddress
+            stream.avail_out = UInt32(size + spare)
+            result = CGit2.inflate(&stream, Z_FINISH)
+            count = result == Z_STREAM_END && Int(stream.total_out) == size ? size : 0
         }
         guard result == Z_STREAM_END, Int(stream.total_out) == size else { return nil }
         return output
