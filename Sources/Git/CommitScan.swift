@@ -140,9 +140,10 @@ public final class CommitScan: Sequence, IteratorProtocol {
 }
 
 /// A max-heap on committer time; ties leave in the order they came (as git's prio_queue does).
+/// The heap moves only plain keys; elements wait beside it, by arrival, until popped.
 struct TimeQueue<Element> {
-    private var heap: [(time: Int64, order: Int, element: Element)] = []
-    private var counter = 0
+    private var heap: [(time: Int64, order: Int)] = []
+    private var elements: [Element?] = []
 
     private func before(_ a: Int, _ b: Int) -> Bool {
         let x = heap[a], y = heap[b]
@@ -150,8 +151,8 @@ struct TimeQueue<Element> {
     }
 
     mutating func push(_ element: Element, time: Int64) {
-        heap.append((time, counter, element))
-        counter += 1
+        heap.append((time, elements.count))
+        elements.append(element)
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -175,7 +176,8 @@ struct TimeQueue<Element> {
             heap.swapAt(parent, best)
             parent = best
         }
-        return (top.time, top.element)
+        defer { elements[top.order] = nil }
+        return (top.time, elements[top.order]!)
     }
 }
 
