@@ -128,6 +128,7 @@ public struct AuditScanner {
         }
         var raw: RawCommitStore?
         var pipelined: [Scanned]?
+        var stored = 0  // classified and stored already
         if let incremental {
             stats.walked = incremental.newCommits.count + incremental.base.commits.count
             stats.incrementalWalk = true
@@ -136,16 +137,16 @@ public struct AuditScanner {
             for id in incremental.newCommits { place(id, cached: cache.index(of: id)) }
             for index in incremental.base.commits { place(nil, cached: index) }
         } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
-            var packed: (walked: Int, order: [Int32], pendingSlots: [Int], pendingRecords: [Int32], scanned: [Scanned])?
-            if readsAllPacked(cache: cache) { packed = try readPackedAndWalk(tips: tips, notes: notes) }
-            stats.method = packed == nil ? "walk and classify overlapped" : "packs read in parallel"
-            if packed == nil { packed = try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
-            let result = packed!
-            stats.walked = result.walked
-            order = result.order
-            pendingSlots = result.pendingSlots
-            pendingRecords = result.pendingRecords
-            pipelined = result.scanned
+            var result: ClassifiedWalk?
+            if readsAllPacked(cache: cache) { result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) }
+            stats.method = result == nil ? "walk and classify overlapped" : "packs read in parallel"
+            if result == nil { result = try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
+            stats.walked = result!.order.count
+            order = result!.order
+            pendingSlots = result!.pendingSlots
+            pendingRecords = result!.pendingRecords
+            pipelined = result!.scanned
+            stored = result!.stored
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
             stats.walked = result.ids.count
@@ -157,7 +158,7 @@ public struct AuditScanner {
 
         let scanned: [Scanned]
         if let pipelined { scanned = pipelined } else { scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes) }
-        stats.classified = scanned.count
+        stats.classified = stored + scanned.count
         cache.table.reserve(scanned.count)
         for (position, commit) in scanned.enumerated() {
             order[pendingSlots[position]] = cache.store(commit.record, replacing: pendingRecords[position])

@@ -12,11 +12,11 @@ extension AuditScanner {
     }
 
     /// Reads and classifies every packed commit, spread over the workers in pack order, then walks
-    /// the tips through them; commits the packs did not give (loose ones, deltas) are read and
-    /// classified by the walk. Nil when the repository has no packs.
-    func readPackedAndWalk(tips: [ObjectID], notes: NoteIndex)
-        throws(AuditError) -> (walked: Int, order: [Int32], pendingSlots: [Int], pendingRecords: [Int32], scanned: [Scanned])?
-    {
+    /// the tips through them while another thread stores the records in `cache` (all of them: the
+    /// walk has not said yet which it reaches); commits the packs did not give (loose ones, deltas)
+    /// are read and classified by the walk, and left to the caller to store. Nil when the repository
+    /// has no packs.
+    func readPackedAndWalk(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk? {
         guard let packed = PackedCommits(repository) else { return nil }
         let count = packed.count
         let results = SliceResults<Scanned?>(count: count, initial: nil)
@@ -47,25 +47,46 @@ extension AuditScanner {
         }
         if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
 
-        let nodes = try gitCall { () throws(GitError) in try packed.walk(repository, tips: tips) }
-        var scanned: [Scanned] = []
-        scanned.reserveCapacity(nodes.count)
-        for node in nodes {
+        let walk = WalkResult()
+        let store = StoreResult(cache: cache, count: count)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                do {
+                    // Its own repository: libgit2 objects never cross threads.
+                    walk.nodes = try packed.walk(try Repository(at: gitDirectory), tips: tips)
+                } catch {
+                    walk.error = (error as? GitError)?.message ?? "\(error)"
+                }
+            } else {
+                store.cache.table.reserve(count)
+                for number in 0..<count {
+                    if let scanned = results[number] { store.records[number] = store.cache.store(scanned.record, replacing: -1) }
+                }
+            }
+        }
+        if let error = walk.error { throw AuditError(error) }
+        cache = store.cache
+        var result = ClassifiedWalk(order: [], pendingSlots: [], pendingRecords: [], scanned: [])
+        result.order.reserveCapacity(walk.nodes.count)
+        for node in walk.nodes {
             switch node {
             case .packed(let number):
-                scanned.append(results[number]!)
+                result.order.append(store.records[number])
+                result.stored += 1
             case .other(let commit):
                 let fields = try gitCall { () throws(GitError) in
                     try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in try AuditScanner.fields(commit.id, bytes) }
                 }
-                scanned.append(try gitCall { () throws(GitError) in
+                result.scanned.append(try gitCall { () throws(GitError) in
                     try AuditScanner.scanCommit(fields, repository: repository, classifier: classifier, notes: notes, lines: lines)
                 })
+                result.pendingSlots.append(result.order.count)
+                result.pendingRecords.append(-1)
+                result.order.append(-1)
             }
         }
-        progress?(nodes.count, nodes.count)
-        let walked = nodes.count
-        return (walked, [Int32](repeating: -1, count: walked), Array(0..<walked), [Int32](repeating: -1, count: walked), scanned)
+        progress?(walk.nodes.count, walk.nodes.count)
+        return result
     }
 
     /// A raw commit's fields, or the error that names it.
@@ -74,5 +95,22 @@ extension AuditScanner {
             throw GitError("commit \(id.hex) is malformed (its header cannot be read)")
         }
         return fields
+    }
+}
+
+/// The walk's result, from the thread that walked.
+private final class WalkResult: @unchecked Sendable {
+    var nodes: [PackedCommits.Node] = []
+    var error: String?
+}
+
+/// The cache the records went into, and each packed commit's record, from the thread that stored them.
+private final class StoreResult: @unchecked Sendable {
+    var cache: AuditCache
+    var records: [Int32]
+
+    init(cache: AuditCache, count: Int) {
+        self.cache = cache
+        records = [Int32](repeating: -1, count: count)
     }
 }

@@ -8,9 +8,7 @@ extension AuditScanner {
     /// Walks and classifies at once, for a history without a commit-graph: the walk must read every
     /// commit anyway (parents are inside the object), so it hands each commit that needs classifying,
     /// bytes and all, to workers while it goes on reading. On two cores reading and classifying overlap.
-    func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex)
-        throws(AuditError) -> (walked: Int, order: [Int32], pendingSlots: [Int], pendingRecords: [Int32], scanned: [Scanned])
-    {
+    func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
         let scan = try gitCall { () throws(GitError) in try CommitScan(repository, tips: tips, firstParent: options.walk.firstParent) }
         let queue = BatchQueue()
         let collector = ScannedCollector()
@@ -67,8 +65,19 @@ extension AuditScanner {
         if let failure = collector.failure { throw AuditError(failure) }
         let scanned = collector.ordered(count: pendingSlots.count)
         progress?(order.count, order.count)
-        return (order.count, order, pendingSlots, pendingRecords, scanned)
+        return ClassifiedWalk(order: order, pendingSlots: pendingSlots, pendingRecords: pendingRecords, scanned: scanned)
     }
+}
+
+/// A walk whose commits are classified: `order` holds cache records in walk order, and -1 where a
+/// commit of `scanned` is still to be stored (at `pendingSlots`, replacing `pendingRecords` or -1).
+struct ClassifiedWalk {
+    var order: [Int32]
+    var pendingSlots: [Int]
+    var pendingRecords: [Int32]
+    var scanned: [AuditScanner.Scanned]
+    /// Commits classified and already stored in the cache.
+    var stored = 0
 }
 
 private struct PendingCommit: @unchecked Sendable {
