@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CGit2
 
 /// A commit's header fields and message, copied out of its raw object in one pass.
@@ -85,7 +90,7 @@ public struct CommitLayout: Sendable {
         var author: SignatureLayout?
         var committer: SignatureLayout?
         while position < end {
-            let lineEnd = buffer[position...].firstIndex(of: 0x0A) ?? end
+            let lineEnd = buffer.firstLineFeed(from: position) ?? end
             if lineEnd == position { position += 1; break }  // the blank line before the message
             let line = UnsafeBufferPointer(rebasing: buffer[position..<lineEnd])
             if line.starts(with: CommitLayout.treePrefix) {
@@ -114,6 +119,14 @@ public struct CommitLayout: Sendable {
     private static let parentPrefix = Array("parent ".utf8)
     private static let authorPrefix = Array("author ".utf8)
     private static let committerPrefix = Array("committer ".utf8)
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The index of the first line feed at or after `start`: `memchr`, not a loop over the bytes.
+    func firstLineFeed(from start: Int) -> Int? {
+        guard let base = baseAddress, start < count, let found = memchr(base + start, 0x0A, count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
 }
 
 /// An author or committer line of a raw commit: name and email as ranges of the object's bytes.

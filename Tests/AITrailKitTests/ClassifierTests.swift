@@ -65,6 +65,15 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
         #expect(Identity(name: "dependabot[bot]", email: "x").isBot)
     }
 
+    @Test func coAuthorValuesSplitAtTheLastAngleBrackets() {
+        #expect(Identity(parsing: " Claude Opus 4.6 <noreply@anthropic.com> ") == Identity(name: "Claude Opus 4.6", email: "noreply@anthropic.com"))
+        #expect(Identity(parsing: "a <b> <c@x>") == Identity(name: "a <b>", email: "c@x"))
+        #expect(Identity(parsing: "no email") == Identity(name: "no email", email: ""))
+        #expect(Identity(parsing: "José <jose@x>") == Identity(name: "José", email: "jose@x"))
+        // A `<` with a combining accent is another character: no email.
+        #expect(Identity(parsing: "José <\u{301}j@x>") == Identity(name: "José <\u{301}j@x>", email: ""))
+    }
+
     @Test func aiderCommitterMeansAiderWroteTheMessage() {
         let result = classifier.classify(message: "Change\n", author: human, committer: Identity(name: "Jane Doe (aider)", email: "jane@corp.example"))
         #expect(result.agents == ["aider"])

@@ -11,7 +11,13 @@ public struct Identity: Sendable, Hashable {
 
     /// Parses `Name <email>`; a value without `<…>` is all name.
     public init(parsing value: String) {
-        if let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
+        // In ASCII text `<` and `>` are characters of their own: find them in the bytes, without
+        // breaking the text into characters (every co-author of a long history comes through here).
+        let utf8 = value.utf8
+        let isASCII = utf8.allSatisfy { $0 < 0x80 }
+        let open = isASCII ? utf8.lastIndex(of: 0x3C) : value.lastIndex(of: "<")
+        let close = isASCII ? utf8.lastIndex(of: 0x3E) : value.lastIndex(of: ">")
+        if let open, let close, open < close {
             name = value[..<open].trimmingSpaces
             email = value[value.index(after: open)..<close].trimmingSpaces
         } else {
