@@ -91,6 +91,23 @@ public enum Trailers {
         }
     }
 
+    /// Calls `body` with the key and value of each trailer of the final block, in order, as `parse`
+    /// finds them, without copying: the key trimmed, the value trimmed but not unfolded (see
+    /// `unfoldedValue(_:)`). For readers of many messages that look at few trailers.
+    public static func forEach(in message: UnsafeBufferPointer<UInt8>, commentCharacter: UInt8 = UInt8(ascii: "#"),
+                               _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        withMessageText(message, commentCharacter: commentCharacter) { text in
+            text.forEachEntry(in: text.blockRange()) { entry in
+                if let key = entry.key { body(text.buffer(key), text.buffer(entry.value)) }
+            }
+        }
+    }
+
+    /// A value as `forEach(in:)` gives it, unfolded as `parse` returns it.
+    public static func unfoldedValue(_ value: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: TrailerBlock.Entry(key: nil, value: Array(value)).unfoldedValue, as: UTF8.self)
+    }
+
     /// `message` with `trailer` added exactly where and how
     /// `git interpret-trailers --if-exists addIfDifferent --trailer 'Key: value'` puts it, byte for byte.
     /// Unchanged when an identical trailer (same key case-insensitively per git's rules, same value) already exists.
@@ -128,13 +145,16 @@ public enum Trailers {
 
     private static func withMessageText<Result>(_ message: [UInt8], commentCharacter: UInt8,
                                                 _ body: (MessageText) -> Result) -> Result {
-        message.withUnsafeBufferPointer { buffer in
-            // An empty array may have no storage; one NUL byte reads the same to git.
-            guard let base = buffer.baseAddress else {
-                return withUnsafePointer(to: UInt8(0)) { body(MessageText($0, count: 0, commentCharacter: commentCharacter)) }
-            }
-            return body(MessageText(base, count: buffer.count, commentCharacter: commentCharacter))
+        message.withUnsafeBufferPointer { withMessageText($0, commentCharacter: commentCharacter, body) }
+    }
+
+    private static func withMessageText<Result>(_ message: UnsafeBufferPointer<UInt8>, commentCharacter: UInt8,
+                                                _ body: (MessageText) -> Result) -> Result {
+        // An empty buffer may have no storage; one NUL byte reads the same to git.
+        guard let base = message.baseAddress else {
+            return withUnsafePointer(to: UInt8(0)) { body(MessageText($0, count: 0, commentCharacter: commentCharacter)) }
         }
+        return body(MessageText(base, count: message.count, commentCharacter: commentCharacter))
     }
 
     /// The key and value git takes from `--trailer 'Key: value'`: split at the first `=` or `:`, both
@@ -201,11 +221,17 @@ private struct MessageText {
     }
 
     func blockLayout() -> BlockLayout {
+        let range = blockRange()
+        let before = lastLineStart(before: range.lowerBound)
+        var entries: [BlockLayout.Entry] = []
+        forEachEntry(in: range) { entries.append($0) }
+        return BlockLayout(range: range, followsBlankLine: before.map(isBlankLine) ?? false, entries: entries)
+    }
+
+    /// Where the final trailer block is; an empty range at the end of the log message when there is none.
+    func blockRange() -> Range<Int> {
         let logEnd = endOfLogMessage()
-        let start = trailerStart(before: logEnd)
-        let before = lastLineStart(before: start)
-        return BlockLayout(range: start..<logEnd, followsBlankLine: before.map(isBlankLine) ?? false,
-                           entries: entries(in: start..<logEnd))
+        return trailerStart(before: logEnd)..<logEnd
     }
 
     // MARK: Finding the block
@@ -314,21 +340,19 @@ private struct MessageText {
         return limit
     }
 
-    /// The block's entries as git's `trailer_info_get` and `process_input_file` take them: a line that
-    /// starts with whitespace after a trailer continues it; comment lines are dropped.
-    private func entries(in block: Range<Int>) -> [BlockLayout.Entry] {
-        var entries: [BlockLayout.Entry] = []
+    /// Calls `body` with the block's entries as git's `trailer_info_get` and `process_input_file` take
+    /// them: a line that starts with whitespace after a trailer continues it; comment lines are dropped.
+    func forEachEntry(in block: Range<Int>, _ body: (BlockLayout.Entry) -> Void) {
         var current: Range<Int>? = nil
         var currentIsTrailer = false
         func finish(_ range: Range<Int>) {
             guard bytes[range.lowerBound] != comment else { return }
             if let separator = separatorPosition(from: range.lowerBound, to: range.upperBound), separator >= 1 {
                 let position = range.lowerBound + separator
-                entries.append(BlockLayout.Entry(key: trimmed(range.lowerBound..<position),
-                                                 value: trimmed((position + 1)..<range.upperBound)))
+                body(BlockLayout.Entry(key: trimmed(range.lowerBound..<position), value: trimmed((position + 1)..<range.upperBound)))
             } else {
                 let withoutLineFeed = bytes[range.upperBound - 1] == .lineFeed ? range.dropLast() : range
-                entries.append(BlockLayout.Entry(key: nil, value: withoutLineFeed))
+                body(BlockLayout.Entry(key: nil, value: withoutLineFeed))
             }
         }
         var line = block.lowerBound
@@ -344,13 +368,16 @@ private struct MessageText {
             line = next
         }
         if let range = current { finish(range) }
-        return entries
     }
 
     // MARK: Bytes, as git's C string helpers read them
 
     /// The byte at `index`, or NUL past the end, as reading a C string gives.
     func byte(_ index: Int) -> UInt8 { index < end ? bytes[index] : 0 }
+
+    func buffer(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count)
+    }
 
     func copy(_ range: Range<Int>) -> [UInt8] {
         Array(UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count))

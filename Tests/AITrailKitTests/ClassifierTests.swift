@@ -65,6 +65,15 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
         #expect(Identity(name: "dependabot[bot]", email: "x").isBot)
     }
 
+    @Test func coAuthorValuesSplitAtTheLastAngleBrackets() {
+        #expect(Identity(parsing: " Claude Opus 4.6 <noreply@anthropic.com> ") == Identity(name: "Claude Opus 4.6", email: "noreply@anthropic.com"))
+        #expect(Identity(parsing: "a <b> <c@x>") == Identity(name: "a <b>", email: "c@x"))
+        #expect(Identity(parsing: "no email") == Identity(name: "no email", email: ""))
+        #expect(Identity(parsing: "José <jose@x>") == Identity(name: "José", email: "jose@x"))
+        // A `<` with a combining accent is another character: no email.
+        #expect(Identity(parsing: "José <\u{301}j@x>") == Identity(name: "José <\u{301}j@x>", email: ""))
+    }
+
     @Test func aiderCommitterMeansAiderWroteTheMessage() {
         let result = classifier.classify(message: "Change\n", author: human, committer: Identity(name: "Jane Doe (aider)", email: "jane@corp.example"))
         #expect(result.agents == ["aider"])
@@ -121,5 +130,100 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
     @Test func humansAreNotDetected() {
         #expect(detector.detect(["CURSOR_TRACE_ID": "abc", "HOME": "/root", "TERM_PROGRAM": "vscode"]) == nil)
         #expect(detector.detect(["CLAUDECODE": "0"]) == nil)
+    }
+}
+
+/// The audit classifies commits from their raw bytes; the hooks and the gate classify strings. Both
+/// must find the same, on the markers, the decoys, CRLF messages and bytes that are not UTF-8 (a
+/// string reads them as U+FFFD).
+@Suite struct RawClassificationTests {
+    let classifier = Classifier()
+
+    static let messages: [[UInt8]] = {
+        let texts = [
+            "Fix parser\n\nBody.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-authored-by: Claude Opus 4.6 <noreply@anthropic.com>\n",
+            "Fix\n\nCo-authored-by: Claude Opus 4.6 (1M context) <noreply@anthropic.com>\n",
+            "Fix\n\nCo-authored-by: aider (gpt-5.4) <aider@aider.chat>\nSigned-off-by: Jane Doe <jane@corp.example>\n",
+            "aider: fix the build\n",
+            "Fix\n\nMade-with: Cursor\nMADE-WITH: cursor\nmade-with: Cursor IDE\n",
+            "Fix\n\nAgent-Logs-Url: https://github.com/o/r/sessions/1\n",
+            "Fix\n\nAmp-Thread-ID: https://ampcode.com/threads/T-1\nCo-authored-by: Amp <amp@ampcode.com>\n",
+            "Fix\n\n🤖 Generated with [opencode](https://opencode.ai)\n",
+            "Fix\n\n  Generated with [Devin](https://devin.ai)\n",
+            "Fix\n\nAssisted-by: Claude:claude-3-opus coccinelle sparse\nGenerated-by: Claude Code\nAI-used-for: codex:gpt-5\n",
+            "Fix\n\nCo-authored-by: Claude\n  <noreply@anthropic.com>\n",
+            "Fix\n\nassisted-by: acme-bot\n",
+            "Document the Co-authored-by: Claude <noreply@anthropic.com> convention\n",
+            "Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\nMore prose after the trailer-like line.\n",
+            "Fix\n\nCo-authored-by: John Smith <john@corp.example>\nSigned-off-by: Jane Doe <jane@corp.example>\n",
+            "Fix\n\nWe tried text Generated with [Claude Code] in the old days.\n",
+            "Generated with [Claude Code] in the subject\n",
+            "Fix\n\nAssisted-by: John Smith <john@corp.example>\n",
+            "Note aider: is a tool\n",
+            "Plain change\n\nWith a body.\n",
+            "",
+            "Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n---\n a | 1 +\n",
+        ]
+        var messages = texts.map { Array($0.utf8) }
+        messages += texts.map { Array($0.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+        let invalid: [[UInt8]] = [[0xFF], [0xC3], [0xF0, 0x9F, 0xA4], [0xE9, 0xFF, 0xFE]]
+        for bytes in invalid {
+            // Before a footer (a broken emoji: three bytes that read as one U+FFFD, or more), in a
+            // co-author's name and email, in the subject, after the trailers.
+            messages.append(Array("Fix\n\n".utf8) + bytes + Array(" Generated with [Claude Code]\n".utf8))
+            messages.append(Array("Fix\n\n".utf8) + bytes + bytes + Array("  Generated with [Claude Code]\n".utf8))
+            messages.append(Array("Fix\n\nCo-authored-by: Claude ".utf8) + bytes + Array(" 4.6 <noreply@anthropic.com>\n".utf8))
+            messages.append(Array("Fix\n\nCo-authored-by: aider (gpt".utf8) + bytes + Array(") <aider@aider.chat".utf8) + bytes + [0x3E, 0x0A])
+            messages.append(Array("aider: ".utf8) + bytes + Array("\n\nMade-with: Cursor".utf8) + bytes + [0x0A])
+            messages.append(Array("Fix\n\nAssisted-by: claude-code:claude-opus-4.6\n".utf8) + bytes)
+        }
+        messages.append(Array("Fix\n\nBody".utf8) + [0] + Array("\n\nCo-authored-by: Claude <noreply@anthropic.com>\n".utf8))
+        return messages
+    }()
+
+    static let identities: [(author: [UInt8], committer: [UInt8])] = [
+        (Array("Jane Doe".utf8), Array("Jane Doe".utf8)),
+        (Array("Jane Doe".utf8), Array("Jane Doe (aider)".utf8)),
+        (Array("Jane Doe (aider)".utf8), Array("Jane Doe (AIDER)".utf8)),
+        // Canonically equivalent names are one identity to a string, whatever their bytes.
+        (Array("Jose\u{301} (aider)".utf8), Array("José (aider)".utf8)),
+        (Array("\u{212A}im (aider)".utf8), Array("Kim (aider)".utf8)),
+        // Different bytes that are not UTF-8 read as the same U+FFFD.
+        ([0xFF] + Array(" (aider)".utf8), [0xFE] + Array(" (aider)".utf8)),
+        ([0xC3] + Array(" (aider)".utf8), Array("\u{FFFD} (aider)".utf8)),
+        (Array("claude[bot]".utf8), Array("Cursor Agent".utf8)),
+    ]
+
+    @Test(arguments: messages)
+    func bytesClassifyAsTheirStrings(_ message: [UInt8]) {
+        for (author, committer) in RawClassificationTests.identities {
+            let expected = classifier.classify(
+                message: String(decoding: message, as: UTF8.self),
+                author: Identity(name: String(decoding: author, as: UTF8.self), email: "jane@corp.example"),
+                committer: Identity(name: String(decoding: committer, as: UTF8.self), email: "jane@corp.example"))
+            #expect(classifyRaw(message, author: author, committer: committer) == expected, "author \(author), committer \(committer)")
+        }
+    }
+
+    @Test func aBrokenEmojiTooLongForAFooterReadsAsNone() {
+        // Four bytes before the footer, but four U+FFFD (twelve bytes) in the string: too many.
+        let message = Array("Fix\n\n".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("Generated with [Claude Code]\n".utf8)
+        #expect(!classifyRaw(message, author: Array("Jane Doe".utf8), committer: Array("Jane Doe".utf8)).isAI)
+        let emoji = Array("Fix\n\n\u{1F916} Generated with [Claude Code]\n".utf8)
+        #expect(classifyRaw(emoji, author: Array("Jane Doe".utf8), committer: Array("Jane Doe".utf8)).sources == [.footer])
+    }
+
+    private func classifyRaw(_ message: [UInt8], author: [UInt8], committer: [UInt8]) -> Classification {
+        let email = Array("jane@corp.example".utf8)
+        return message.withUnsafeBufferPointer { message in
+            author.withUnsafeBufferPointer { author in
+                committer.withUnsafeBufferPointer { committer in
+                    email.withUnsafeBufferPointer { email in
+                        classifier.classify(message: message, author: RawIdentity(name: author, email: email),
+                                            committer: RawIdentity(name: committer, email: email))
+                    }
+                }
+            }
+        }
     }
 }

@@ -229,6 +229,14 @@ struct LibGit2TrailerDisagreement: Sendable, CustomTestStringConvertible {
         #expect(Trailers.parse(message.bytes, commentCharacter: message.commentCharacter) == expected.map {
             Trailer(key: String(decoding: $0.key, as: UTF8.self), value: String(decoding: $0.value, as: UTF8.self))
         })
+        var visited: [(key: [UInt8], value: [UInt8])] = []
+        message.bytes.withUnsafeBufferPointer { bytes in
+            Trailers.forEach(in: bytes, commentCharacter: message.commentCharacter) { key, value in
+                visited.append((Array(key), Array(Trailers.unfoldedValue(value).utf8)))
+            }
+        }
+        #expect(visited.map(\.key) == expected.map(\.key))
+        #expect(visited.map(\.value) == expected.map { Array(String(decoding: $0.value, as: UTF8.self).utf8) })
 
         let rewrittenOnly = try ReferenceGit.insert(nil, into: message)
         for trailer in [assistedBy, aiUsedFor] {

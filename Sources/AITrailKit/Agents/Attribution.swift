@@ -33,15 +33,16 @@ public struct Classification: Sendable, Hashable {
     public init(_ attributions: [Attribution]) { self.attributions = attributions }
 
     public var isAI: Bool { !attributions.isEmpty }
-    // Most commits have no finding or one: skip the set and the sort for them.
-    public var agents: [String] {
-        attributions.count < 2 ? attributions.map(\.agent) : Array(Set(attributions.map(\.agent))).sorted()
-    }
-    public var models: [String] {
-        attributions.count < 2 ? attributions.compactMap(\.model) : Array(Set(attributions.compactMap(\.model))).sorted()
-    }
-    public var sources: [AttributionSource] {
-        attributions.count < 2 ? attributions.map(\.source) : Array(Set(attributions.map(\.source))).sorted()
+    public var agents: [String] { Classification.sortedUnique(attributions.map(\.agent)) }
+    public var models: [String] { Classification.sortedUnique(attributions.compactMap(\.model)) }
+    public var sources: [AttributionSource] { Classification.sortedUnique(attributions.map(\.source)) }
+
+    /// A commit has a few findings at most: a linear search beats hashing them into a set.
+    private static func sortedUnique<T: Comparable>(_ values: [T]) -> [T] {
+        guard values.count > 1 else { return values }
+        var unique: [T] = []
+        for value in values where !unique.contains(value) { unique.append(value) }
+        return unique.sorted()
     }
 }
 

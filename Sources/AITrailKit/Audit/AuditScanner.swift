@@ -279,14 +279,15 @@ public struct AuditScanner {
             while block < blocks {
                 let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
                 for position in range {
-                    let fields: CommitFields
-                    if let parsed = raw?.fields(slot: slots[position], id: ids[position]) {
-                        fields = parsed
-                    } else {
-                        fields = try repository.commitFields(ids[position])
+                    let id = ids[position]
+                    let scan = { (bytes: UnsafeBufferPointer<UInt8>) throws(GitError) -> Scanned in
+                        try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier, notes: notes, lines: lines)
                     }
-                    results[position] = try AuditScanner.scanCommit(
-                        fields, repository: repository, classifier: classifier, notes: notes, lines: lines)
+                    if let raw {
+                        results[position] = try raw.withBytes(slot: slots[position], scan)
+                    } else {
+                        results[position] = try repository.withCommitBytes(id, scan)
+                    }
                 }
                 done += range.count
                 if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
@@ -311,19 +312,36 @@ public struct AuditScanner {
         return results.values.map { $0! }
     }
 
+    /// Classifies a commit from its raw object (`CommitLayout`): the message and identities are
+    /// classified as bytes, so a commit without findings costs strings for its author only.
     static func scanCommit(
-        _ fields: CommitFields, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        let id = fields.id
-        let author = Identity(name: fields.author.name, email: fields.author.email)
-        let committer = Identity(name: fields.committer.name, email: fields.committer.email)
-        var attributions = classifier.classify(message: fields.message, author: author, committer: committer).attributions
+        guard let commit = CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
+        func identity(_ signature: SignatureLayout) -> RawIdentity {
+            RawIdentity(name: UnsafeBufferPointer(rebasing: bytes[signature.name]), email: UnsafeBufferPointer(rebasing: bytes[signature.email]))
+        }
+        let author = identity(commit.author)
+        let classification = classifier.classify(
+            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(commit.committer))
+        return try scanned(
+            id: id, tree: commit.treeID, firstParent: commit.firstParentID, isMerge: commit.isMerge,
+            commitTime: commit.committer.time, authorTime: commit.author.time, author: Identity(author), found: classification.attributions,
+            repository: repository, classifier: classifier, notes: notes, lines: lines)
+    }
+
+    /// A classified commit's record, with what its notes add and, if asked, its line counts.
+    private static func scanned(
+        id: ObjectID, tree: ObjectID, firstParent: ObjectID?, isMerge: Bool, commitTime: Int64, authorTime: Int64, author: Identity,
+        found: [Attribution], repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+    ) throws(GitError) -> Scanned {
+        var attributions = found
         var evidence = EvidenceStatus.none
         let aitrailNote = notes.aitrail[id], aiNote = notes.gitAI[id]
         if aitrailNote != nil || aiNote != nil {
             var findings = NoteFindings()
             if let aitrailNote {
-                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: fields.treeID.hex, registry: classifier.registry)
+                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: tree.hex, registry: classifier.registry)
             }
             if let aiNote {
                 findings.addGitAINote(try repository.noteText(blob: aiNote), registry: classifier.registry)
@@ -334,19 +352,17 @@ public struct AuditScanner {
         let classification = Classification(attributions)
         var insertions = -1, deletions = -1
         if lines {
-            let parentTree = try fields.firstParentID.map { (parent) throws(GitError) -> ObjectID in try repository.commitFields(parent).treeID }
-            let stats = try repository.diffStats(from: parentTree, to: fields.treeID)
+            let parentTree = try firstParent.map { (parent) throws(GitError) -> ObjectID in try repository.commitFields(parent).treeID }
+            let stats = try repository.diffStats(from: parentTree, to: tree)
             insertions = stats.insertions
             deletions = stats.deletions
         }
         return Scanned(
             record: CachedCommit(
-                id: id, commitTime: fields.committer.time, authorTime: fields.author.time,
-                authorName: fields.author.name, authorEmail: fields.author.email, isMerge: fields.isMerge,
-                agents: classification.agents, models: classification.models, sources: classification.sources,
-                evidence: evidence, insertions: insertions, deletions: deletions,
-                aitrailNote: aitrailNote, aiNote: aiNote),
-            firstParent: fields.firstParentID)
+                id: id, commitTime: commitTime, authorTime: authorTime, authorName: author.name, authorEmail: author.email,
+                isMerge: isMerge, agents: classification.agents, models: classification.models, sources: classification.sources,
+                evidence: evidence, insertions: insertions, deletions: deletions, aitrailNote: aitrailNote, aiNote: aiNote),
+            firstParent: firstParent)
     }
 }
 

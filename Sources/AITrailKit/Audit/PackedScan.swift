@@ -35,7 +35,7 @@ extension AuditScanner {
                     for number in (block * blockSize)..<min(count, (block + 1) * blockSize) {
                         try packed.read(number) { (id, bytes) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
-                                AuditScanner.fields(id, bytes), repository: own, classifier: classifier, notes: notes, lines: lines)
+                                id: id, bytes: bytes, repository: own, classifier: classifier, notes: notes, lines: lines)
                         }
                     }
                     if worker == 0, let progress { progress(min(count, (block + 1) * blockSize), count) }
@@ -74,11 +74,10 @@ extension AuditScanner {
                 result.order.append(store.records[number])
                 result.stored += 1
             case .other(let commit):
-                let fields = try gitCall { () throws(GitError) in
-                    try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in try AuditScanner.fields(commit.id, bytes) }
-                }
                 result.scanned.append(try gitCall { () throws(GitError) in
-                    try AuditScanner.scanCommit(fields, repository: repository, classifier: classifier, notes: notes, lines: lines)
+                    try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                        try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, notes: notes, lines: lines)
+                    }
                 })
                 result.pendingSlots.append(result.order.count)
                 result.pendingRecords.append(-1)
@@ -87,14 +86,6 @@ extension AuditScanner {
         }
         progress?(walk.nodes.count, walk.nodes.count)
         return result
-    }
-
-    /// A raw commit's fields, or the error that names it.
-    static func fields(_ id: ObjectID, _ bytes: UnsafeBufferPointer<UInt8>) throws(GitError) -> CommitFields {
-        guard let fields = CommitFields.parse(id: id, bytes: bytes) else {
-            throw GitError("commit \(id.hex) is malformed (its header cannot be read)")
-        }
-        return fields
     }
 }
 

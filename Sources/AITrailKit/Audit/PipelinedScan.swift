@@ -23,10 +23,10 @@ extension AuditScanner {
                         var done: [(Int, Scanned)] = []
                         done.reserveCapacity(batch.count)
                         for item in batch {
-                            let fields = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                                try AuditScanner.fields(item.commit.id, bytes)
+                            let scanned = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, repository: own, classifier: classifier, notes: notes, lines: lines)
                             }
-                            done.append((item.index, try AuditScanner.scanCommit(fields, repository: own, classifier: classifier, notes: notes, lines: lines)))
+                            done.append((item.index, scanned))
                         }
                         collector.add(done)
                     }

@@ -85,9 +85,10 @@ final class RawCommitStore: @unchecked Sendable {
         offsets.append(bytes.count)
     }
 
-    func fields(slot: Int, id: ObjectID) -> CommitFields? {
-        bytes.withUnsafeBufferPointer { buffer in
-            CommitFields.parse(id: id, bytes: UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]))
+    /// Runs `body` over the raw object of the commit in `slot`.
+    func withBytes<T, E: Error>(slot: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in
+            try body(UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]))
         }
     }
 }
