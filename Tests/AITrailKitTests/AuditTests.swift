@@ -182,6 +182,43 @@ import TestSupport
         #expect(AuditCache.load(path: path, fingerprint: "other") == nil)
     }
 
+    /// The cache's fingerprint writes every field of every agent: a change to any of them
+    /// invalidates cached classifications.
+    @Test func everyAgentFieldChangesTheFingerprint() {
+        let agent = Agent(
+            id: "tool", name: "Tool", environment: [EnvironmentMarker("TOOL", .equals("1"), modelVariable: "TOOL_MODEL")],
+            coAuthors: [.email(.equals("tool@example.com"))], identities: [.name(.hasSuffix("[bot]"))], footers: ["Made by Tool"],
+            trailers: [TrailerMarker("Tool-Session")], subjectPrefixes: ["tool: "], aliases: ["the tool"],
+            coAuthorModel: .parenthesised)
+        // Adding a field to Agent means writing it in `fingerprintText` and changing it below.
+        #expect(Mirror(reflecting: agent).children.count == 10)
+        var changed: [Agent] = []
+        func change(_ body: (inout Agent) -> Void) {
+            var copy = agent
+            body(&copy)
+            changed.append(copy)
+        }
+        changed.append(Agent(id: "tool2", name: agent.name, environment: agent.environment, coAuthors: agent.coAuthors,
+                             identities: agent.identities, footers: agent.footers, trailers: agent.trailers,
+                             subjectPrefixes: agent.subjectPrefixes, aliases: agent.aliases, coAuthorModel: agent.coAuthorModel))
+        changed.append(Agent(id: agent.id, name: "Tool 2", environment: agent.environment, coAuthors: agent.coAuthors,
+                             identities: agent.identities, footers: agent.footers, trailers: agent.trailers,
+                             subjectPrefixes: agent.subjectPrefixes, aliases: agent.aliases, coAuthorModel: agent.coAuthorModel))
+        change { $0.environment = [EnvironmentMarker("TOOL", .hasPrefix("1"), modelVariable: "TOOL_MODEL")] }
+        change { $0.environment = [EnvironmentMarker("TOOL", .equals("1"))] }
+        change { $0.coAuthors = [.email(.hasSuffix("tool@example.com"))] }
+        change { $0.coAuthors = [.name(.equals("tool@example.com"))] }
+        change { $0.identities = [.name(.contains("[bot]"))] }
+        change { $0.footers = ["Made by Tool", "Made with Tool"] }
+        change { $0.trailers = [TrailerMarker("Tool-Session", value: "x")] }
+        change { $0.subjectPrefixes = ["tool:"] }
+        change { $0.aliases = ["the tool", "tool"] }
+        change { $0.coAuthorModel = .wholeName(unless: "Tool") }
+        change { $0.footers = ["Made by \"Tool\""] }
+        let texts = [agent.fingerprintText] + changed.map(\.fingerprintText)
+        #expect(Set(texts).count == texts.count, "\(texts)")
+    }
+
     @Test func anotherFingerprintOrAnyDamageIsIgnored() {
         let bytes = sample().encoded(fingerprint: "fp")
         #expect(AuditCache.decode(bytes, fingerprint: "other") == nil)

@@ -1,3 +1,5 @@
+import Git
+
 /// An AI coding agent and the markers it leaves: at commit time (environment) and in history.
 public struct Agent: Sendable, Hashable {
     /// The stable id used in trailers, notes and reports (`claude-code`).
@@ -37,6 +39,51 @@ public struct Agent: Sendable, Hashable {
         self.subjectPrefixes = subjectPrefixes
         self.aliases = aliases
         self.coAuthorModel = coAuthorModel
+    }
+}
+
+extension Agent {
+    /// Every field, written out: what the audit cache's fingerprint hashes, so a changed registry
+    /// invalidates cached classifications. (`String(describing:)` would do it through reflection, a
+    /// millisecond a run.) A test checks that every stored property is written.
+    var fingerprintText: String {
+        func quoted(_ text: String) -> String { "\"" + text.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + "\"" }
+        func list(_ values: [String]) -> String { "[" + values.map(quoted).joined(separator: ",") + "]" }
+        func identity(_ pattern: IdentityPattern) -> String {
+            let field = pattern.field == .email ? "email" : "name"
+            switch pattern.test {
+            case .equals(let text): return "\(field)=\(quoted(text))"
+            case .hasSuffix(let text): return "\(field)*=\(quoted(text))"
+            case .hasPrefix(let text): return "\(field)=*\(quoted(text))"
+            case .contains(let text): return "\(field)~\(quoted(text))"
+            }
+        }
+        func marker(_ marker: EnvironmentMarker) -> String {
+            let test: String
+            switch marker.test {
+            case .present: test = "present"
+            case .equals(let text): test = "=" + quoted(text)
+            case .hasPrefix(let text): test = "^" + quoted(text)
+            case .hasSuffix(let text): test = "$" + quoted(text)
+            }
+            return "\(marker.variable) \(test) \(marker.modelVariable.map(quoted) ?? "-")"
+        }
+        let model: String
+        switch coAuthorModel {
+        case .none: model = "none"
+        case .wholeName(let unless): model = "whole unless " + quoted(unless)
+        case .parenthesised: model = "parenthesised"
+        }
+        var parts = [quoted(id), quoted(name)]
+        parts.append("env[" + environment.map(marker).joined(separator: ",") + "]")
+        parts.append("co[" + coAuthors.map(identity).joined(separator: ",") + "]")
+        parts.append("id[" + identities.map(identity).joined(separator: ",") + "]")
+        parts.append(list(footers))
+        parts.append("tr[" + trailers.map { quoted($0.key) + "=" + ($0.value.map(quoted) ?? "-") }.joined(separator: ",") + "]")
+        parts.append(list(subjectPrefixes))
+        parts.append(list(aliases))
+        parts.append(model)
+        return parts.joined(separator: " ")
     }
 }
 
