@@ -88,8 +88,12 @@ public enum FileSystem {
     static func lastErrno() -> String { String(cString: strerror(errno)) }
 }
 
-/// A file's bytes read into private memory, followed by `spare` bytes of zeroed memory: room to
-/// update and append in place. What is written there never reaches the file.
+/// A file's bytes mapped into private memory, followed by `spare` bytes of zeroed memory: room to
+/// update and append in place. What is written there never reaches the file (copy on write).
+///
+/// Mapped, not read: a 6 MB audit cache maps in 0.2 ms and reads in 3. Like git with its index and
+/// packs (and `PackReader` here), this counts on nobody truncating the file while it is in use; the
+/// files it is used for are only ever replaced whole (written aside, then renamed over).
 public final class LoadedFile: @unchecked Sendable {
     // The memory is only released in deinit; writes through `base` are the owner's business.
     public let base: UnsafeMutableRawPointer
@@ -98,7 +102,7 @@ public final class LoadedFile: @unchecked Sendable {
     /// Bytes held, the file's and the spare ones.
     public let length: Int
 
-    /// Nil when the file cannot be opened or read, or is empty.
+    /// Nil when the file cannot be opened or mapped, or is empty.
     public init?(path: String, spare: Int) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
@@ -107,20 +111,18 @@ public final class LoadedFile: @unchecked Sendable {
         guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
         size = Int(info.st_size)
         let page = Int(getpagesize())
-        length = (size + page - 1) / page * page + (spare + page - 1) / page * page
+        let filePages = (size + page - 1) / page * page
+        length = filePages + (spare + page - 1) / page * page
         let failed = UnsafeMutableRawPointer(bitPattern: -1)
+        // Zeroed memory for the whole length, then the file over its start: the rest of the file's
+        // last page reads as zeros, and the spare room after it is ordinary memory.
         guard let reserve = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), reserve != failed else { return nil }
-        // Read, not mapped: a file truncated by someone else while we use it must not be able to
-        // crash us (SIGBUS on a mapped page past its new end). 7 MB for 100k commits reads in ~1 ms.
-        var done = 0
-        while done < size {
-            let count = read(descriptor, reserve + done, size - done)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                munmap(reserve, length)
-                return nil
-            }
-            done += count
+        // Populated for reading (a writable private mapping would copy every page as it populates),
+        // then made writable: a page written to is copied then, alone.
+        guard let mapped = mmap(reserve, filePages, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, descriptor, 0),
+              mapped == reserve, mprotect(reserve, filePages, PROT_READ | PROT_WRITE) == 0 else {
+            munmap(reserve, length)
+            return nil
         }
         base = reserve
     }

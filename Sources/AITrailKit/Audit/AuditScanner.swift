@@ -48,10 +48,10 @@ public struct AuditScan: Sendable {
     public var commits: AuditedCommits
     public var stats: AuditStats
     /// The cache is written on another thread while the report is rendered.
-    let cacheWrite: DispatchGroup
+    let cacheWrite: BackgroundThread?
 
     /// Returns once the cache is written (or failed to be): call before the process ends.
-    public func waitForCache() { cacheWrite.wait() }
+    public func waitForCache() { cacheWrite?.wait() }
 }
 
 /// An error the audit reports to the user, with the fix.
@@ -84,7 +84,7 @@ public struct AuditScanner {
     var fingerprint: String {
         var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); "
         text += classifier.assistedByKeys.sorted().joined(separator: ",") + "; "
-        text += String(describing: classifier.registry.agents)
+        text += classifier.registry.agents.map(\.fingerprintText).joined(separator: "\n")
         return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))
     }
 
@@ -199,7 +199,7 @@ public struct AuditScanner {
         }
 
         AuditScanner.sortCanonically(&order, table: cache.table)
-        let cacheWrite = DispatchGroup()
+        var cacheWrite: BackgroundThread?
         if options.useCache {
             var walkChanged = false
             if let tips = plan.cacheableTips {
@@ -212,7 +212,7 @@ public struct AuditScanner {
                 // so both only read them. A cache that cannot be written (a read-only clone) only
                 // costs speed next time.
                 let written = cache
-                DispatchQueue.global().async(group: cacheWrite) { try? written.save(path: cachePath, fingerprint: fingerprint) }
+                cacheWrite = BackgroundThread { try? written.save(path: cachePath, fingerprint: fingerprint) }
             }
         }
 
