@@ -29,15 +29,18 @@ ensure_build_deps() {
   apt_install libgit2-dev pkg-config
 }
 
-# Builds a release binary (Swift standard library linked statically) when any source is newer.
-# Prints the binary's path.
+# Builds a release binary (Swift standard library linked statically) when any source is newer, or
+# when the binary was rebuilt since by a plain `swift build -c release` (linked dynamically: slower
+# to start). Prints the binary's path.
 ensure_release_binary() {
-  local binary="$AITRAIL_ROOT/.build/release/aitrail"
-  if [ ! -x "$binary" ] || [ -n "$(find "$AITRAIL_ROOT/Sources" "$AITRAIL_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
+  local binary="$AITRAIL_ROOT/.build/release/aitrail" stamp="$AITRAIL_ROOT/.build/aitrail-static.stamp"
+  if [ ! -x "$binary" ] || [ ! -e "$stamp" ] || [ "$binary" -nt "$stamp" ] ||
+     [ -n "$(find "$AITRAIL_ROOT/Sources" "$AITRAIL_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
     ensure_build_deps
     echo "aitrail: building release binary" >&2
     (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product aitrail >&2)
     touch "$binary"
+    touch -r "$binary" "$stamp"
   fi
   printf '%s\n' "$binary"
 }
