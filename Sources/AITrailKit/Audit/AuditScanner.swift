@@ -136,17 +136,14 @@ public struct AuditScanner {
             order.reserveCapacity(stats.walked)
             for id in incremental.newCommits { place(id, cached: cache.index(of: id)) }
             for index in incremental.base.commits { place(nil, cached: index) }
-        } else if options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty, !GraphWalk.isAvailable(in: repository) {
-            var result: ClassifiedWalk?
-            if readsAllPacked(cache: cache) { result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) }
-            stats.method = result == nil ? "walk and classify overlapped" : "packs read in parallel"
-            if result == nil { result = try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
-            stats.walked = result!.order.count
-            order = result!.order
-            pendingSlots = result!.pendingSlots
-            pendingRecords = result!.pendingRecords
-            pipelined = result!.scanned
-            stored = result!.stored
+        } else if let (together, method) = try walkAndClassifyAtOnce(plan: plan, cache: &cache, notes: notes) {
+            stats.method = method
+            stats.walked = together.order.count
+            order = together.order
+            pendingSlots = together.pendingSlots
+            pendingRecords = together.pendingRecords
+            pipelined = together.scanned
+            stored = together.stored
         } else {
             let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
             stats.walked = result.ids.count
@@ -230,6 +227,21 @@ public struct AuditScanner {
         }
         return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, lines: options.lines), stats: stats,
                          cacheWrite: cacheWrite)
+    }
+
+    /// A walk and its classification in one, on several workers: when the commits can be read on all
+    /// of them at once (every packed commit, whatever else the repository has), or else when there
+    /// is no commit-graph to walk without reading objects (reading and classifying then overlap).
+    /// Nil when neither applies; also says how it walked.
+    private func walkAndClassifyAtOnce(plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex)
+        throws(AuditError) -> (ClassifiedWalk, String)?
+    {
+        guard options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty else { return nil }
+        if readsAllPacked(cache: cache), let result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
+            return (result, "packs read in parallel")
+        }
+        if GraphWalk.isAvailable(in: repository) { return nil }
+        return (try walkAndClassify(tips: tips, cache: &cache, notes: notes), "walk and classify overlapped")
     }
 
     /// Newest first by committer time, then by author time, then by id: one order for a set of
