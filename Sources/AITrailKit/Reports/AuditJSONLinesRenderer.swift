@@ -149,12 +149,17 @@ private struct Line {
     /// Two digits for each of 0 to 99.
     static let decimalPairs: [UInt16] = (0..<100).map { UInt16(0x30 + $0 / 10) | UInt16(0x30 + $0 % 10) << 8 }
 
-    /// Most pieces are a few dozen bytes: two overlapping loads and stores beat a call to memmove.
+    /// Most pieces are a few dozen bytes: overlapping 16-byte loads and stores beat a call to memmove.
+    @inline(__always)
     mutating func copy(_ piece: Range<Int>) {
         let from = pieces + piece.lowerBound, count = piece.count
-        if count >= 16 && count <= 32 {
-            out.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-            (out + count - 16).storeBytes(of: (from + count - 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if count >= 16 && count <= 64 {
+            Line.copy16(from, out)
+            Line.copy16(from + count - 16, out + count - 16)
+            if count > 32 {
+                Line.copy16(from + 16, out + 16)
+                Line.copy16(from + count - 32, out + count - 32)
+            }
         } else if count >= 8 && count < 16 {
             out.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
             (out + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
@@ -164,12 +169,19 @@ private struct Line {
         out += count
     }
 
+    @inline(__always)
+    private static func copy16(_ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer) {
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+    }
+
+    @inline(__always)
     mutating func byte(_ value: UInt8) {
         out.storeBytes(of: value, as: UInt8.self)
         out += 1
     }
 
     /// An id's 40 lower-case hex digits.
+    @inline(__always)
     mutating func hex(_ id: UnsafeRawPointer) {
         Line.hexPairs.withUnsafeBufferPointer { pairs in
             for index in 0..<20 {
@@ -180,6 +192,7 @@ private struct Line {
     }
 
     /// Two decimal digits (0 to 99).
+    @inline(__always)
     mutating func twoDigits(_ value: Int64) {
         out.storeBytes(of: Line.decimalPairs[Int(value)], as: UInt16.self)
         out += 2
@@ -210,6 +223,7 @@ private struct DateCache {
     private var days = [Int64](repeating: .min, count: 256)
     private var dates = [(UInt64, UInt16)](repeating: (0, 0), count: 256)  // `YYYY-MM-DD`
 
+    @inline(__always)
     mutating func write(_ time: Int64, to line: inout Line) {
         let days = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
         let slot = Int(UInt64(bitPattern: days) & 255)
