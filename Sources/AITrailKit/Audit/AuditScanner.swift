@@ -88,6 +88,9 @@ public struct AuditScanner {
         return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))
     }
 
+    /// Commits an extended walk may classify before the cache is written back (see `scan`).
+    static let writeBackThreshold = 256
+
     /// Bump when classification changes in a way the registry does not show.
     static let classifierRevision = 1
 
@@ -204,7 +207,12 @@ public struct AuditScanner {
                 walkChanged = known?.key != plan.key || known?.tips != tips || known?.commits != order
                 if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
             }
-            if stats.classified > 0 || walkChanged || stats.cache == "cold" {
+            // A walk extended from the cache by a few commits is not worth rewriting the whole file
+            // for (6 MB for 100,000 commits): the next run extends the same cached walk again and
+            // classifies those few again, in well under a millisecond. Written back once it has
+            // fallen `writeBackThreshold` commits behind, like git's own housekeeping thresholds.
+            let fallenBehind = !stats.incrementalWalk || stats.classified >= AuditScanner.writeBackThreshold
+            if (stats.classified > 0 || walkChanged) && fallenBehind || stats.cache == "cold" {
                 // Beside the report, on a second core. The records are not changed after this point,
                 // so both only read them. A cache that cannot be written (a read-only clone) only
                 // costs speed next time.
