@@ -36,7 +36,7 @@ extension Repository {
     /// Runs `body` over the raw object of commit `id` (see `CommitLayout`), read through the object
     /// database. Throws when it is missing or not a commit.
     public func withCommitBytes<T>(_ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T) throws(GitError) -> T {
-        try withObjectDatabase { (odb) throws(GitError) in try withCommitObject(odb, packReader, id, body) }
+        try withObjectDatabase { (odb) throws(GitError) in try withCommitObject(odb, objectFiles, id, body) }
     }
 }
 

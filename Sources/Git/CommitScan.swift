@@ -89,7 +89,7 @@ public struct RawCommit: Sendable {
 /// it is dropped and its parents are not followed through it); `--until` only filters.
 public final class CommitScan: Sequence, IteratorProtocol {
     private let odb: OpaquePointer
-    private let packs: PackReader?
+    private let files: ObjectFiles
     private var queue = TimeQueue<RawCommit>()
     private var seen = Set<ObjectID>()
     private let firstParent: Bool
@@ -102,7 +102,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         self.odb = odb!
-        self.packs = repository.packReader
+        self.files = repository.objectFiles
         self.firstParent = firstParent
         self.since = since
         self.until = until
@@ -135,7 +135,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
     }
 
     private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
-        try readRawCommit(odb, packs, id)
+        try readRawCommit(odb, files, id)
     }
 }
 
@@ -202,7 +202,7 @@ public enum GraphWalk {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         defer { git_odb_free(odb) }
-        let packs = repository.packReader
+        let files = repository.objectFiles
 
         // Commits in the graph are positions; the few outside it are read and kept by id.
         enum Node { case graph(Int), loose(RawCommit) }
@@ -217,7 +217,7 @@ public enum GraphWalk {
                 queue.push(.graph(position), time: graph.commit(at: position).time)
             } else {
                 guard outside.insert(id).inserted else { return }
-                let commit = try readRawCommit(odb!, packs, id)
+                let commit = try readRawCommit(odb!, files, id)
                 queue.push(.loose(commit), time: commit.committerTime)
             }
         }
@@ -247,7 +247,7 @@ public enum GraphWalk {
 extension Repository {
     /// A commit's raw object, read straight from the object database (no parsing beyond the headers).
     public func rawCommit(_ id: ObjectID) throws(GitError) -> RawCommit {
-        try withObjectDatabase { (odb) throws(GitError) in try readRawCommit(odb, packReader, id) }
+        try withObjectDatabase { (odb) throws(GitError) in try readRawCommit(odb, objectFiles, id) }
     }
 
     /// Runs `body` with the repository's object database handle.
@@ -262,9 +262,9 @@ extension Repository {
 /// Runs `body` over the bytes of commit `id` as stored, straight from the object database (libgit2's
 /// commit parser and object cache are not involved). Throws when it is missing or not a commit.
 func withCommitObject<T>(
-    _ odb: OpaquePointer, _ packs: PackReader?, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T
+    _ odb: OpaquePointer, _ files: ObjectFiles, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T
 ) throws(GitError) -> T {
-    if let (type, bytes) = packs?.read(id) {
+    if let (type, bytes) = files.read(id) {
         guard type == 1 else { throw GitError("object \(id.hex) is not a commit") }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(GitError) -> T in try body(buffer) }
     }
@@ -280,8 +280,8 @@ func withCommitObject<T>(
     return try body(UnsafeRawBufferPointer(start: data, count: size).bindMemory(to: UInt8.self))
 }
 
-func readRawCommit(_ odb: OpaquePointer, _ packs: PackReader?, _ id: ObjectID) throws(GitError) -> RawCommit {
-    try withCommitObject(odb, packs, id) { (buffer) throws(GitError) -> RawCommit in
+func readRawCommit(_ odb: OpaquePointer, _ files: ObjectFiles, _ id: ObjectID) throws(GitError) -> RawCommit {
+    try withCommitObject(odb, files, id) { (buffer) throws(GitError) -> RawCommit in
         guard let commit = RawCommit(id: id, bytes: Array(buffer)) else { throw GitError("commit \(id.hex) cannot be parsed") }
         return commit
     }

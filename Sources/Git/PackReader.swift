@@ -174,10 +174,7 @@ final class PackReader: @unchecked Sendable {
             found[slice] = commits
             // Reading a byte of every object maps the whole pack into memory: let go of what this slice
             // read (the pages stay in the page cache), or the pack's size would count in the peak.
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let first = (Int(entries[range.first!] >> 32) + page - 1) / page * page
-            let last = Int(entries[range.last!] >> 32) / page * page
-            if last > first { madvise(UnsafeMutableRawPointer(mutating: pack.pack + first), last - first, MADV_DONTNEED) }
+            self.release(pack: number, offsets: Int(entries[range.first!] >> 32)..<Int(entries[range.last!] >> 32))
         }
         return found.values.flatMap { $0 }
     }
@@ -210,6 +207,16 @@ final class PackReader: @unchecked Sendable {
             }
             swap(&keys, &other)
         }
+    }
+
+    /// Lets go of the mapped pages of pack `number` wholly inside `offsets` (they stay in the page
+    /// cache and are mapped again if read): for reads that go through a pack once, front to back.
+    func release(pack number: Int, offsets: Range<Int>) {
+        let pack = packs[number]
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (offsets.lowerBound + page - 1) / page * page
+        let last = min(offsets.upperBound, pack.packLength) / page * page
+        if last > first { madvise(UnsafeMutableRawPointer(mutating: pack.pack + first), last - first, MADV_DONTNEED) }
     }
 
     /// Which pack holds `id`, and its position in that pack's index.

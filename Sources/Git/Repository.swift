@@ -14,6 +14,9 @@ public final class Repository {
         mappedPacks = .some(packs)
         return packs
     }
+    /// The packs and the loose object files, read directly (see `ObjectFiles`).
+    var objectFiles: ObjectFiles { ObjectFiles(packs: packReader, directory: commonDirectory + "/objects") }
+
     deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path`, searching upwards like git does.

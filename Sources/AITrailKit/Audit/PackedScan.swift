@@ -32,12 +32,14 @@ extension AuditScanner {
                 let own = try Repository(at: gitDirectory)
                 var block = worker
                 while block < blocks {
-                    for number in (block * blockSize)..<min(count, (block + 1) * blockSize) {
+                    let numbers = (block * blockSize)..<min(count, (block + 1) * blockSize)
+                    for number in numbers {
                         try packed.read(number) { (id, bytes) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
                                 id: id, bytes: bytes, repository: own, classifier: classifier, notes: notes, lines: lines)
                         }
                     }
+                    packed.release(numbers)
                     if worker == 0, let progress { progress(min(count, (block + 1) * blockSize), count) }
                     block += jobs
                 }
