@@ -143,30 +143,158 @@ public enum CanonicalJSON {
         let v: Int?
     }
 
+    /// One line, parsed once: the header, then the record its type names, from the same parse.
+    private struct ParsedLine: Decodable {
+        enum Content {
+            case record(LedgerRecord)
+            case otherType(String)
+            case noType
+            /// A usage or evidence record with missing or wrong fields.
+            case invalid(type: String)
+        }
+        let content: Content
+
+        init(from decoder: Decoder) throws {
+            let header = try Header(from: decoder)   // throws when the line is not a JSON object
+            do {
+                switch (header.type, header.v) {
+                case ("usage", 1): content = .record(.usage(try UsageRecord(from: decoder)))
+                case ("evidence", 1): content = .record(.evidence(try EvidenceRecord(from: decoder)))
+                case (let type?, _): content = .otherType(type)
+                case (nil, _): content = .noType
+                }
+            } catch {
+                content = .invalid(type: header.type ?? "")
+            }
+        }
+    }
+
     /// Parses a note's text into records; lines that are not records are returned separately.
     public static func parseNote(_ text: String) -> (records: [LedgerRecord], malformed: [MalformedLine]) {
+        parseNote(text, fastPath: true)
+    }
+
+    /// `fastPath: false` reads every line through JSONDecoder (for the tests that hold the two equal).
+    static func parseNote(_ text: String, fastPath: Bool) -> (records: [LedgerRecord], malformed: [MalformedLine]) {
         var records: [LedgerRecord] = []
         var malformed: [MalformedLine] = []
         let decoder = JSONDecoder()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingSpaces
+        for (index, rawLine) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = Substring(rawLine).trimmingSpaces
             if line.isEmpty { continue }
-            let data = Data(line.utf8)
-            guard let header = try? decoder.decode(Header.self, from: data) else {
+            if fastPath, let usage = FlatJSON.usageRecord(line) {
+                records.append(.usage(usage))
+                continue
+            }
+            guard let parsed = try? decoder.decode(ParsedLine.self, from: Data(line.utf8)) else {
                 malformed.append(MalformedLine(line: index + 1, text: line, problem: "not a JSON object"))
                 continue
             }
-            do {
-                switch (header.type, header.v) {
-                case ("usage", 1): records.append(.usage(try decoder.decode(UsageRecord.self, from: data)))
-                case ("evidence", 1): records.append(.evidence(try decoder.decode(EvidenceRecord.self, from: data)))
-                case (let type?, _): records.append(.other(type: type, line: line))
-                case (nil, _): malformed.append(MalformedLine(line: index + 1, text: line, problem: "no \"type\" field"))
-                }
-            } catch {
-                malformed.append(MalformedLine(line: index + 1, text: line, problem: "a \(header.type ?? "") record with missing or wrong fields"))
+            switch parsed.content {
+            case .record(let record): records.append(record)
+            case .otherType(let type): records.append(.other(type: type, line: line))
+            case .noType: malformed.append(MalformedLine(line: index + 1, text: line, problem: "no \"type\" field"))
+            case .invalid(let type): malformed.append(MalformedLine(line: index + 1, text: line, problem: "a \(type) record with missing or wrong fields"))
             }
         }
         return (records, malformed)
+    }
+}
+
+/// A usage record read without JSONDecoder when its line is in exactly the form aitrail writes
+/// (one flat object, no spaces, no escapes): an audit of a history where aitrail has run reads tens
+/// of thousands of them, and JSONDecoder takes ~8 µs a line. Anything else — escapes, spaces,
+/// nested values, repeated keys, a missing or mistyped field — gives nil, and JSONDecoder reads
+/// the line (and says what is wrong with it). A test holds the two equal.
+enum FlatJSON {
+    enum Value: Equatable {
+        case string(String), int(Int), bool(Bool), null, strings([String])
+    }
+
+    static func usageRecord(_ line: String) -> UsageRecord? {
+        guard let fields = object(line), fields["type"] == .string("usage"), fields["v"] == .int(1),
+              case .string(let agent)? = fields["agent"], case .strings(let tools)? = fields["tools"],
+              case .string(let source)? = fields["source"], case .string(let at)? = fields["at"],
+              case .int(let files)? = fields["files"], case .int(let insertions)? = fields["insertions"],
+              case .int(let deletions)? = fields["deletions"], case .string(let aitrail)? = fields["aitrail"] else { return nil }
+        let model: String?
+        switch fields["model"] {
+        case nil, .null?: model = nil
+        case .string(let value)?: model = value
+        default: return nil
+        }
+        return UsageRecord(agent: agent, model: model, tools: tools, source: source, at: at,
+                           files: files, insertions: insertions, deletions: deletions, aitrail: aitrail)
+    }
+
+    /// The fields of a flat object `{"key":value,…}` with no spaces and no escapes, or nil.
+    static func object(_ line: String) -> [String: Value]? {
+        var line = line
+        return line.withUTF8 { bytes -> [String: Value]? in
+            var position = 0
+            func string() -> String? {
+                guard position < bytes.count, bytes[position] == 0x22 else { return nil }
+                let start = position + 1
+                var end = start
+                while end < bytes.count, bytes[end] != 0x22 {
+                    if bytes[end] == 0x5C || bytes[end] < 0x20 { return nil }  // an escape or a control character
+                    end += 1
+                }
+                guard end < bytes.count else { return nil }
+                position = end + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            func literal(_ text: StaticString) -> Bool {
+                let count = text.utf8CodeUnitCount
+                guard position + count <= bytes.count else { return false }
+                for index in 0..<count where bytes[position + index] != text.utf8Start[index] { return false }
+                position += count
+                return true
+            }
+            func value() -> Value? {
+                guard position < bytes.count else { return nil }
+                switch bytes[position] {
+                case 0x22: return string().map(Value.string)
+                case 0x5B:
+                    position += 1
+                    var values: [String] = []
+                    if position < bytes.count, bytes[position] == 0x5D {
+                        position += 1
+                        return .strings(values)
+                    }
+                    while true {
+                        guard let element = string(), position < bytes.count else { return nil }
+                        values.append(element)
+                        position += 1
+                        if bytes[position - 1] == 0x5D { return .strings(values) }
+                        guard bytes[position - 1] == 0x2C else { return nil }
+                    }
+                case 0x74: return literal("true") ? .bool(true) : nil
+                case 0x66: return literal("false") ? .bool(false) : nil
+                case 0x6E: return literal("null") ? .null : nil
+                default:
+                    // An integer: -?(0|[1-9][0-9]*), no fraction, no exponent.
+                    let start = position
+                    if bytes[position] == 0x2D { position += 1 }
+                    let digits = position
+                    while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 { position += 1 }
+                    guard position > digits, position - digits <= 18, bytes[digits] != 0x30 || position - digits == 1,
+                          position == bytes.count || bytes[position] == 0x2C || bytes[position] == 0x7D else { return nil }
+                    return Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)).map(Value.int)
+                }
+            }
+            guard bytes.count >= 2, bytes[0] == 0x7B else { return nil }
+            position = 1
+            var fields: [String: Value] = [:]
+            if bytes[position] == 0x7D { return position + 1 == bytes.count ? fields : nil }
+            while true {
+                guard let key = string(), position < bytes.count, bytes[position] == 0x3A else { return nil }
+                position += 1
+                guard let value = value(), fields.updateValue(value, forKey: key) == nil, position < bytes.count else { return nil }
+                position += 1
+                if bytes[position - 1] == 0x7D { return position == bytes.count ? fields : nil }
+                guard bytes[position - 1] == 0x2C else { return nil }
+            }
+        }
     }
 }
