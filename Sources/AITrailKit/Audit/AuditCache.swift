@@ -217,6 +217,7 @@ struct AuditCache: Sendable {
         var cache = AuditCache()
         cache.table = table
         guard let noteCount = reader.count(atLeast: 5) else { return nil }
+        cache.notes.reserveCapacity(noteCount)
         for _ in 0..<noteCount {
             guard let index = reader.u32(), Int(index) < table.count, let flags = reader.u8(), flags & ~3 == 0 else { return nil }
             var blobs = NoteBlobs()

@@ -274,7 +274,7 @@ public struct AuditScanner {
         let blobs = cache.notes.isEmpty ? nil : cache.notes[index]
         if notes.isEmpty { return blobs == nil }
         let id = cache.table.id(Int(index))
-        return blobs?.aitrail == notes.aitrail[id] && blobs?.ai == notes.gitAI[id]
+        return blobs == notes.blobs[id]
     }
 
     // MARK: Classification, in parallel
@@ -357,7 +357,8 @@ public struct AuditScanner {
     ) throws(GitError) -> Scanned {
         var attributions = found
         var evidence = EvidenceStatus.none
-        let aitrailNote = notes.aitrail[id], aiNote = notes.gitAI[id]
+        let noted = notes.blobs[id]
+        let aitrailNote = noted?.aitrail, aiNote = noted?.ai
         if aitrailNote != nil || aiNote != nil {
             var findings = NoteFindings()
             if let aitrailNote {
@@ -388,14 +389,17 @@ public struct AuditScanner {
 
 /// Which commits carry notes, and the blob of each: a changed note means a changed blob id.
 struct NoteIndex: Sendable {
-    var aitrail: [ObjectID: ObjectID] = [:]
-    var gitAI: [ObjectID: ObjectID] = [:]
+    /// By commit: its aitrail and git-ai note blobs, in one table so a commit is looked up once.
+    private(set) var blobs: [ObjectID: NoteBlobs] = [:]
 
-    var isEmpty: Bool { aitrail.isEmpty && gitAI.isEmpty }
+    var isEmpty: Bool { blobs.isEmpty }
 
     init(repository: Repository) throws(GitError) {
-        for entry in try repository.notes(ref: AuditScanner.notesRef) { aitrail[entry.target] = entry.blob }
-        for entry in try repository.notes(ref: AuditScanner.gitAINotesRef) { gitAI[entry.target] = entry.blob }
+        let aitrail = try repository.notes(ref: AuditScanner.notesRef)
+        let gitAI = try repository.notes(ref: AuditScanner.gitAINotesRef)
+        blobs.reserveCapacity(aitrail.count + gitAI.count)
+        for entry in aitrail { blobs[entry.target, default: NoteBlobs()].aitrail = entry.blob }
+        for entry in gitAI { blobs[entry.target, default: NoteBlobs()].ai = entry.blob }
     }
 }
 
