@@ -70,7 +70,8 @@ struct GeneratedHistory {
     /// The ways the audit walks (libgit2's walk for ranges, the commit-graph, one read per commit
     /// alone or with classification alongside, every packed commit read first) give the same lines.
     @Test func everyWalkGivesTheSameAnswer() throws {
-        let history = try GeneratedHistory(commits: 900, seed: 3)
+        // More than `AuditScanner.shortHistory` (1,024) commits: else every packed commit is not read first.
+        let history = try GeneratedHistory(commits: 1200, seed: 3)
         let sequential = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "1", "--verbose"])
         #expect(sequential.stderr.contains("(one read per commit)"), "\(sequential.stderr)")
         let packed = try audit(history.repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--verbose"])
@@ -89,12 +90,27 @@ struct GeneratedHistory {
         #expect(packedWithGraph.stderr.contains("(packs read in parallel)"), "\(packedWithGraph.stderr)")
         #expect(packedWithGraph.stdout == sequential.stdout)
         #expect(sequential.status == 0 && pipelined.status == 0 && graphed.status == 0 && ranged.status == 0)
-        #expect(sequential.stdout.split(separator: "\n").count == 900)
+        #expect(sequential.stdout.split(separator: "\n").count == 1200)
         #expect(pipelined.stdout == sequential.stdout)
         #expect(graphed.stdout == sequential.stdout)
         // The range leaves out the root commit(s) and nothing else.
-        #expect(ranged.stdout.split(separator: "\n").count == 900 - root.count)
+        #expect(ranged.stdout.split(separator: "\n").count == 1200 - root.count)
         #expect(Set(ranged.stdout.split(separator: "\n")).isSubset(of: Set(sequential.stdout.split(separator: "\n"))))
+    }
+
+    /// A short HEAD beside a long history on another branch: only HEAD's commits are read.
+    @Test func aShortHeadDoesNotReadEveryPackedCommit() throws {
+        let history = try GeneratedHistory(commits: 1200, seed: 5)
+        let repo = history.repo
+        try repo.git(["checkout", "-q", "--orphan", "short"])
+        try repo.commit("the only commit on this branch")
+        try repo.git(["repack", "-adq"])
+        let result = try audit(repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--verbose"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("1 commits walked (walk and classify overlapped), 1 classified"), "\(result.stderr)")
+        let count = try repo.git(["rev-list", "--all", "--count"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let all = try audit(repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--all", "--verbose"])
+        #expect(all.stderr.contains("\(count) commits walked (packs read in parallel)"), "\(all.stderr)")
     }
 
     @Test func walkedCommitsEqualGitRevListCount() throws {

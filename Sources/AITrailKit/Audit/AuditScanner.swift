@@ -245,7 +245,7 @@ public struct AuditScanner {
         throws(AuditError) -> (ClassifiedWalk, String)?
     {
         guard options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty else { return nil }
-        if readsAllPacked(cache: cache), let result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
+        if readsAllPacked(cache: cache, tips: tips), let result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
             return (result, "packs read in parallel")
         }
         if GraphWalk.isAvailable(in: repository) { return nil }

@@ -4,11 +4,24 @@ import Git
 extension AuditScanner {
     /// True when reading every packed commit on all workers before walking beats walking first: a
     /// cold audit (no cached records) on several workers of a walk that reaches most of the history
-    /// (HEAD or `--all`, all parents, no `--since` to stop it early).
-    func readsAllPacked(cache: AuditCache) -> Bool {
+    /// (HEAD or `--all`, all parents, no `--since` to stop it early) and more than a short one
+    /// (a HEAD with a few commits beside a long history on other branches reads only those).
+    func readsAllPacked(cache: AuditCache, tips: [ObjectID]) -> Bool {
         let walk = options.walk
-        return options.jobs > 1 && cache.table.count == 0 && walk.since == nil && !walk.firstParent
-            && (walk.revisions.isEmpty || walk.all)
+        guard options.jobs > 1, cache.table.count == 0, walk.since == nil, !walk.firstParent,
+              walk.revisions.isEmpty || walk.all else { return false }
+        return reaches(AuditScanner.shortHistory, from: tips)
+    }
+
+    /// Below this many commits a walk is short: read as it goes, not by reading every packed commit.
+    static let shortHistory = 1024
+
+    /// Whether `tips` reach at least `count` commits (walks that many at most: ~4 ms for 1,024).
+    private func reaches(_ count: Int, from tips: [ObjectID]) -> Bool {
+        guard let scan = try? CommitScan(repository, tips: tips) else { return false }
+        var walked = 0
+        while walked < count, scan.next() != nil { walked += 1 }
+        return walked == count
     }
 
     /// Reads and classifies every packed commit, spread over the workers in pack order, then walks
