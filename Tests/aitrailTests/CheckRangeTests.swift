@@ -50,6 +50,36 @@ import TestSupport
         #expect((issues.first?["fingerprint"] as? String)?.count == 64)
     }
 
+    @Test func buildkitePullRequestVariablesGiveTheRange() throws {
+        let repo = try gateRepository()
+        let base = try repo.revParse("main")
+        try repo.git(["update-ref", "refs/remotes/origin/main", base])  // what the agent's fetch leaves
+        let head = try repo.commit("Add parser" + claudeTrailer)
+        try repo.commit("Human follow-up")
+        let env = ["BUILDKITE": "true", "BUILDKITE_PULL_REQUEST": "12", "BUILDKITE_PULL_REQUEST_BASE_BRANCH": "main",
+                   "BUILDKITE_COMMIT": head]
+        let json = try check(repo, nil, environment: env)
+        #expect(json.status == 1)
+        #expect(json.report?.range.source == "buildkite")
+        #expect(json.report?.range.base == base)
+        #expect(json.report?.range.head == head)
+        #expect(json.report?.commits.count == 1)
+
+        // Buildkite may give the literal HEAD; then the checked-out HEAD is the head.
+        var headEnv = env
+        headEnv["BUILDKITE_COMMIT"] = "HEAD"
+        let atHead = try check(repo, nil, environment: headEnv)
+        #expect(atHead.report?.range.head == (try repo.revParse("HEAD")))
+        #expect(atHead.report?.commits.count == 2)
+
+        // A branch build, not a pull request: no range from Buildkite, and no upstream to fall back on.
+        var branchEnv = env
+        branchEnv["BUILDKITE_PULL_REQUEST"] = "false"
+        let branch = try aitrail(["check"], in: repo, environment: branchEnv)
+        #expect(branch.status == 2)
+        #expect(branch.stderr.contains("no range to check"), "\(branch.stderr)")
+    }
+
     @Test func gitlabFingerprintsAreUnique() throws {
         let repo = try gateRepository(policy: "[evidence]\n\tscope = each\n[agents]\n\tallow = codex\n")
         try repo.commit("One" + claudeTrailer)
