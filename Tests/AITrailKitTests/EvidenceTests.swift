@@ -72,14 +72,21 @@ import TestSupport
         #expect(run.status == 0)
         let pendingFolder = repo.path + "/.git/aitrail/pending"
         #expect(try FileManager.default.contentsOfDirectory(atPath: pendingFolder).count == 1)
-        // Another record, for a tree never committed, must stay pending.
+        // Another record, for a tree never committed, must stay pending; one that waited more than
+        // 30 days for its tree is deleted.
         let repository = try Repository(discovering: repo.path)
-        let unrelated = EvidenceRecord(kind: .command, tree: String(repeating: "a", count: 40), passed: true, at: Timestamp.format(0))
+        let now = Timestamp.now()
+        let unrelated = EvidenceRecord(kind: .command, tree: String(repeating: "a", count: 40), passed: true,
+                                       at: Timestamp.format(now - 29 * 86_400))
         _ = try PendingEvidence.save(unrelated, in: repository)
+        let abandoned = EvidenceRecord(kind: .command, tree: String(repeating: "b", count: 40), passed: true,
+                                       at: Timestamp.format(now - 31 * 86_400))
+        _ = try PendingEvidence.save(abandoned, in: repository)
+        #expect(PendingEvidence.records(in: repository).count == 3)
 
         try repo.git(["commit", "-q", "-am", "v2"])
         let commit = try #require(ObjectID(hex: repo.head()))
-        #expect(try PendingEvidence.attach(toCommit: commit, repository: repository) == 1)
+        #expect(try PendingEvidence.attach(toCommit: commit, repository: repository, now: now) == 1)
 
         let records = try Ledger(repository: repository).records(on: commit).records.compactMap(\.evidence)
         #expect(records.count == 1)

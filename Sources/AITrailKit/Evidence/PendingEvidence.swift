@@ -7,8 +7,11 @@ import Darwin
 
 /// Evidence recorded on a work tree that is not committed yet. Each record waits as one file,
 /// `<git-dir>/aitrail/pending/<tree>-<random>.json`, until the post-commit hook finds the commit
-/// with that tree.
+/// with that tree, for at most `maximumAge`: a tree not committed by then was left behind.
 public enum PendingEvidence {
+    /// How long a record waits for its commit before the post-commit hook deletes it: 30 days.
+    public static let maximumAge: Int64 = 30 * 86_400
+
     public static func directory(of repository: Repository) -> String {
         repository.gitDirectory + "/aitrail/pending"
     }
@@ -39,14 +42,19 @@ public enum PendingEvidence {
     }
 
     /// Moves the pending records whose tree is `commit`'s tree into the commit's note and deletes
-    /// their files. Called by the post-commit hook; returns how many records landed.
+    /// their files, and deletes records older than `maximumAge` (as of `now`) that wait for other
+    /// trees. Called by the post-commit hook; returns how many records landed.
     @discardableResult
-    public static func attach(toCommit commit: ObjectID, repository: Repository) throws(EvidenceError) -> Int {
+    public static func attach(toCommit commit: ObjectID, repository: Repository, now: Int64 = Timestamp.now()) throws(EvidenceError) -> Int {
         let tree: String
         do { tree = try repository.commit(commit).treeID.hex } catch {
             throw EvidenceError("cannot read commit \(commit.short): \(error.message)")
         }
-        let matching = records(in: repository).filter { $0.record.tree == tree }
+        let pending = records(in: repository)
+        for entry in pending where entry.record.tree != tree {
+            if let at = Timestamp.parse(entry.record.at), now - at > maximumAge { unlink(entry.path) }
+        }
+        let matching = pending.filter { $0.record.tree == tree }
         guard !matching.isEmpty else { return 0 }
         do {
             try Ledger(repository: repository).append(
