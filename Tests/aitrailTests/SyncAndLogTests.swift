@@ -89,6 +89,24 @@ import TestSupport
         #expect(remoteList.split(separator: "\n").count == 4)
     }
 
+    /// `git push <path or URL>` (no remote name): git hands the hook the address; notes go there
+    /// too, tracked under a ref named from a hash of the address, and a second push finds them in sync.
+    @Test func pushToAnAddressCarriesNotesToo() throws {
+        let setup = try Setup()
+        try setup.a.commit(["-m", "agent work pushed by address"], environment: ["CLAUDECODE": "1"])
+        let push = try setup.a.repo.gitResult(["push", "-q", setup.remote.path, "main"])
+        #expect(push.status == 0 && push.stderr.isEmpty, "\(push.stderr)")
+        let remoteNotes = try #require(try setup.remoteNotes())
+        #expect(remoteNotes == (try setup.a.repo.revParse("refs/notes/aitrail")))
+        let tracking = try setup.a.repo.git(["for-each-ref", "--format=%(refname)", "refs/notes/remotes/"])
+        #expect(tracking.hasPrefix("refs/notes/remotes/url-") && !tracking.contains(setup.remote.path), "\(tracking)")
+        // Nothing new: the hook sees the tracking ref equal to the local notes and does nothing.
+        #expect(try setup.a.repo.gitResult(["push", "-q", setup.remote.path, "main"]).status == 0)
+        #expect(try setup.remoteNotes() == remoteNotes)
+        let sync = try setup.a.aitrail(["sync", setup.remote.path])
+        #expect(sync.status == 0 && sync.stdout == "notes already in sync with \(setup.remote.path)\n", "\(sync.stdout)\(sync.stderr)")
+    }
+
     @Test func syncFailureDuringPushWarnsAndNeverBlocks() throws {
         // A server that accepts branches but refuses notes.
         let remote = try TestRepository(bare: true)

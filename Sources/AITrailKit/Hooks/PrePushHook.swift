@@ -6,8 +6,9 @@ struct PrePushHook {
     let context: HookContext
 
     func run(_ arguments: [String]) -> Int32 {
-        // The pre-commit framework passes the remote in its environment instead.
-        guard let remote = arguments.first ?? context.environment["PRE_COMMIT_REMOTE_NAME"], NotesSync.isRemoteName(remote) else { return 0 }
+        // The pre-commit framework passes the remote in its environment instead. When pushing to a
+        // URL or path rather than a named remote, git passes that as the remote.
+        guard let remote = arguments.first ?? context.environment["PRE_COMMIT_REMOTE_NAME"], !remote.isEmpty else { return 0 }
         do {
             let repository = try context.repository()
             guard let local = try repository.referenceTarget(Ledger.ref) else { return 0 }

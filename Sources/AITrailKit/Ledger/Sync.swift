@@ -8,7 +8,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 }
 
 /// `aitrail sync [<remote>]` (SPEC §5): fetches the remote's notes into
-/// `refs/notes/remotes/<remote>/aitrail`, merges them line-wise into `refs/notes/aitrail` (never a
+/// `refs/notes/remotes/<remote>/aitrail` (a remote may also be a URL or path, as `git push` takes
+/// it: see `trackingRef`), merges them line-wise into `refs/notes/aitrail` (never a
 /// forced overwrite), and pushes fast-forward. A push that loses a race starts over from the fetch.
 /// The network goes through the git CLI; the push skips hooks so pre-push does not run itself again.
 public struct NotesSync {
@@ -28,9 +29,15 @@ public struct NotesSync {
         self.remote = remote
     }
 
-    public static func trackingRef(_ remote: String) -> String { "refs/notes/remotes/\(remote)/aitrail" }
+    /// Where the remote's notes are fetched to: `refs/notes/remotes/<remote>/aitrail` for a remote's
+    /// name; for a URL or path (`git push <url>`), a name made from a hash of it, so no part of the
+    /// address (a token in a URL) is written into a ref name.
+    public static func trackingRef(_ remote: String) -> String {
+        guard !isRemoteName(remote) else { return "refs/notes/remotes/\(remote)/aitrail" }
+        return "refs/notes/remotes/url-\(SHA256.hex(Array(remote.utf8)).prefix(16))/aitrail"
+    }
 
-    /// A remote's name, not a URL or path: only names get a tracking ref.
+    /// A remote's name, not a URL or path.
     public static func isRemoteName(_ text: String) -> Bool {
         !text.isEmpty && !text.contains("/") && !text.contains(":") && !text.hasPrefix(".") && !text.hasPrefix("-")
     }
@@ -53,7 +60,7 @@ public struct NotesSync {
     }
 
     public func run() throws(SyncError) -> Outcome {
-        guard NotesSync.isRemoteName(remote) else { throw SyncError("'\(remote)' is not a remote name (see `git remote`)") }
+        guard !remote.isEmpty, !remote.hasPrefix("-") else { throw SyncError("'\(remote)' is not a remote (see `git remote`)") }
         let tracking = NotesSync.trackingRef(remote)
         var outcome = Outcome(merged: false, pushed: false)
         for _ in 0..<maxAttempts {
