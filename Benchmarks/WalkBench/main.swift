@@ -19,7 +19,7 @@ do {
     var commits = 0, trailers = 0, bytes = 0
     if revisions.contains(where: { $0.hasPrefix("^") || $0.contains("..") }) {
         // Ranges go through libgit2's walk, which knows how to hide.
-        for id in try RevisionWalk(repository, options: WalkOptions(revisions: revisions)) {
+        for id in try RevisionWalk(repository, options: WalkOptions(revisions: revisions)).ids() {
             let message = try repository.commit(id).messageBytes
             bytes += message.count
             trailers += Trailers.parse(message).count

@@ -95,6 +95,8 @@ public final class CommitScan: Sequence, IteratorProtocol {
     private let firstParent: Bool
     private let since: Int64?
     private let until: Int64?
+    /// Where a shallow clone's history is cut: their parents are not followed, as git does.
+    private let shallow: Set<ObjectID>
     /// The first error met reading an object; the walk stops there.
     public private(set) var error: GitError?
 
@@ -106,6 +108,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
         self.firstParent = firstParent
         self.since = since
         self.until = until
+        self.shallow = repository.shallowCommits()
         for tip in tips where seen.insert(tip).inserted {
             try enqueue(tip)
         }
@@ -116,7 +119,7 @@ public final class CommitScan: Sequence, IteratorProtocol {
     public func next() -> RawCommit? {
         while let (_, commit) = queue.pop() {
             if let since, commit.committerTime < since { continue }
-            let parents = firstParent ? Array(commit.parents.prefix(1)) : commit.parents
+            let parents = shallow.contains(commit.id) ? [] : firstParent ? Array(commit.parents.prefix(1)) : commit.parents
             for parent in parents where seen.insert(parent).inserted {
                 do { try enqueue(parent) } catch {
                     self.error = error

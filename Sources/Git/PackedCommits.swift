@@ -101,6 +101,8 @@ public final class PackedCommits: @unchecked Sendable {
             var queued = [Bool](repeating: false, count: count)
             var outside = Set<ObjectID>()
             var queue = TimeQueue<Node>()
+            // A shallow clone's history is cut at these: their parents are not followed, as git does.
+            let shallow = repository.shallowCommits()
 
             func enqueue(packed number: Int) throws(GitError) {
                 guard !queued[number] else { return }
@@ -130,7 +132,7 @@ public final class PackedCommits: @unchecked Sendable {
             while let (_, node) = queue.pop() {
                 switch node {
                 case .packed(let number):
-                    let parents = headers[number]!.parents
+                    let parents = !shallow.isEmpty && shallow.contains(id(number)) ? [] : headers[number]!.parents
                     for parent in firstParent ? Array(parents.prefix(1)) : parents {
                         switch parent {
                         case .packed(let parent): try enqueue(packed: Int(parent))
@@ -138,7 +140,8 @@ public final class PackedCommits: @unchecked Sendable {
                         }
                     }
                 case .other(let commit):
-                    for parent in firstParent ? Array(commit.parents.prefix(1)) : commit.parents { try enqueue(parent) }
+                    let parents = shallow.contains(commit.id) ? [] : commit.parents
+                    for parent in firstParent ? Array(parents.prefix(1)) : parents { try enqueue(parent) }
                 }
                 result.append(node)
             }

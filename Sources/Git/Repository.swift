@@ -62,6 +62,15 @@ public final class Repository {
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
     public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 
+    /// The commits a shallow clone's history is cut at (`<common-dir>/shallow`): git treats them as
+    /// having no parents. Empty for a full clone.
+    public func shallowCommits() -> Set<ObjectID> {
+        guard let bytes = try? FileSystem.read(commonDirectory + "/shallow") else { return [] }
+        return Set(bytes.split(separator: 0x0A).compactMap { line in
+            line.withUnsafeBufferPointer { line.count == 40 ? ObjectID(hexBytes: $0) : nil }
+        })
+    }
+
     /// True when HEAD points at a branch with no commit yet.
     public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
 

@@ -37,8 +37,10 @@ public struct WalkOptions: Sendable {
     }
 }
 
-/// A revision walk as a Swift sequence of commit ids. Single pass; belongs to its repository's thread.
-public final class RevisionWalk: Sequence, IteratorProtocol {
+/// A revision walk through libgit2: `ids()` gives the commits, or throws. (Not a Sequence: a
+/// sequence can only end, so an object missing halfway would have cut the walk short in silence.)
+/// Single pass; belongs to its repository's thread.
+public final class RevisionWalk {
     let pointer: OpaquePointer
     private let repository: Repository
     private let since: Int64?
@@ -77,14 +79,19 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
 
     deinit { git_revwalk_free(pointer) }
 
-    public func next() -> ObjectID? {
+    /// Every commit of the walk, in its order; throws when libgit2 cannot go on (a missing or
+    /// damaged object, or the cut-off history of a shallow clone, which libgit2 1.5 does not know).
+    public func ids() throws(GitError) -> [ObjectID] {
+        var ids: [ObjectID] = []
         var oid = git_oid()
-        while git_revwalk_next(&oid, pointer) == 0 {
+        while true {
+            let result = git_revwalk_next(&oid, pointer)
+            if result == GIT_ITEROVER.rawValue { return ids }
+            try check(result)
             let id = ObjectID(oid)
             if filtersByTime, !isInTimeWindow(id) { continue }
-            return id
+            ids.append(id)
         }
-        return nil
     }
 
     private func isInTimeWindow(_ id: ObjectID) -> Bool {

@@ -73,6 +73,23 @@ import TestSupport
         }
     }
 
+    @Test func aShallowCloneEndsWhereGitSaysItDoes() throws {
+        let dir = try makeTemporaryDirectory(prefix: "aitrail-shallow")
+        let made = try runProcess(packageRoot + "/scripts/make-history", ["600", dir + "/repo", "--seed", "11"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let clone = dir + "/clone"
+        try runProcess("/usr/bin/git", ["clone", "-q", "--depth", "25", "file://" + dir + "/repo", clone])
+        #expect(try readAndWalk(clone, tips: ["HEAD"]).map(\.id) == (try revList(clone, ["HEAD"])))
+        #expect(try readAndWalk(clone, tips: ["HEAD"], firstParent: true).map(\.id) == (try revList(clone, ["--first-parent", "HEAD"])))
+        let repository = try Repository(discovering: clone)
+        let scan = try CommitScan(repository, tips: [try repository.resolveCommit("HEAD")])
+        var scanned: [String] = []
+        while let commit = scan.next() { scanned.append(commit.id.hex) }
+        #expect(scan.error == nil)
+        #expect(scanned == (try revList(clone, ["HEAD"])))
+        #expect(repository.shallowCommits().count >= 1)
+    }
+
     @Test func unreadCommitsAreReadByTheWalk() throws {
         // A walk without any `read` reads every commit itself: slower, never wrong.
         let repo = try TestRepository()

@@ -40,7 +40,7 @@ private func branchyRepository() throws -> TestRepository {
     func countsEqualGitRevList(revisions: [String], gitArguments: [String], _ unused: Bool) throws {
         let repo = try branchyRepository()
         let opened = try Repository(discovering: repo.path)
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: revisions))).map(\.hex)
+        let walked = try RevisionWalk(opened, options: WalkOptions(revisions: revisions)).ids().map(\.hex)
         let expected = try repo.git(["rev-list"] + (gitArguments.isEmpty ? (revisions.isEmpty ? ["HEAD"] : revisions) : gitArguments))
             .split(separator: "\n").map(String.init)
         #expect(Set(walked) == Set(expected))
@@ -50,7 +50,7 @@ private func branchyRepository() throws -> TestRepository {
     @Test func timeOrderEqualsGitLog() throws {
         let repo = try branchyRepository()
         let opened = try Repository(discovering: repo.path)
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: ["main"]))).map(\.hex)
+        let walked = try RevisionWalk(opened, options: WalkOptions(revisions: ["main"])).ids().map(\.hex)
         let expected = try repo.git(["rev-list", "--date-order", "main"]).split(separator: "\n").map(String.init)
         #expect(walked == expected)
     }
@@ -58,7 +58,7 @@ private func branchyRepository() throws -> TestRepository {
     @Test func allExcludesNotes() throws {
         let repo = try branchyRepository()
         let opened = try Repository(discovering: repo.path)
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true)))
+        let walked = try RevisionWalk(opened, options: WalkOptions(all: true)).ids()
         let expected = try repo.git(["rev-list", "--count", "--exclude=refs/notes/*", "--all"])
         #expect("\(walked.count)\n" == expected)
         let withNotes = try repo.git(["rev-list", "--count", "--all"])
@@ -68,7 +68,7 @@ private func branchyRepository() throws -> TestRepository {
     @Test func firstParentEqualsGit() throws {
         let repo = try branchyRepository()
         let opened = try Repository(discovering: repo.path)
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(revisions: ["main"], firstParent: true))).map(\.hex)
+        let walked = try RevisionWalk(opened, options: WalkOptions(revisions: ["main"], firstParent: true)).ids().map(\.hex)
         let expected = try repo.git(["rev-list", "--first-parent", "main"]).split(separator: "\n").map(String.init)
         #expect(walked == expected)
     }
@@ -78,7 +78,7 @@ private func branchyRepository() throws -> TestRepository {
         let opened = try Repository(discovering: repo.path)
         let since: Int64 = 1_704_110_400 + 3 * 86_400   // 2024-01-04T12:00Z
         let until: Int64 = 1_704_110_400 + 9 * 86_400
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true, since: since, until: until))).map(\.hex)
+        let walked = try RevisionWalk(opened, options: WalkOptions(all: true, since: since, until: until)).ids().map(\.hex)
         let expected = try repo.git(["rev-list", "--exclude=refs/notes/*", "--all", "--since=\(since)", "--until=\(until)"])
             .split(separator: "\n").map(String.init)
         #expect(Set(walked) == Set(expected))
@@ -88,11 +88,22 @@ private func branchyRepository() throws -> TestRepository {
     @Test func topologicalOrderPutsChildrenFirst() throws {
         let repo = try branchyRepository()
         let opened = try Repository(discovering: repo.path)
-        let walked = Array(try RevisionWalk(opened, options: WalkOptions(all: true, order: .topological)))
+        let walked = try RevisionWalk(opened, options: WalkOptions(all: true, order: .topological)).ids()
         var seen = Set<ObjectID>()
         for id in walked {
             for parent in try opened.commit(id).parentIDs { #expect(!seen.contains(parent)) }
             seen.insert(id)
         }
+    }
+
+    /// A missing object is an error, not the end of the walk: a walk cut short in silence would
+    /// let the gate pass commits it never saw.
+    @Test func aMissingObjectIsAnErrorNotTheEnd() throws {
+        let repo = try TestRepository()
+        for index in 1...4 { try repo.commit("commit \(index)") }
+        let middle = try repo.revParse("HEAD~2")
+        try FileManager.default.removeItem(atPath: repo.path + "/.git/objects/" + middle.prefix(2) + "/" + middle.dropFirst(2))
+        let opened = try Repository(discovering: repo.path)
+        #expect(throws: GitError.self) { try RevisionWalk(opened, options: WalkOptions(revisions: ["HEAD"])).ids() }
     }
 }

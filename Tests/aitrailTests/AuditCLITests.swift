@@ -113,6 +113,28 @@ struct GeneratedHistory {
         #expect(all.stderr.contains("\(count) commits walked (packs read in parallel)"), "\(all.stderr)")
     }
 
+    /// A shallow clone (CI's default): the history ends at the cut, as git shows it; libgit2 1.5's
+    /// walk would fail there, so ranges are walked with the cut respected too.
+    @Test func aShallowCloneIsAuditedAsGitSeesIt() throws {
+        let history = try GeneratedHistory(commits: 1200, seed: 3)
+        let clone = try makeTemporaryDirectory() + "/shallow"
+        try runProcess("/usr/bin/git", ["clone", "-q", "--depth", "40", "--no-single-branch", "file://" + history.repo.path, clone])
+        let repo = TestRepository(existing: clone)
+        let cases: [([String], [String])] = [
+            ([], ["HEAD"]), (["--all"], ["--all"]), (["--first-parent"], ["--first-parent", "HEAD"]),
+            (["HEAD~30..HEAD"], ["HEAD~30..HEAD"]), (["HEAD", "^HEAD~12"], ["HEAD", "^HEAD~12"]),
+            (["--jobs", "1"], ["HEAD"]),
+        ]
+        for (arguments, gitArguments) in cases {
+            let expected = try repo.git(["rev-list", "--count"] + gitArguments).trimmingCharacters(in: .whitespacesAndNewlines)
+            for cache in [["--no-cache"], [], []] {  // cold without, then cold and warm with the cache
+                let result = try audit(repo, ["--format", "jsonl", "--verbose"] + cache + arguments)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+                #expect(result.stderr.contains("\(expected) reported"), "\(arguments): \(result.stderr)")
+            }
+        }
+    }
+
     @Test func walkedCommitsEqualGitRevListCount() throws {
         let history = try GeneratedHistory(commits: 400, seed: 3)
         let repo = history.repo

@@ -48,7 +48,8 @@ struct WalkPlan {
     /// bytes are kept for classification; exclusions go through libgit2's walk.
     func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
         guard let tips = cacheableTips else {
-            return WalkedCommits(ids: Array(try RevisionWalk(repository, options: options)), raw: nil, method: "revision walk")
+            if repository.isShallow { return WalkedCommits(ids: try shallowRange(repository), raw: nil, method: "shallow range walk") }
+            return WalkedCommits(ids: try RevisionWalk(repository, options: options).ids(), raw: nil, method: "revision walk")
         }
         if tips.isEmpty { return WalkedCommits(ids: [], raw: nil, method: "nothing to walk") }
         if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
@@ -63,6 +64,49 @@ struct WalkPlan {
         }
         if let error = scan.error { throw error }
         return WalkedCommits(ids: ids, raw: raw, method: "one read per commit")
+    }
+}
+
+extension WalkPlan {
+    /// A walk with exclusions in a shallow clone, where libgit2 1.5's walk fails at the cut: the
+    /// commits the positive revisions reach minus those the negative ones reach, both walked with
+    /// the cut respected (as git does), in the positive walk's order.
+    func shallowRange(_ repository: Repository) throws(GitError) -> [ObjectID] {
+        var positive: [ObjectID] = [], negative: [ObjectID] = []
+        for revision in options.revisions {
+            if revision.hasPrefix("^") {
+                negative.append(try repository.resolveCommit(String(revision.dropFirst())))
+            } else if let range = revision.firstRange(of: "...") {
+                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
+                let a = try repository.resolveCommit(left.isEmpty ? "HEAD" : left)
+                let b = try repository.resolveCommit(right.isEmpty ? "HEAD" : right)
+                positive += [a, b]
+                if let base = try repository.mergeBase(a, b) { negative.append(base) }
+            } else if let range = revision.firstRange(of: "..") {
+                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
+                negative.append(try repository.resolveCommit(left.isEmpty ? "HEAD" : left))
+                positive.append(try repository.resolveCommit(right.isEmpty ? "HEAD" : right))
+            } else {
+                positive.append(try repository.resolveCommit(revision))
+            }
+        }
+        if options.all {
+            for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
+                if let id = try? repository.resolveCommit(name) { positive.append(id) }
+            }
+            if let head = try repository.head() { positive.append(head) }
+        }
+        var hidden = Set<ObjectID>()
+        let negatives = try CommitScan(repository, tips: negative)
+        while let commit = negatives.next() { hidden.insert(commit.id) }
+        if let error = negatives.error { throw error }
+        let positives = try CommitScan(repository, tips: positive, firstParent: options.firstParent)
+        var ids: [ObjectID] = []
+        while let commit = positives.next() {
+            if !hidden.contains(commit.id) { ids.append(commit.id) }
+        }
+        if let error = positives.error { throw error }
+        return ids
     }
 }
 
@@ -102,6 +146,9 @@ struct IncrementalWalk {
     var isValid = true
 
     static func find(in cache: AuditCache, key: String, tips: [ObjectID], repository: Repository) throws(GitError) -> IncrementalWalk? {
+        // A shallow clone's cut moves with each fetch, and libgit2 1.5's walks fail at it: walk it
+        // whole (it is short), still reusing the cached records.
+        if repository.isShallow { return nil }
         let newTips = Set(tips)
         for walk in cache.walks.prefix(2) where walk.key == key {
             let oldTips = Set(walk.tips)
@@ -122,7 +169,7 @@ struct IncrementalWalk {
             guard covered, !oldTips.isEmpty || newTips.isEmpty else { continue }
             var options = WalkOptions(revisions: tips.map(\.hex) + oldTips.map { "^" + $0.hex }, firstParent: key == "first-parent")
             options.order = .time
-            let fresh = Array(try RevisionWalk(repository, options: options))
+            let fresh = try RevisionWalk(repository, options: options).ids()
             return IncrementalWalk(base: walk, newCommits: fresh, oldTips: oldTips)
         }
         return nil

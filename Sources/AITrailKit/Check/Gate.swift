@@ -63,7 +63,7 @@ public struct Gate {
         var noteBlobs: [ObjectID: ObjectID] = [:]
         for entry in try repository.notes(ref: Ledger.ref) { noteBlobs[entry.target] = entry.blob }
         var facts: [CommitFacts] = []
-        for id in walk {
+        for id in try walk.ids() {
             let commit = try repository.commit(id)
             let message = commit.message
             let trailers = Trailers.parse(message)

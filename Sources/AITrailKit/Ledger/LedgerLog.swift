@@ -15,7 +15,7 @@ extension Ledger {
         if blobs.isEmpty { return [] }
         if revisions.isEmpty && repository.isHeadUnborn { return [] }
         var entries: [LedgerEntry] = []
-        for commit in try RevisionWalk(repository, options: WalkOptions(revisions: revisions)) {
+        for commit in try RevisionWalk(repository, options: WalkOptions(revisions: revisions)).ids() {
             guard let blob = blobs[commit] else { continue }
             let parsed = CanonicalJSON.parseNote(try repository.noteText(blob: blob))
             entries.append(LedgerEntry(commit: commit, records: parsed.records, malformed: parsed.malformed))
