@@ -37,10 +37,10 @@ public struct WalkOptions: Sendable {
     }
 }
 
-/// A revision walk through libgit2: `ids()` gives the commits, or throws. (Not a Sequence: a
-/// sequence can only end, so an object missing halfway would have cut the walk short in silence.)
-/// Single pass; belongs to its repository's thread.
-public final class RevisionWalk {
+/// A revision walk as a Swift sequence of commit ids. Single pass; belongs to its repository's thread.
+/// A sequence can only end, so when libgit2 cannot go on, iteration ends and `error` says why:
+/// `ids()` gives the whole walk or throws, and is what callers use.
+public final class RevisionWalk: Sequence, IteratorProtocol {
     let pointer: OpaquePointer
     private let repository: Repository
     private let since: Int64?
@@ -79,19 +79,30 @@ public final class RevisionWalk {
 
     deinit { git_revwalk_free(pointer) }
 
-    /// Every commit of the walk, in its order; throws when libgit2 cannot go on (a missing or
-    /// damaged object, or the cut-off history of a shallow clone, which libgit2 1.5 does not know).
-    public func ids() throws(GitError) -> [ObjectID] {
-        var ids: [ObjectID] = []
+    /// Why the walk ended early (a missing or damaged object, or the cut-off history of a shallow
+    /// clone, which libgit2 1.5 does not know); nil while it goes on or when it ended normally.
+    public private(set) var error: GitError?
+
+    public func next() -> ObjectID? {
         var oid = git_oid()
         while true {
             let result = git_revwalk_next(&oid, pointer)
-            if result == GIT_ITEROVER.rawValue { return ids }
-            try check(result)
+            if result == GIT_ITEROVER.rawValue { return nil }
+            do { try check(result) } catch {
+                self.error = error
+                return nil
+            }
             let id = ObjectID(oid)
             if filtersByTime, !isInTimeWindow(id) { continue }
-            ids.append(id)
+            return id
         }
+    }
+
+    /// Every commit of the walk, in its order; throws when it ended early (see `error`).
+    public func ids() throws(GitError) -> [ObjectID] {
+        let ids = Array(self)
+        if let error { throw error }
+        return ids
     }
 
     private func isInTimeWindow(_ id: ObjectID) -> Bool {
