@@ -1,4 +1,7 @@
 import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An open git repository. One per thread: libgit2 objects read through it must not cross threads.
 public final class Repository {
@@ -61,6 +64,28 @@ public final class Repository {
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
     public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    /// The newest entry of HEAD's reflog (this work tree's): what the last commit, amend, reset or
+    /// checkout did. Nil without a reflog. Reads only the end of the file.
+    public func lastHeadReflogEntry() -> (old: ObjectID, new: ObjectID, message: String)? {
+        let descriptor = open(gitDirectory + "/logs/HEAD", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        let length = Int(min(info.st_size, 16_384))
+        var tail = [UInt8](repeating: 0, count: length)
+        guard pread(descriptor, &tail, length, off_t(Int(info.st_size) - length)) == length else { return nil }
+        var lines = tail.split(separator: 0x0A)
+        if length < Int(info.st_size) && lines.count > 1 { lines.removeFirst() }  // cut in the middle
+        // `<old> <new> <name> <<email>> <time> <zone>\t<message>`
+        guard let line = lines.last, line.count > 82, let tab = line.firstIndex(of: 0x09),
+              let old = line.withUnsafeBufferPointer({ ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[0..<40])) }),
+              let new = line.withUnsafeBufferPointer({ ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[41..<81])) }) else {
+            return nil
+        }
+        return (old, new, String(decoding: line[(tab + 1)...], as: UTF8.self))
+    }
 
     /// The commits a shallow clone's history is cut at (`<common-dir>/shallow`): git treats them as
     /// having no parents. Empty for a full clone.

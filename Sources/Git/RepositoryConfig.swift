@@ -11,6 +11,12 @@ public final class RepositoryConfig {
     /// The last value of `key`, or nil when unset.
     public func string(_ key: String) throws(GitError) -> String? { try configString(pointer, key) }
 
+    /// A boolean as git reads one; nil when unset, or set to something that is not a boolean.
+    public func bool(_ key: String) -> Bool? {
+        var value: Int32 = 0
+        return git_config_get_bool(&value, pointer, key) < 0 ? nil : value != 0
+    }
+
     /// Every value of a multi-valued key, in order.
     public func strings(_ key: String) throws(GitError) -> [String] {
         var iterator: OpaquePointer?

@@ -110,10 +110,36 @@ import TestSupport
         #expect(amend.status == 0, "\(amend.stderr)")
         #expect(try hooked.repo.head() != first)
         #expect(try hooked.tagLines() == ["Assisted-by: claude-code"])
-        #expect(try hooked.usage().count >= 1)
+        // One record: git copies the old commit's note (notes.rewriteRef) and the hook adds none.
+        #expect(try hooked.usage().count == 1)
         let reword = try hooked.repo.gitResult(["commit", "-q", "--amend", "-m", "reworded\n\nAssisted-by: claude-code"], environment: ["CLAUDECODE": "1"])
         #expect(reword.status == 0)
         #expect(try hooked.tagLines() == ["Assisted-by: claude-code"])
+        #expect(try hooked.usage().count == 1)
+    }
+
+    @Test func anAgentAmendingAHumanCommitRecordsItsUse() throws {
+        let hooked = try HookedRepository()
+        try hooked.commit(["-m", "human work"])
+        #expect(try hooked.usage().isEmpty)
+        try hooked.repo.write("README", "agent finishes it\n")
+        try hooked.repo.git(["add", "-A"])
+        let amend = try hooked.repo.gitResult(["commit", "-q", "--amend", "--no-edit"], environment: ["CLAUDECODE": "1"])
+        #expect(amend.status == 0, "\(amend.stderr)")
+        #expect(try hooked.usage().map { $0["agent"] as? String } == ["claude-code"])
+        // Another agent amending it: its record joins the copied one.
+        let again = try hooked.repo.gitResult(["commit", "-q", "--amend", "--no-edit"], environment: ["CODEX_SANDBOX": "seatbelt"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(Set(try hooked.usage().compactMap { $0["agent"] as? String }) == ["claude-code", "codex"])
+    }
+
+    @Test func withoutNotesRewritingAnAgentsAmendIsRecordedAgain() throws {
+        let hooked = try HookedRepository()
+        try hooked.commit(environment: ["CLAUDECODE": "1"])
+        try hooked.repo.git(["config", "notes.rewrite.amend", "false"])
+        let amend = try hooked.repo.gitResult(["commit", "-q", "--amend", "--no-edit"], environment: ["CLAUDECODE": "1"])
+        #expect(amend.status == 0, "\(amend.stderr)")
+        #expect(try hooked.usage().count == 1)  // git copies nothing, so the hook writes the record
     }
 
     @Test func rebaseCarriesTheNotes() throws {

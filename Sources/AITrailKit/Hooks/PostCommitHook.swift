@@ -1,4 +1,7 @@
 import Git
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `post-commit`: writes the usage record of an AI-assisted commit into `refs/notes/aitrail` (SPEC §5).
 /// Each step fails open on its own: the commit is made already, and one step's failure must not
@@ -35,6 +38,7 @@ struct PostCommitHook {
         let found = policy.classifier.trailerFindings(
             Trailers.parse(commit.messageBytes, commentCharacter: repository.commentCharacter()))
         guard let attribution = UsageAttribution.choose(decision: decision.attribution, trailers: found, tagKeys: policy.classifier.assistedByKeys) else { return }
+        if try amendCarriesUsage(of: attribution.agent, to: head, repository: repository) { return }
 
         let stats = try repository.diffStats(of: commit)
         let record = UsageRecord(
@@ -46,6 +50,34 @@ struct PostCommitHook {
 }
 
 extension PostCommitHook {
+    /// True when `head` was made by `git commit --amend` of a commit whose note already holds a usage
+    /// record of `agent`, and git will copy that note onto `head` (notes.rewriteRef, which `install`
+    /// sets) once this hook is done: a record written now would make two for one commit.
+    func amendCarriesUsage(of agent: String, to head: ObjectID, repository: Repository) throws -> Bool {
+        guard let entry = repository.lastHeadReflogEntry(), entry.new == head, entry.message.hasPrefix("commit (amend)") else {
+            return false
+        }
+        guard gitCopiesNotesOnAmend(repository) else { return false }
+        return try Ledger(repository: repository).records(on: entry.old).records.contains { $0.usage?.agent == agent }
+    }
+
+    /// Whether git copies `refs/notes/aitrail` to the new commit of an amend: the ref is among
+    /// `notes.rewriteRef` (or `GIT_NOTES_REWRITE_REF`), `notes.rewrite.amend` is not false, and the
+    /// rewrite mode does not ignore notes.
+    func gitCopiesNotesOnAmend(_ repository: Repository) -> Bool {
+        guard let config = try? repository.config() else { return false }
+        let patterns: [String]
+        if let variable = context.environment["GIT_NOTES_REWRITE_REF"] {
+            patterns = variable.split(separator: ":").map(String.init)
+        } else {
+            patterns = (try? config.strings("notes.rewriteRef")) ?? []
+        }
+        guard patterns.contains(where: { fnmatch($0, Ledger.ref, 0) == 0 }) else { return false }
+        if config.bool("notes.rewrite.amend") == false { return false }
+        let mode = context.environment["GIT_NOTES_REWRITE_MODE"] ?? ((try? config.string("notes.rewriteMode")) ?? nil)
+        return mode != "ignore"
+    }
+
     /// Evidence recorded by `aitrail eval run` on a dirty work tree waits in `<git-dir>/aitrail/pending/`
     /// until a commit with the tree it evaluated exists: this one, perhaps.
     func attachPendingEvidence() throws {
