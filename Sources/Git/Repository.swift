@@ -65,6 +65,17 @@ public final class Repository {
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
     public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 
+    /// What `--all` walks from, as `git rev-list --all` does: every reference that leads to a
+    /// commit except notes (a tag of a blob is skipped), and HEAD.
+    public func allTips() throws(GitError) -> [ObjectID] {
+        var tips: [ObjectID] = []
+        for name in try referenceNames() where !name.hasPrefix("refs/notes/") {
+            if let id = try? resolveCommit(name) { tips.append(id) }
+        }
+        if let head = try head() { tips.append(head) }
+        return tips
+    }
+
     /// The newest entry of HEAD's reflog (this work tree's): what the last commit, amend, reset or
     /// checkout did. Nil without a reflog. Reads only the end of the file.
     public func lastHeadReflogEntry() -> (old: ObjectID, new: ObjectID, message: String)? {

@@ -156,10 +156,6 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
     }
 
     private func pushAllReferences() throws(GitError) {
-        for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
-            // Refs that do not lead to a commit (a tag of a blob) are skipped, as git does.
-            if let id = try? repository.resolveCommit(name) { try push(id) }
-        }
-        if let head = try repository.head() { try push(head) }
+        for id in try repository.allTips() { try push(id) }
     }
 }

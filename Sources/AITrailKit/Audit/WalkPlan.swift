@@ -25,10 +25,7 @@ struct WalkPlan {
             }
         }
         if options.all {
-            for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
-                if let id = try? repository.resolveCommit(name) { tips.append(id) }
-            }
-            if let head = try repository.head() { tips.append(head) }
+            tips += try repository.allTips()
         } else if options.revisions.isEmpty {
             if let head = try repository.head() { tips.append(head) }
         }
@@ -90,12 +87,7 @@ extension WalkPlan {
                 positive.append(try repository.resolveCommit(revision))
             }
         }
-        if options.all {
-            for name in try repository.referenceNames() where !name.hasPrefix("refs/notes/") {
-                if let id = try? repository.resolveCommit(name) { positive.append(id) }
-            }
-            if let head = try repository.head() { positive.append(head) }
-        }
+        if options.all { positive += try repository.allTips() }
         var hidden = Set<ObjectID>()
         let negatives = try CommitScan(repository, tips: negative)
         while let commit = negatives.next() { hidden.insert(commit.id) }
