@@ -59,18 +59,13 @@ final class CommitGraph {
     }
 
     private static func map(_ path: String, offset: Int) -> Layer? {
-        let fd = Glibc.open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size >= 8 + 12 else { return nil }
-        let length = Int(info.st_size)
-        guard let pointer = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
-        let base = UnsafeRawPointer(pointer)
+        guard let mapping = FileSystem.mapReadOnly(path) else { return nil }
+        let base = mapping.baseAddress!, length = mapping.count
         func fail() -> Layer? {
-            munmap(pointer, length)
+            FileSystem.unmap(mapping)
             return nil
         }
+        guard length >= 8 + 12 else { return fail() }
         // "CGPH", version 1, hash version 1 (SHA-1).
         guard base.load(fromByteOffset: 0, as: UInt32.self) == UInt32(bigEndian: 0x4347_5048),
               base.load(fromByteOffset: 4, as: UInt8.self) == 1,

@@ -7,6 +7,22 @@ import Darwin
 /// Small file helpers on the C library: the Git layer does not load Foundation, so hooks start fast.
 public enum FileSystem {
     /// The whole file, or a `GitError` naming the path and the reason.
+    /// The whole file mapped read-only (private), or nil when it cannot be opened or is empty.
+    /// Give it back with `unmap`.
+    static func mapReadOnly(_ path: String) -> UnsafeRawBufferPointer? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard let pointer = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(info.st_size))
+    }
+
+    static func unmap(_ mapping: UnsafeRawBufferPointer) {
+        munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
+    }
+
     public static func read(_ path: String) throws(GitError) -> [UInt8] {
         guard let file = fopen(path, "rb") else { throw GitError("cannot read \(path): \(lastErrno())") }
         defer { fclose(file) }

@@ -38,18 +38,21 @@ final class PackReader: @unchecked Sendable {
         var mapped: [Pack] = []
         for name in names.sorted() {
             let base = directory + "/" + String(name.dropLast(4))
-            guard let index = PackReader.map(base + ".idx"), let pack = PackReader.map(base + ".pack") else { continue }
-            // Index v2: "\377tOc", version 2, fanout; pack: "PACK", version 2 or 3.
-            guard index.length >= 8 + 1024, index.pointer.load(as: UInt32.self) == UInt32(bigEndian: 0xFF74_4F63),
-                  index.pointer.loadUnaligned(fromByteOffset: 4, as: UInt32.self) == UInt32(bigEndian: 2),
-                  pack.length >= 12, pack.pointer.load(as: UInt32.self) == UInt32(bigEndian: 0x5041_434B) else {
-                munmap(UnsafeMutableRawPointer(mutating: index.pointer), index.length)
-                munmap(UnsafeMutableRawPointer(mutating: pack.pointer), pack.length)
+            guard let index = FileSystem.mapReadOnly(base + ".idx") else { continue }
+            guard let pack = FileSystem.mapReadOnly(base + ".pack") else {
+                FileSystem.unmap(index)
                 continue
             }
-            let count = Int(UInt32(bigEndian: index.pointer.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self)))
-            guard index.length >= 8 + 1024 + count * 28 else { continue }
-            mapped.append(Pack(index: index.pointer, indexLength: index.length, pack: pack.pointer, packLength: pack.length, count: count))
+            // Index v2: "\377tOc", version 2, fanout, then 28 bytes an object; pack: "PACK", version 2 or 3.
+            let count = index.count >= 8 + 1024 ? Int(UInt32(bigEndian: index.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) : 0
+            guard index.count >= 8 + 1024 + count * 28, index.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0xFF74_4F63),
+                  index.loadUnaligned(fromByteOffset: 4, as: UInt32.self) == UInt32(bigEndian: 2),
+                  pack.count >= 12, pack.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0x5041_434B) else {
+                FileSystem.unmap(index)
+                FileSystem.unmap(pack)
+                continue
+            }
+            mapped.append(Pack(index: index.baseAddress!, indexLength: index.count, pack: pack.baseAddress!, packLength: pack.count, count: count))
         }
         guard !mapped.isEmpty else { return nil }
         packs = mapped
@@ -60,16 +63,6 @@ final class PackReader: @unchecked Sendable {
             munmap(UnsafeMutableRawPointer(mutating: pack.index), pack.indexLength)
             munmap(UnsafeMutableRawPointer(mutating: pack.pack), pack.packLength)
         }
-    }
-
-    private static func map(_ path: String) -> (pointer: UnsafeRawPointer, length: Int)? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
-        guard let pointer = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
-        return (UnsafeRawPointer(pointer), Int(info.st_size))
     }
 
     /// The object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes; nil when no pack has it or
