@@ -191,7 +191,7 @@ import TestSupport
             trailers: [TrailerMarker("Tool-Session")], subjectPrefixes: ["tool: "], aliases: ["the tool"],
             coAuthorModel: .parenthesised)
         // Adding a field to Agent means writing it in `fingerprintText` and changing it below.
-        #expect(Mirror(reflecting: agent).children.count == 10)
+        #expect(Mirror(reflecting: agent).children.count == 11)
         var changed: [Agent] = []
         func change(_ body: (inout Agent) -> Void) {
             var copy = agent
@@ -215,6 +215,7 @@ import TestSupport
         change { $0.aliases = ["the tool", "tool"] }
         change { $0.coAuthorModel = .wholeName(unless: "Tool") }
         change { $0.footers = ["Made by \"Tool\""] }
+        change { $0.kind = .reviewBot }
         let texts = [agent.fingerprintText] + changed.map(\.fingerprintText)
         #expect(Set(texts).count == texts.count, "\(texts)")
     }

@@ -23,12 +23,20 @@ public struct Agent: Sendable, Hashable {
     public var aliases: [String] = []
     /// How a `Co-authored-by` name of this agent names the model.
     public var coAuthorModel: CoAuthorModel = .none
+    /// A coding agent, or an AI review bot whose applied suggestions are counted apart.
+    public var kind: Kind = .agent
+
+    public enum Kind: String, Sendable, Hashable {
+        case agent
+        case reviewBot = "review-bot"
+    }
 
     public init(
-        id: String, name: String, environment: [EnvironmentMarker] = [], coAuthors: [IdentityPattern] = [],
+        id: String, name: String, kind: Kind = .agent, environment: [EnvironmentMarker] = [], coAuthors: [IdentityPattern] = [],
         identities: [IdentityPattern] = [], footers: [String] = [], trailers: [TrailerMarker] = [],
         subjectPrefixes: [String] = [], aliases: [String] = [], coAuthorModel: CoAuthorModel = .none
     ) {
+        self.kind = kind
         self.id = id
         self.name = name
         self.environment = environment
@@ -83,6 +91,7 @@ extension Agent {
         parts.append(list(subjectPrefixes))
         parts.append(list(aliases))
         parts.append(model)
+        parts.append(kind.rawValue)
         return parts.joined(separator: " ")
     }
 }

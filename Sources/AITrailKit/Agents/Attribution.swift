@@ -1,6 +1,6 @@
 /// Where a finding of AI assistance came from, so reports can say why.
 public enum AttributionSource: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    case trailer, footer, identity, subject, note, env, session
+    case trailer, footer, identity, subject, note, env, session, carried
 
     public static func < (lhs: AttributionSource, rhs: AttributionSource) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -16,13 +16,18 @@ public struct Attribution: Sendable, Hashable {
     public var source: AttributionSource
     /// The marker as found (`Co-authored-by: Claude Opus 4.6 <noreply@anthropic.com>`, `CLAUDECODE=1`).
     public var marker: String
+    /// An AI review bot whose suggestion was applied (`gemini-code-assist[bot]` as co-author): a class
+    /// of its own, not an agent-written change.
+    public var isReviewBot: Bool
 
-    public init(agent: String, model: String? = nil, tools: [String] = [], source: AttributionSource, marker: String) {
+    public init(agent: String, model: String? = nil, tools: [String] = [], source: AttributionSource, marker: String,
+                isReviewBot: Bool = false) {
         self.agent = agent
         self.model = model
         self.tools = tools
         self.source = source
         self.marker = marker
+        self.isReviewBot = isReviewBot
     }
 }
 
@@ -32,10 +37,14 @@ public struct Classification: Sendable, Hashable {
 
     public init(_ attributions: [Attribution]) { self.attributions = attributions }
 
-    public var isAI: Bool { !attributions.isEmpty }
-    public var agents: [String] { Classification.sortedUnique(attributions.map(\.agent)) }
-    public var models: [String] { Classification.sortedUnique(attributions.compactMap(\.model)) }
-    public var sources: [AttributionSource] { Classification.sortedUnique(attributions.map(\.source)) }
+    /// Whether an AI agent assisted: review bots alone do not make a change AI-written.
+    public var isAI: Bool { attributions.contains { !$0.isReviewBot } }
+    /// The coding agents found (review bots are in `reviewBots`).
+    public var agents: [String] { Classification.sortedUnique(attributions.filter { !$0.isReviewBot }.map(\.agent)) }
+    /// AI review bots whose suggestions the commit applied.
+    public var reviewBots: [String] { Classification.sortedUnique(attributions.filter(\.isReviewBot).map(\.agent)) }
+    public var models: [String] { Classification.sortedUnique(attributions.filter { !$0.isReviewBot }.compactMap(\.model)) }
+    public var sources: [AttributionSource] { Classification.sortedUnique(attributions.filter { !$0.isReviewBot }.map(\.source)) }
 
     /// A commit has a few findings at most: a linear search beats hashing them into a set.
     private static func sortedUnique<T: Comparable>(_ values: [T]) -> [T] {
