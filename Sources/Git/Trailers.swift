@@ -103,6 +103,37 @@ public enum Trailers {
         }
     }
 
+    /// As `forEach(in:)`, for every paragraph of the log message that git would take for a trailer
+    /// block were it the last one (`find_trailer_start`'s rules applied to each paragraph in turn), in
+    /// order: the trailers a squash merge's body carries from each of its commits, and those of an
+    /// agent that writes a paragraph after its own trailers.
+    ///
+    /// `recognizedKeys` (lower case) are recognised as git recognises the keys of `trailer.<token>.key`
+    /// settings: a paragraph with one of them needs only 25% trailer lines. The lines under the subject
+    /// line, when the subject's paragraph goes on, are judged the same way.
+    public static func forEachInEveryBlock(in message: UnsafeBufferPointer<UInt8>, recognizedKeys: [[UInt8]] = [],
+                                           commentCharacter: UInt8 = UInt8(ascii: "#"),
+                                           _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        withMessageText(message, commentCharacter: commentCharacter) { text in
+            text.forEachBlockRange(recognizedKeys: recognizedKeys) { block in
+                text.forEachEntry(in: block) { entry in
+                    if let key = entry.key { body(text.buffer(key), text.buffer(entry.value)) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the key and value of each line of `lines` that reads as a trailer (continuation
+    /// lines joined as in a block), whether or not git would take the lines for a trailer block.
+    public static func forEachTrailerLine(in lines: UnsafeBufferPointer<UInt8>,
+                                          _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        withMessageText(lines, commentCharacter: 0) { text in
+            text.forEachEntry(in: 0..<text.end) { entry in
+                if let key = entry.key { body(text.buffer(key), text.buffer(entry.value)) }
+            }
+        }
+    }
+
     /// A value as `forEach(in:)` gives it, unfolded as `parse` returns it.
     public static func unfoldedValue(_ value: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: TrailerBlock.Entry(key: nil, value: Array(value)).unfoldedValue, as: UTF8.self)
@@ -236,6 +267,45 @@ private struct MessageText {
 
     // MARK: Finding the block
 
+    /// Calls `body` with the range of every paragraph of the log message that `trailerStart` takes for
+    /// a trailer block when the paragraph's end is the limit, first to last.
+    func forEachBlockRange(recognizedKeys: [[UInt8]], _ body: (Range<Int>) -> Void) {
+        let logEnd = endOfLogMessage()
+        func judge(_ limit: Int) {
+            let start = trailerStart(before: limit, recognizedKeys: recognizedKeys)
+            if start < limit { body(start..<limit) }
+        }
+        var line = 0, paragraphHasText = false, inTitle = true
+        while line < logEnd {
+            let next = nextLine(line, limit: logEnd)
+            if bytes[line] != comment && isBlankLine(line) {
+                if inTitle {
+                    inTitle = false
+                    judgeTitleBody(before: line)
+                } else if paragraphHasText {
+                    judge(line)
+                }
+                paragraphHasText = false
+            } else {
+                paragraphHasText = true
+            }
+            line = next
+        }
+        if inTitle {
+            judgeTitleBody(before: logEnd)
+        } else if paragraphHasText {
+            judge(logEnd)
+        }
+        // Trailers right under the subject, with no blank line between (`Fix it` then `Co-Authored-By: …`).
+        func judgeTitleBody(before limit: Int) {
+            let second = nextLine(0, limit: limit)
+            guard second < limit else { return }
+            let start = trailerStart(before: limit, recognizedKeys: recognizedKeys, bodyOfTitle: second)
+            if start < limit { body(start..<limit) }
+        }
+    }
+
+
     /// Where the log message ends and the parts git never looks into for trailers begin: the patch part,
     /// trailing comment and blank lines, an old `Conflicts:` list, the scissors line and what follows.
     private func endOfLogMessage() -> Int {
@@ -291,11 +361,14 @@ private struct MessageText {
     }
 
     /// Git's `find_trailer_start`: the start of the last paragraph before `limit` if it is a trailer block
-    /// (all trailer lines, or at least one git-generated trailer and at least 25% trailer lines), else `limit`.
-    /// The first paragraph is the subject and never a trailer block.
-    private func trailerStart(before limit: Int) -> Int {
-        var endOfTitle = 0
-        while endOfTitle < limit {
+    /// (all trailer lines, or at least one recognised trailer and at least 25% trailer lines), else `limit`.
+    /// Recognised are git's own prefixes and `recognizedKeys` (lower case), as git recognises keys set in
+    /// `trailer.<token>.key`. The first paragraph is the subject and never a trailer block; with
+    /// `bodyOfTitle`, the lines from there to `limit` (the subject's paragraph after its first line) are
+    /// judged as a paragraph of their own.
+    private func trailerStart(before limit: Int, recognizedKeys: [[UInt8]] = [], bodyOfTitle: Int? = nil) -> Int {
+        var endOfTitle = bodyOfTitle ?? 0
+        while bodyOfTitle == nil, endOfTitle < limit {
             if bytes[endOfTitle] != comment, isBlankLine(endOfTitle) { break }
             endOfTitle = nextLine(endOfTitle)
         }
@@ -330,12 +403,21 @@ private struct MessageText {
             if let separator = separatorPosition(from: line, to: end), separator >= 1, !isGitSpace(bytes[line]) {
                 trailerLines += 1
                 possibleContinuationLines = 0
+                if !recognizedPrefix && !recognizedKeys.isEmpty {
+                    let key = trimmed(line..<(line + separator))
+                    recognizedPrefix = recognizedKeys.contains { known in known.withUnsafeBufferPointer { equalIgnoringASCIICase(key, $0) } }
+                }
             } else if isGitSpace(bytes[line]) {
                 possibleContinuationLines += 1
             } else {
                 otherLines += 1 + possibleContinuationLines
                 possibleContinuationLines = 0
             }
+        }
+        // The subject's own paragraph has no blank line above its body: judged at its start.
+        if let bodyOfTitle, !onlyBlankLines {
+            otherLines += possibleContinuationLines
+            if (recognizedPrefix && trailerLines * 3 >= otherLines) || (trailerLines > 0 && otherLines == 0) { return bodyOfTitle }
         }
         return limit
     }

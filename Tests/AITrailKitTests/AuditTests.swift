@@ -46,7 +46,7 @@ import TestSupport
         var findings = NoteFindings()
         findings.addGitAINote(note, registry: registry)
         #expect(Set(findings.attributions.map(\.agent)) == ["cursor", "claude-code"])
-        #expect(Set(findings.attributions.compactMap(\.model)) == ["claude-4-sonnet", "claude-opus-4-6"])
+        #expect(Set(findings.attributions.compactMap(\.model)) == ["claude-4-sonnet", "claude-opus-4.6"])
         #expect(findings.attributions.allSatisfy { $0.source == .note })
     }
 

@@ -36,7 +36,12 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
 
     @Test(arguments: [
         "Document the Co-authored-by: Claude <noreply@anthropic.com> convention\n",
-        "Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\nMore prose after the trailer-like line, so it is not the final block.\n",
+        "Fix\n\n    Co-authored-by: Claude <noreply@anthropic.com>\n\nAn indented example is no trailer.\n",
+        "Fix\n\n> Co-authored-by: Claude <noreply@anthropic.com>\n\nA quoted one neither.\n",
+        "Fix\n\nThe guide says to add Co-authored-by: Claude <noreply@anthropic.com> at the end.\n",
+        "Fix\n\nRegenerated.\n\nGenerated with [openapi-generator](https://openapi-generator.tech)\n",
+        "Fix\n\nCo-authored-by: Claude Martin <claude.martin@corp.example>\n",
+        "Fix\n\nHelped-by: Claude <noreply@anthropic.com>\n",
         "Fix\n\nCo-authored-by: John Smith <john@corp.example>\nSigned-off-by: Jane Doe <jane@corp.example>\n",
         "Fix\n\nWe tried text Generated with Claude Code in the old days.\n",
         "Fix\n\nAssisted-by: John Smith <john@corp.example>\n",
@@ -74,17 +79,41 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
         #expect(Identity(parsing: "José <\u{301}j@x>") == Identity(name: "José <\u{301}j@x>", email: ""))
     }
 
-    @Test func aiderCommitterMeansAiderWroteTheMessage() {
-        let result = classifier.classify(message: "Change\n", author: human, committer: Identity(name: "Jane Doe (aider)", email: "jane@corp.example"))
+    /// aider committing the person's own uncommitted edits before it works (its "dirty commits"): the
+    /// message is aider's, the change is not. Only the author's suffix marks aider's change.
+    @Test func aiderAsCommitterOnlyIsNotAnAIChange() {
+        let aider = Identity(name: "Jane Doe (aider)", email: "jane@corp.example")
+        #expect(!classifier.classify(message: "Change\n", author: human, committer: aider).isAI)
+        let result = classifier.classify(message: "Change\n", author: aider, committer: aider)
         #expect(result.agents == ["aider"])
-        #expect(result.attributions.first?.marker.hasPrefix("committer ") == true)
+        #expect(result.models == [])
+        #expect(result.attributions.first?.marker.hasPrefix("author ") == true)
     }
 
-    @Test func modelNamesAreNormalised() {
-        #expect(ModelName.normalise("Claude Opus 4.6") == "claude-opus-4.6")
-        #expect(ModelName.normalise("Claude Opus 4.6 (1M context)") == "claude-opus-4.6")
-        #expect(ModelName.normalise("openrouter/openai/gpt-5.4") == "gpt-5.4")
-        #expect(ModelName.normalise("  ") == nil)
+    @Test(arguments: [
+        ("Claude Opus 4.6", "claude-opus-4.6"),
+        ("Claude Opus 4.6 (1M context)", "claude-opus-4.6"),
+        ("openrouter/openai/gpt-5.4", "gpt-5.4"),
+        // One model, one spelling: dashes or dots in the version, a release date, a long-context suffix.
+        ("claude-sonnet-4-5", "claude-sonnet-4.5"),
+        ("claude-sonnet-4.5", "claude-sonnet-4.5"),
+        ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"),
+        ("anthropic/claude-sonnet-4-5@20250929", "claude-sonnet-4.5"),
+        ("claude-sonnet-4.5[1m]", "claude-sonnet-4.5"),
+        ("claude-3-5-sonnet-20241022", "claude-3.5-sonnet"),
+        ("claude-opus-4-1-20250805", "claude-opus-4.1"),
+        ("Opus 4.7", "claude-opus-4.7"),
+        ("sonnet", "claude-sonnet"),
+        ("gpt-4o-2024-08-06", "gpt-4o"),
+        ("gpt-4-1106-preview", "gpt-4-1106-preview"),
+        ("vertex_ai/gemini-2.5-pro-exp-03-25", "gemini-2.5-pro-exp-03-25"),
+        ("GPT-5.2-Codex", "gpt-5.2-codex"),
+        ("claude-sonnet-4.5:free", "claude-sonnet-4.5"),
+        ("$(rm -rf /)", nil),
+        ("  ", nil),
+    ] as [(String, String?)])
+    func modelNamesAreNormalised(raw: String, normalised: String?) {
+        #expect(ModelName.normalise(raw) == normalised)
     }
 
     @Test func customAgentsFromPolicy() {

@@ -36,7 +36,22 @@ public struct AgentRegistry: Sendable {
         return AgentRegistry(agents: agents.filter { !ids.contains($0.id) } + custom)
     }
 
+    /// A GitHub App's bot account: `login[bot]` as a name, `<id>+login[bot]@users.noreply.github.com` as
+    /// an address.
+    static func bot(_ login: String) -> [IdentityPattern] {
+        [.name(.equals(login + "[bot]")), .email(.contains(login + "[bot]@"))]
+    }
+
+    /// Each agent with the source of its markers. Sources were read in December 2026; markers that agents
+    /// write because their prompt tells them to (Claude Code, Devin, OpenHands, Crush, Mistral Vibe) can be
+    /// missing or misspelt, those that code writes (Codex's hook, Qwen Code, Cursor's `--trailer`, aider)
+    /// are reliable. Order matters only where two agents' patterns overlap: the first match wins.
     public static let builtin = AgentRegistry(agents: [
+        // Claude Code: `Co-Authored-By: Claude[ <model>] <noreply@anthropic.com>`, the footer and
+        // `Claude-Session:` (anthropics/claude-code issues 14241, 29999, 77830); Claude Code on the web and
+        // in apps commits as `Claude <noreply@anthropic.com>`; the GitHub app as `claude[bot]` (id 209825114,
+        // and 41898282+claude[bot] from the action's default bot id); `Claude <claude@users.noreply.github.com>`
+        // as GitHub writes the account; CLAUDECODE=1 since v0.2.47 (issue 531).
         Agent(
             id: "claude-code", name: "Claude Code",
             environment: [
@@ -44,34 +59,52 @@ public struct AgentRegistry: Sendable {
                 EnvironmentMarker("CLAUDE_CODE_ENTRYPOINT"),
                 EnvironmentMarker("AI_AGENT", .hasPrefix("claude-code")),
             ],
-            coAuthors: [.email(.equals("noreply@anthropic.com"))],
-            identities: [.name(.equals("claude[bot]")), .email(.contains("+claude[bot]@"))],
-            footers: ["Generated with [Claude Code]"],
+            coAuthors: [.email(.equals("noreply@anthropic.com")), .email(.equals("claude@users.noreply.github.com")),
+                        .email(.hasSuffix("+claude@users.noreply.github.com"))],
+            identities: bot("claude") + bot("anthropic-code-agent") + bot("claude-code-action"),
+            footers: ["Claude Code"],
             trailers: [TrailerMarker("claude-session")],
-            aliases: ["claude", "claude code", "claude-code", "claude_code", "claudecode"],
+            aliases: ["claude", "claude code", "claude-code", "claude_code", "claudecode", "claude code cli", "anthropic claude code"],
             coAuthorModel: .wholeName(unless: "claude")),
+        // OpenAI Codex: its prepare-commit-msg hook writes `Co-authored-by: Codex <noreply@openai.com>`
+        // (openai/codex codex-rs/core/src/command_attribution.rs); cloud tasks commit as
+        // `Codex <codex@openai.com>` (openai/codex issue 1281) or `chatgpt-codex-connector[bot]` (id 199175422,
+        // openai/git pull 6); CODEX_SANDBOX, CODEX_SANDBOX_NETWORK_DISABLED, CODEX_THREAD_ID (openai/codex AGENTS.md).
         Agent(
             id: "codex", name: "Codex",
             environment: [
                 EnvironmentMarker("CODEX_SANDBOX"), EnvironmentMarker("CODEX_THREAD_ID"), EnvironmentMarker("CODEX_CI"),
+                EnvironmentMarker("CODEX_SANDBOX_NETWORK_DISABLED"),
             ],
-            coAuthors: [.email(.equals("noreply@openai.com"))],
-            aliases: ["openai-codex", "codex-cli", "openai codex"]),
+            coAuthors: [.email(.equals("noreply@openai.com")), .email(.equals("codex@openai.com"))],
+            identities: bot("chatgpt-codex-connector") + bot("openai-codex"),
+            footers: ["Codex"],
+            aliases: ["openai-codex", "codex-cli", "openai codex", "codex cli", "chatgpt codex"]),
+        // aider: `Co-authored-by: aider (<model>) <aider@aider.chat>` (earlier noreply@aider.dev), the author
+        // name suffixed ` (aider)` when aider wrote the change, `aider: ` subjects (Aider-AI/aider aider/repo.py).
+        // A committer-only ` (aider)` is aider committing the person's own edits first: not AI.
         Agent(
             id: "aider", name: "aider",
             environment: [
                 EnvironmentMarker("GIT_AUTHOR_NAME", .hasSuffix(" (aider)")),
-                EnvironmentMarker("GIT_COMMITTER_NAME", .hasSuffix(" (aider)")),
                 EnvironmentMarker("OR_APP_NAME", .equals("Aider")),
             ],
-            coAuthors: [.email(.hasSuffix("@aider.chat")), .email(.hasSuffix("@aider.dev"))],
-            identities: [.name(.hasSuffix(" (aider)"))],
+            coAuthors: [.email(.equals("aider@aider.chat")), .email(.equals("noreply@aider.dev")), .email(.equals("noreply@aider.chat")),
+                        .name(.hasPrefix("aider ("), roles: .coAuthor)],
+            identities: [.name(.hasSuffix(" (aider)"), roles: .author)],
             subjectPrefixes: ["aider: "],
+            aliases: ["aider-chat", "aider chat"],
             coAuthorModel: .parenthesised),
+        // Gemini CLI: GEMINI_CLI=1 in every shell it runs (google-gemini/gemini-cli pull 4791); no trailer of
+        // its own; `Gemini CLI Agent <gemini-cli-agent@google.com>` is what block/aittributor writes for it.
         Agent(
             id: "gemini-cli", name: "Gemini CLI",
             environment: [EnvironmentMarker("GEMINI_CLI", .equals("1"))],
-            aliases: ["gemini", "gemini cli", "gemini_cli"]),
+            coAuthors: [.email(.equals("gemini-cli-agent@google.com"))],
+            aliases: ["gemini", "gemini cli", "gemini_cli", "gemini-cli-agent", "google gemini cli"]),
+        // Cursor: `Co-authored-by: Cursor <cursoragent@cursor.com>`, `Made-with: Cursor` (its agent adds
+        // `--trailer`; cursor.com/help/integrations/git), cloud agents commit as `Cursor Agent`;
+        // CURSOR_AGENT=1 in agent terminals (unjs/std-env), not CURSOR_TRACE_ID (humans have it).
         Agent(
             id: "cursor", name: "Cursor",
             environment: [
@@ -79,55 +112,206 @@ public struct AgentRegistry: Sendable {
                 EnvironmentMarker("CURSOR_EXTENSION_HOST_ROLE", .equals("agent-exec")),
             ],
             coAuthors: [.email(.equals("cursoragent@cursor.com"))],
-            identities: [.email(.equals("cursoragent@cursor.com")), .name(.equals("cursor agent"))],
+            identities: [.name(.equals("cursor agent")), .name(.equals("cursoragent"))],
             trailers: [TrailerMarker("made-with", value: "cursor")],
-            aliases: ["cursor-agent", "cursor agent"]),
+            aliases: ["cursor-agent", "cursor agent", "cursor ai", "cursor cli"]),
+        // Copilot's pull-request reviewer (id 175728472): applied suggestions are co-authored by
+        // `Copilot <175728472+Copilot@users.noreply.github.com>`; before the coding agent so it wins.
+        Agent(
+            id: "copilot-reviewer", name: "Copilot code review", kind: .reviewBot,
+            coAuthors: [.email(.hasPrefix("175728472+"))],
+            identities: bot("copilot-pull-request-reviewer")),
+        // GitHub Copilot: the coding agent commits as `Copilot <198982749+Copilot@users.noreply.github.com>`
+        // and opens pull requests as `copilot-swe-agent[bot]`; Copilot CLI writes
+        // `Co-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>` (github/copilot-cli issue 3177);
+        // VS Code's `git.addAICoAuthor` writes `Copilot <copilot@github.com>`; Copilot Autofix co-authors as
+        // `Copilot Autofix powered by AI`; `Agent-Logs-Url:` links the agent's session.
         Agent(
             id: "copilot", name: "GitHub Copilot",
             environment: [
                 EnvironmentMarker("AI_AGENT", .hasPrefix("github_copilot"), modelVariable: "COPILOT_MODEL"),
                 EnvironmentMarker("COPILOT_MODEL", modelVariable: "COPILOT_MODEL"),
             ],
-            coAuthors: [.name(.equals("copilot")), .email(.contains("+copilot@users.noreply.github.com"))],
-            identities: [.name(.equals("copilot-swe-agent[bot]")), .email(.contains("+copilot-swe-agent[bot]@")),
-                         .email(.contains("+copilot@users.noreply.github.com"))],
+            coAuthors: [.name(.equals("copilot")), .email(.contains("+copilot@users.noreply.github.com")),
+                        .email(.equals("copilot@github.com")), .name(.hasPrefix("copilot autofix"))],
+            identities: bot("copilot-swe-agent") + bot("copilot"),
+            footers: ["GitHub Copilot"],
             trailers: [TrailerMarker("agent-logs-url")],
-            aliases: ["github_copilot", "github-copilot", "copilot-swe-agent", "github copilot"]),
+            aliases: ["github_copilot", "github-copilot", "copilot-swe-agent", "github copilot", "copilot cli", "copilot agent",
+                      "github copilot cli", "copilot autofix"]),
+        // Amp: `Co-authored-by: Amp <amp@ampcode.com>` and `Amp-Thread-ID:` (commits in ghostty-org/ghostty).
         Agent(
             id: "amp", name: "Amp",
             environment: [EnvironmentMarker("AGENT", .equals("amp")), EnvironmentMarker("AMP_CURRENT_THREAD_ID")],
             coAuthors: [.email(.equals("amp@ampcode.com"))],
-            trailers: [TrailerMarker("amp-thread-id"), TrailerMarker("amp-thread")]),
+            trailers: [TrailerMarker("amp-thread-id"), TrailerMarker("amp-thread")],
+            aliases: ["ampcode", "sourcegraph amp"]),
+        // opencode: `🤖 Generated with [opencode](https://opencode.ai)` and
+        // `Co-Authored-By: opencode <noreply@opencode.ai>` (sst/opencode tool/bash.txt); its GitHub Action as
+        // `opencode-agent[bot]`; OPENCODE=1 (anomalyco/opencode issue 32689).
         Agent(
             id: "opencode", name: "opencode",
             environment: [EnvironmentMarker("OPENCODE", .equals("1"))],
             coAuthors: [.email(.equals("noreply@opencode.ai"))],
-            footers: ["Generated with [opencode]"]),
+            identities: bot("opencode-agent"),
+            footers: ["opencode"],
+            aliases: ["open code", "sst opencode"]),
+        // Goose: GOOSE_TERMINAL=1 and AGENT=goose (aaif-goose/goose pulls 4205, 7365); no trailer of its own.
         Agent(
             id: "goose", name: "Goose",
-            environment: [EnvironmentMarker("GOOSE_TERMINAL", .equals("1")), EnvironmentMarker("AGENT", .equals("goose"))]),
+            environment: [EnvironmentMarker("GOOSE_TERMINAL", .equals("1")), EnvironmentMarker("AGENT", .equals("goose"))],
+            aliases: ["block goose"]),
+        // Cline: CLINE_ACTIVE=true in its terminals (Cline docs; cline/cline discussion 5366);
+        // `Cline <noreply@cline.bot>` as block/aittributor writes it.
         Agent(
             id: "cline", name: "Cline",
-            environment: [EnvironmentMarker("CLINE_ACTIVE", .equals("true"))]),
+            environment: [EnvironmentMarker("CLINE_ACTIVE", .equals("true"))],
+            coAuthors: [.email(.equals("noreply@cline.bot"))]),
+        // Devin: `Generated with [Devin](https://devin.ai)` (docs.devin.ai/cli configuration: attribution) and
+        // `devin-ai-integration[bot]` (id 158243242) as author or co-author.
         Agent(
             id: "devin", name: "Devin",
-            coAuthors: [.email(.contains("devin-ai-integration[bot]")), .name(.contains("devin-ai-integration[bot]"))],
-            identities: [.email(.contains("devin-ai-integration[bot]")), .name(.equals("devin-ai-integration[bot]"))],
-            footers: ["Generated with [Devin]"],
-            aliases: ["devin-ai"]),
+            coAuthors: [.name(.contains("devin-ai-integration[bot]"))],
+            identities: bot("devin-ai-integration"),
+            footers: ["Devin"],
+            aliases: ["devin-ai", "devin ai", "cognition devin"]),
+        // Jules: `google-labs-jules[bot]` (id 161369871) as author.
         Agent(
             id: "jules", name: "Jules",
-            identities: [.name(.equals("google-labs-jules[bot]")), .email(.contains("google-labs-jules[bot]"))],
-            aliases: ["google-jules", "google-labs-jules"]),
+            identities: bot("google-labs-jules"),
+            aliases: ["google-jules", "google-labs-jules", "google jules"]),
+        // OpenHands: `Co-authored-by: openhands <openhands@all-hands.dev>`, also its git identity when none is
+        // set (All-Hands-AI/OpenHands codeact_agent/prompts/system_prompt.j2).
         Agent(
             id: "openhands", name: "OpenHands",
             coAuthors: [.email(.equals("openhands@all-hands.dev"))],
-            identities: [.email(.equals("openhands@all-hands.dev"))],
-            aliases: ["open-hands", "all-hands"]),
+            identities: [.name(.equals("openhands-agent"))],
+            aliases: ["open-hands", "all-hands", "openhands-agent", "all hands"]),
+        // Qwen Code: `Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>` on every commit its shell tool
+        // runs (QwenLM/qwen-code pull 1228).
         Agent(
             id: "qwen-code", name: "Qwen Code",
             coAuthors: [.email(.equals("qwen-coder@alibabacloud.com"))],
             aliases: ["qwen", "qwen-coder", "qwen code"]),
+        // Mistral Vibe: `Generated by Mistral Vibe.` and `Co-Authored-By: Mistral Vibe <vibe@mistral.ai>`
+        // (mistralai/mistral-vibe vibe/core/system_prompt.py).
+        Agent(
+            id: "mistral-vibe", name: "Mistral Vibe",
+            coAuthors: [.email(.equals("vibe@mistral.ai"))],
+            footers: ["Mistral Vibe"],
+            aliases: ["vibe", "mistral-vibe", "vibe cli"]),
+        // Crush: `💘 Generated with Crush` and `Assisted-by: <model> via Crush <crush@charm.land>` (or
+        // `Co-Authored-By: Crush <crush@charm.land>`) (charmbracelet/crush pulls 223, 1025, 1444).
+        Agent(
+            id: "crush", name: "Crush",
+            coAuthors: [.email(.equals("crush@charm.land"))],
+            footers: ["Crush"],
+            aliases: ["charm crush"]),
+        // Factory's Droid: `factory-droid[bot]` (id 138933559) as author or co-author.
+        Agent(
+            id: "factory-droid", name: "Factory Droid",
+            identities: bot("factory-droid"),
+            aliases: ["factory", "droid", "factory droid", "factory-ai"]),
+        // Warp's agent (Oz): `Co-Authored-By: Oz <oz-agent@warp.dev>` on every agent commit (warpdotdev/warp
+        // issues 9215, 10956); earlier `Warp <agent@warp.dev>`.
+        Agent(
+            id: "warp", name: "Warp",
+            coAuthors: [.email(.equals("oz-agent@warp.dev")), .email(.equals("agent@warp.dev"))],
+            identities: [.name(.equals("warp-agent"))],
+            aliases: ["warp agent", "oz", "warp oz", "warp agent mode"]),
+        // Lovable: commits as `gpt-engineer-app[bot]` (id 159125892; GitHub login lovable-dev[bot]).
+        Agent(
+            id: "lovable", name: "Lovable",
+            identities: bot("gpt-engineer-app") + bot("lovable-dev"),
+            aliases: ["gpt-engineer", "lovable.dev"]),
+        // Replit Agent: checkpoint commits carry `Replit-Commit-Author: Agent` (and Replit-Commit-* trailers).
+        Agent(
+            id: "replit-agent", name: "Replit Agent",
+            trailers: [TrailerMarker("replit-commit-author", value: "agent")],
+            aliases: ["replit", "replit agent"]),
+        // Kilo Code's cloud agent: `kiloconnect[bot]` (id 240665456) as author or co-author (Kilo-Org/kilocode log).
+        Agent(
+            id: "kilo-code", name: "Kilo Code",
+            identities: bot("kiloconnect"),
+            aliases: ["kilo", "kilocode", "kilo code"]),
+        // Roo Code's cloud agent: `Roomote <roomote@roocode.com>` as author or co-author (RooCodeInc/Roo-Code log).
+        Agent(
+            id: "roo-code", name: "Roo Code",
+            coAuthors: [.email(.equals("roomote@roocode.com"))],
+            identities: bot("roomote"),
+            aliases: ["roo", "roo code", "roomote", "roo-cline"]),
+        // JetBrains Junie: `Junie <junie@jetbrains.com>` as teams configure it (not a built-in default);
+        // JUNIE_DATA in its shells (unjs/std-env: verified by junie).
+        Agent(
+            id: "junie", name: "Junie",
+            environment: [EnvironmentMarker("JUNIE_DATA")],
+            coAuthors: [.email(.equals("junie@jetbrains.com"))],
+            aliases: ["jetbrains junie", "jetbrains ai"]),
+        // Kiro (AWS): its autonomous agent opens pull requests as `kiro-agent[bot]` and commits as `Kiro Agent`
+        // (kirodotdev/Kiro issue 5437).
+        Agent(
+            id: "kiro", name: "Kiro",
+            identities: bot("kiro-agent") + [.name(.equals("kiro agent"))],
+            aliases: ["kiro agent", "aws kiro"]),
+        // Amazon Q Developer: `amazon-q-developer[bot]` (id 208079219) opens its pull requests.
+        Agent(
+            id: "amazon-q", name: "Amazon Q Developer",
+            coAuthors: [.email(.equals("amazon-q@amazon.com"))],
+            identities: bot("amazon-q-developer"),
+            aliases: ["amazon q", "amazon-q-developer", "q developer", "amazon q developer"]),
+        // Windsurf (Codeium, Cascade): no built-in trailer found; `Cascade <cascade@windsurf.ai|com>` and
+        // `Windsurf <noreply@codeium.com>` (block/aittributor) appear in histories.
+        Agent(
+            id: "windsurf", name: "Windsurf",
+            coAuthors: [.email(.equals("cascade@windsurf.ai")), .email(.equals("cascade@windsurf.com")),
+                        .email(.equals("noreply@codeium.com"))],
+            aliases: ["cascade", "codeium", "windsurf cascade", "codeium cascade"]),
+        // Augment Code (Auggie): no trailer (augmentcode/auggie issue 87); AUGMENT_AGENT=1 (unjs/std-env).
+        Agent(
+            id: "augment", name: "Augment Code",
+            environment: [EnvironmentMarker("AUGMENT_AGENT", .equals("1"))],
+            aliases: ["auggie", "augment code", "augmentcode"]),
+        // Codegen, Tembo and Mentat open pull requests (and commit) as their bot accounts.
+        Agent(id: "codegen", name: "Codegen", identities: bot("codegen-sh"), aliases: ["codegen-sh", "codegen.sh"]),
+        Agent(id: "tembo", name: "Tembo", identities: bot("tembo"), aliases: ["tembo.io"]),
+        Agent(id: "mentat", name: "Mentat", identities: bot("mentatbot"), aliases: ["mentatbot", "abante mentat"]),
+        // Sweep: `sweep-ai[bot]` (sweepai config GITHUB_BOT_USERNAME).
+        Agent(id: "sweep", name: "Sweep", identities: bot("sweep-ai") + bot("sweep-nightly"), aliases: ["sweep-ai", "sweep ai"]),
+        // Letta Code: `👾 Generated with [Letta Code](https://letta.com)` (letta-ai/letta-code pull 1213).
+        Agent(id: "letta-code", name: "Letta Code", footers: ["Letta Code"], aliases: ["letta"]),
+        // PostHog Code: `Generated-By: PostHog Code` (PostHog/code pull 1431).
+        Agent(id: "posthog-code", name: "PostHog Code", aliases: ["posthog"]),
+        // claude-flow (Ruflo): `Co-Authored-By: claude-flow <…>` on every commit (ruvnet/ruflo issue 2078).
+        Agent(id: "claude-flow", name: "claude-flow", coAuthors: [.name(.equals("claude-flow"))], aliases: ["ruflo"]),
+        // Tools that leave no commit marker of their own, named so `Assisted-by` values and
+        // `aitrail session start --agent` resolve to one id.
+        Agent(id: "zed", name: "Zed", aliases: ["zed agent", "zed ai"]),
+        Agent(id: "continue", name: "Continue", aliases: ["continue.dev", "continue-dev", "continue dev"]),
+        Agent(id: "tabnine", name: "Tabnine"),
+        Agent(id: "cody", name: "Sourcegraph Cody", aliases: ["sourcegraph cody", "sourcegraph-cody"]),
+        Agent(id: "trae", name: "Trae", aliases: ["trae ai", "trae agent"]),
+        Agent(id: "kimi-cli", name: "Kimi CLI", aliases: ["kimi", "kimi code", "kimi-code"]),
+        Agent(id: "chatgpt", name: "ChatGPT", aliases: ["chat-gpt", "openai chatgpt"]),
+        Agent(id: "antigravity", name: "Google Antigravity", aliases: ["google antigravity"]),
+
+        // AI review bots (SPEC §2): an applied suggestion co-authored by one is a class of its own, not an
+        // agent's change (accounts and ids: real trailers, nsbradford/ai-devtool-leaderboard devtools.json).
+        Agent(id: "gemini-code-assist", name: "Gemini Code Assist", kind: .reviewBot, identities: bot("gemini-code-assist")),
+        Agent(id: "coderabbit", name: "CodeRabbit", kind: .reviewBot, identities: bot("coderabbitai"), aliases: ["coderabbitai"]),
+        Agent(id: "ellipsis", name: "Ellipsis", kind: .reviewBot, identities: bot("ellipsis-dev")),
+        Agent(id: "cubic", name: "cubic", kind: .reviewBot, identities: bot("cubic-dev-ai")),
+        Agent(id: "sourcery", name: "Sourcery", kind: .reviewBot, identities: bot("sourcery-ai")),
+        Agent(id: "greptile", name: "Greptile", kind: .reviewBot, identities: bot("greptile-apps")),
+        Agent(id: "qodo", name: "Qodo Merge", kind: .reviewBot,
+              identities: bot("qodo-merge-pro") + bot("qodo-merge") + bot("qodo-ai") + bot("codium-pr-agent")),
+        Agent(id: "codeant", name: "CodeAnt AI", kind: .reviewBot, identities: bot("codeant-ai")),
+        Agent(id: "korbit", name: "Korbit", kind: .reviewBot, identities: bot("korbit-ai")),
+        Agent(id: "graphite", name: "Graphite", kind: .reviewBot, identities: bot("graphite-app")),
+        Agent(id: "cursor-bugbot", name: "Cursor Bugbot", kind: .reviewBot, identities: bot("cursor"), aliases: ["bugbot"]),
+        Agent(id: "windsurf-reviews", name: "Windsurf reviews", kind: .reviewBot, identities: bot("windsurf-bot")),
+        Agent(id: "bito", name: "Bito", kind: .reviewBot, identities: bot("bito-code-review")),
+        Agent(id: "augment-reviews", name: "Augment code review", kind: .reviewBot, identities: bot("augmentcode")),
+        Agent(id: "sentry-seer", name: "Sentry Seer", kind: .reviewBot, identities: bot("seer-by-sentry") + bot("codecov-ai")),
     ])
 }
 

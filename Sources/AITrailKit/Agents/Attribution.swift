@@ -55,25 +55,68 @@ public struct Classification: Sendable, Hashable {
     }
 }
 
-/// Model names as reports use them: lower case, words joined by `-`, no provider prefix or
-/// context note (`Claude Opus 4.6 (1M context)` → `claude-opus-4.6`, `openai/gpt-5.4` → `gpt-5.4`).
+/// Model names as reports use them, one spelling per model: lower case, words joined by `-`, no
+/// provider prefix, context note, variant suffix or release date, version numbers with dots
+/// (`Claude Opus 4.6 (1M context)`, `anthropic/claude-opus-4-6-20260101` and `claude-opus-4.6[1m]` are
+/// all `claude-opus-4.6`; `claude-3-5-sonnet-20241022` is `claude-3.5-sonnet`); a Claude family
+/// named alone gets its maker's name (`Opus 4.7` → `claude-opus-4.7`).
 public enum ModelName {
     public static func normalise(_ raw: String) -> String? {
         var text = Substring(raw.trimmingSpaces)
-        // Drop a parenthesised note: "(1M context)".
-        if let open = text.firstIndex(of: "(") { text = text[..<open] }
+        // A parenthesised note ("(1M context)") or a bracketed variant ("[1m]") ends the name.
+        if let cut = text.firstIndex(where: { $0 == "(" || $0 == "[" }) { text = text[..<cut] }
         if let slash = text.lastIndex(of: "/") { text = text[text.index(after: slash)...] }
-        var out = ""
-        var lastWasDash = false
+        // Words joined by single dashes; only letters, digits, `.` and `-` kept.
+        var words: [String] = []
+        var word = ""
         for character in text.lowercased() {
-            if character == " " || character == "\t" {
-                if !lastWasDash && !out.isEmpty { out.append("-"); lastWasDash = true }
+            if character.isASCII && (character.isLetter || character.isNumber || character == ".") {
+                word.append(character)
+            } else if character == "-" || character == " " || character == "\t" || character == "_" || !character.isASCII {
+                if !word.isEmpty { words.append(word); word = "" }
             } else {
-                out.append(character)
-                lastWasDash = character == "-"
+                // `@20250929`, `:free`, `:0` and other punctuation end the name.
+                break
             }
         }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? nil : out
+        if !word.isEmpty { words.append(word) }
+        words = words.map { $0.trimmingCharacters(in: ".") }.filter { !$0.isEmpty }
+        // A release date at the end: `20250929`, or `2024`, `08`, `06`.
+        if let last = words.last, last.count == 8, last.allSatisfy(\.isNumber) { words.removeLast() }
+        if words.count >= 4, words[words.count - 3].count == 4, words[words.count - 2].count == 2, words.last!.count == 2,
+           words.suffix(3).allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+            words.removeLast(3)
+        }
+        if words.last == "latest" && words.count > 1 { words.removeLast() }
+        // Version numbers split by a dash (`4-5`) are one version (`4.5`).
+        var joined: [String] = []
+        for word in words {
+            if let previous = joined.last, isSmallNumber(word),
+               isSmallNumber(previous) || (isDottedVersion(previous) && previous.split(separator: ".").count < 3) {
+                joined[joined.count - 1] = previous + "." + word
+            } else {
+                joined.append(word)
+            }
+        }
+        if let family = joined.first, ["opus", "sonnet", "haiku"].contains(family) { joined.insert("claude", at: 0) }
+        let result = joined.joined(separator: "-")
+        return result.isEmpty ? nil : result
+    }
+
+    /// A version component: one or two digits, no leading zero (`03-25` is a date, not a version).
+    private static func isSmallNumber(_ word: String) -> Bool {
+        (word.count == 1 || (word.count == 2 && !word.hasPrefix("0"))) && word.allSatisfy(\.isNumber)
+    }
+    private static func isDottedVersion(_ word: String) -> Bool {
+        word.contains(".") && word.split(separator: ".").allSatisfy { isSmallNumber(String($0)) }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var slice = self[...]
+        while slice.first == set { slice = slice.dropFirst() }
+        while slice.last == set { slice = slice.dropLast() }
+        return String(slice)
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Git
 
 /// A name and an email, as in a commit header or a `Co-authored-by` value.
@@ -63,12 +68,13 @@ public struct RawIdentity {
     }
 }
 
-/// Finds AI assistance in what a commit records: trailers (as git parses them), footers, subject
-/// prefixes and author/committer identities. Pure: no repository needed. One classifier serves the
-/// hooks, the gate and the audit.
+/// Finds AI assistance in what a commit records (SPEC §2): trailers in every trailer paragraph of the
+/// message (as git parses a block), agents' footers, subject prefixes, and agents' identities as
+/// author, committer or co-author. Pure: no repository needed. One classifier serves the hooks, the
+/// gate and the audit.
 public struct Classifier: Sendable {
     public let registry: AgentRegistry
-    /// Trailer keys (lower case) whose value is `<agent>[:<model>] …`.
+    /// Trailer keys (lower case) whose value names AI assistance: `Assisted-by` and its kin.
     public let assistedByKeys: Set<String>
     private let tables: MarkerTables
 
@@ -93,75 +99,109 @@ public struct Classifier: Sendable {
     /// strings (`String(decoding:as:)`, `Identity(_:)`).
     public func classify(message: UnsafeBufferPointer<UInt8>, author: RawIdentity, committer: RawIdentity) -> Classification {
         var found: [Attribution] = []
-        for trailer in tables.markerTrailers(in: message) { appendFindings(trailer, to: &found) }
-        appendFooterAndSubjectFindings(message, to: &found)
-        appendIdentityFindings(author: author, committer: committer, to: &found)
-        return Classification(found)
-    }
-
-    /// As above with the trailers already parsed.
-    public func classify(message: String, trailers: [Trailer], author: Identity, committer: Identity) -> Classification {
-        var found = trailerFindings(trailers)
-        var message = message
-        message.withUTF8 { message in
-            appendFooterAndSubjectFindings(message, to: &found)
-            author.withBytes { author in committer.withBytes { appendIdentityFindings(author: author, committer: $0, to: &found) } }
+        appendMessageFindings(message, to: &found)
+        if found.isEmpty, let decoded = Classifier.withLiteralLineBreaksDecoded(message) {
+            decoded.withUnsafeBufferPointer { appendMessageFindings($0, to: &found) }
         }
-        return Classification(found)
+        if found.isEmpty { appendTrailingTrailerLines(message, to: &found) }
+        appendIdentityFindings(author: author, committer: committer, to: &found)
+        return Classification(Classifier.unique(found))
     }
 
-    /// Findings from the final trailer block.
+    /// Findings from trailers already parsed (the hooks' final block).
     public func trailerFindings(_ trailers: [Trailer]) -> [Attribution] {
         var found: [Attribution] = []
-        for trailer in trailers { appendFindings(trailer, to: &found) }
+        for trailer in trailers { appendFindings(key: trailer.key, value: trailer.value, to: &found) }
         return found
     }
 
-    private func appendFindings(_ trailer: Trailer, to found: inout [Attribution]) {
-        let key = trailer.key.lowercased()
-        var marker: String { "\(trailer.key): \(trailer.value)" }
+    private func appendMessageFindings(_ message: UnsafeBufferPointer<UInt8>, to found: inout [Attribution]) {
+        tables.forEachMarkerTrailer(in: message) { key, value in appendFindings(key: key, value: value, to: &found) }
+        appendFooterAndSubjectFindings(message, to: &found)
+    }
+
+    /// The finding of one trailer, if its key is a marker's; `written` is the key as written.
+    private func appendFindings(key written: String, value: String, to found: inout [Attribution]) {
+        var marker: String { "\(written): \(value)" }
+        let key = written.lowercased()
         if key == "co-authored-by" {
-            let identity = Identity(parsing: trailer.value)
-            if let agent = identity.withBytes({ tables.coAuthors.agent($0) }) {
-                found.append(Attribution(agent: registry.agents[agent].id, model: coAuthorModel(registry.agents[agent], identity.name),
-                                         source: .trailer, marker: marker))
+            let identity = Identity(parsing: value)
+            if let index = identity.withBytes({ tables.identities.agent($0, role: .coAuthor) }) {
+                let agent = registry.agents[index]
+                found.append(Attribution(agent: agent.id, model: coAuthorModel(agent, identity.name), source: .trailer,
+                                         marker: marker, isReviewBot: agent.kind == .reviewBot))
             }
         } else if assistedByKeys.contains(key) {
-            if let attribution = assistedBy(trailer.value, marker: marker) { found.append(attribution) }
+            if let attribution = assistedBy(value, marker: marker) { found.append(attribution) }
         } else if let markers = tables.trailers[key] {
-            let value = trailer.value.trimmingSpaces.lowercased()
-            for (expected, agent) in markers where expected == nil || expected == value {
-                found.append(Attribution(agent: registry.agents[agent].id, source: .trailer, marker: marker))
+            let trimmed = value.trimmingSpaces.lowercased()
+            for (expected, index) in markers where expected == nil || expected == trimmed {
+                let agent = registry.agents[index]
+                found.append(Attribution(agent: agent.id, source: .trailer, marker: marker, isReviewBot: agent.kind == .reviewBot))
             }
         }
     }
 
-    /// The agent an `Assisted-by`-style value names, or nil for a value that names no agent
-    /// (a person's `Name <email>`, or text that is not of the form).
+    /// What an `Assisted-by`-style value says (SPEC §2): any value is AI assistance except a person
+    /// (`Name <email>` naming no agent and no model). The agent is the known agent named anywhere in the
+    /// value — the kernel's `<agent>:<model> [<tool> …]`, an agent's address, a name or alias in words —
+    /// else `unknown` when the value names only a model, else the value's first word (an agent aitrail
+    /// does not know, reported under its own name). A model word is never an agent.
     public func assistedBy(_ value: String, marker: String) -> Attribution? {
-        switch AssistedBy.parse(value) {
-        case .success(let parsed):
-            let id = registry.canonicalID(for: parsed.agent) ?? parsed.agent.lowercased()
-            return Attribution(agent: id, model: parsed.model.flatMap(ModelName.normalise), tools: parsed.tools,
-                               source: .trailer, marker: marker)
-        case .failure:
-            // Free text such as `Generated-by: Claude Code` still names an agent we know.
-            guard let id = registry.canonicalID(for: value) else { return nil }
-            return Attribution(agent: id, source: .trailer, marker: marker)
+        let text = value.trimmingSpaces
+        guard !text.isEmpty else { return nil }
+        let identity = Identity(parsing: text)
+        if !identity.email.isEmpty {
+            if let index = identity.withBytes({ tables.identities.agent($0, role: .coAuthor) }) {
+                let agent = registry.agents[index]
+                let model = coAuthorModel(agent, identity.name) ?? FreeText(identity.name, registry: registry).model
+                return Attribution(agent: agent.id, model: model, source: .trailer, marker: marker, isReviewBot: agent.kind == .reviewBot)
+            }
+            let words = FreeText(identity.name, registry: registry)
+            guard words.agent != nil || words.model != nil else { return nil }
+            return Attribution(agent: words.agent ?? Classifier.unknownAgent, model: words.model, source: .trailer, marker: marker)
         }
+        if let kernel = kernelForm(text) {
+            return Attribution(agent: kernel.agent, model: kernel.model, tools: kernel.tools, source: .trailer, marker: marker)
+        }
+        let words = FreeText(text, registry: registry)
+        let agent = words.agent ?? (words.model != nil ? Classifier.unknownAgent : words.firstWordID ?? Classifier.unknownAgent)
+        return Attribution(agent: agent, model: words.model, source: .trailer, marker: marker)
+    }
+
+    /// The agent of a value that names none it knows, only a model.
+    public static let unknownAgent = "unknown"
+
+    /// `<agent>:<model> [<tool> …]` with a known agent (one word or several: `GitHub Copilot:gpt-5`), or
+    /// an unknown one-word agent that is no model word; nil when the value is not of that form.
+    private func kernelForm(_ text: String) -> (agent: String, model: String?, tools: [String])? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let left = text[..<colon].trimmingSpaces
+        let rest = text[text.index(after: colon)...]
+        guard !left.isEmpty, let first = rest.first, first != " ", first != "\t", !rest.hasPrefix("//") else { return nil }
+        let agent: String
+        if let id = registry.canonicalID(for: left) {
+            agent = id
+        } else if case .success = AssistedBy.parse(left), !left.contains(" "), !FreeText.isModelStart(left.lowercased()) {
+            agent = left.lowercased()
+        } else {
+            return nil
+        }
+        let words = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        return (agent, words.first.flatMap(ModelName.normalise), words.dropFirst().map(\.trimmingBrackets))
     }
 
     private func appendFooterAndSubjectFindings(_ bytes: UnsafeBufferPointer<UInt8>, to found: inout [Attribution]) {
-        for (prefix, agent) in tables.subjectPrefixes where bytes.starts(with: prefix) {
+        for (prefix, index) in tables.subjectPrefixes where bytes.starts(with: prefix) {
             let subject = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
-            found.append(Attribution(agent: registry.agents[agent].id, source: .subject, marker: subject))
+            found.append(Attribution(agent: registry.agents[index].id, source: .subject, marker: subject))
         }
-        // Footers all read "Generated with [Tool]" at the start of a line, after an emoji or spaces:
-        // find each occurrence in the bytes, then look at its line only.
         guard !tables.footers.isEmpty else { return }
+        // Footers read "Generated with|by|using [Tool]" or "… Tool" at the start of a line, after an emoji or
+        // spaces: find each "Generated " in the bytes, then look at its line only.
         var searchFrom = 0
         while let hit = Classifier.find(Classifier.footerLead, in: bytes, from: searchFrom) {
-            searchFrom = hit + 1
+            searchFrom = hit + Classifier.footerLead.count
             var lineStart = hit
             while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
             // Not the subject, and only a few non-letters (an emoji, spaces) before the footer.
@@ -170,26 +210,82 @@ public struct Classifier: Sendable {
                   !lead.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else { continue }
             var lineEnd = hit
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            for (footer, agent) in tables.footers where bytes[hit..<lineEnd].starts(with: footer) {
+            var position = searchFrom
+            guard let word = Classifier.footerWords.first(where: { bytes[position..<lineEnd].starts(with: $0) }) else { continue }
+            position += word.count
+            if position < lineEnd, bytes[position] == UInt8(ascii: "[") { position += 1 }
+            let rest = UnsafeBufferPointer(rebasing: bytes[position..<lineEnd])
+            for (name, index) in tables.footers where Classifier.startsWordIgnoringCase(rest, name) {
                 let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-                found.append(Attribution(agent: registry.agents[agent].id, source: .footer, marker: line.trimmingSpaces))
+                let agent = registry.agents[index]
+                found.append(Attribution(agent: agent.id, source: .footer, marker: line.trimmingSpaces, isReviewBot: agent.kind == .reviewBot))
+                appendParagraphTrailers(around: lineStart..<lineEnd, in: bytes, to: &found)
             }
         }
     }
 
-    /// The committer counts only when it is not the author (aider commits as `Name (aider)`).
-    private func appendIdentityFindings(author: RawIdentity, committer: RawIdentity, to found: inout [Attribution]) {
-        if let agent = tables.identities.agent(author) {
-            found.append(identityAttribution(registry.agents[agent], author, role: "author"))
+    /// The trailers of the paragraph that holds an agent's footer, which git may not take for a block
+    /// (`🤖 Generated with Claude Code` right above `Co-Authored-By: …`): the footer vouches for them.
+    private func appendParagraphTrailers(around line: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, to found: inout [Attribution]) {
+        func isBlank(_ range: Range<Int>) -> Bool { range.allSatisfy { bytes[$0] == 0x20 || bytes[$0] == 0x09 || bytes[$0] == 0x0D } }
+        var start = line.lowerBound
+        while start > 0 {
+            var previous = start - 1
+            while previous > 0, bytes[previous - 1] != 0x0A { previous -= 1 }
+            if isBlank(previous..<(start - 1)) { break }
+            start = previous
         }
-        if let agent = tables.identities.agent(committer), !committer.isSame(as: author) {
-            found.append(identityAttribution(registry.agents[agent], committer, role: "committer"))
+        var end = line.upperBound
+        while end < bytes.count {
+            var next = end + 1
+            while next < bytes.count, bytes[next] != 0x0A { next += 1 }
+            if isBlank((end + 1)..<next) { break }
+            end = next
+        }
+        let paragraph = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        tables.forEachMarkerTrailer(inLines: paragraph) { key, value in appendFindings(key: key, value: value, to: &found) }
+    }
+
+    /// Trailer lines that end a message with no blank line above them (`…and add-dir.` then
+    /// `Co-Authored-By: Claude <noreply@anthropic.com>`): git sees no block there, the agent's marker is
+    /// there all the same. Only the run of trailer lines at the very end counts, not prose above it.
+    private func appendTrailingTrailerLines(_ bytes: UnsafeBufferPointer<UInt8>, to found: inout [Attribution]) {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 { end -= 1 }
+        var start = end
+        // Each line from the end while it reads `Key: value` with a key of letters, digits and dashes.
+        while start > 0 {
+            var lineStart = start - 1
+            while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+            var index = lineStart
+            while index < start, bytes[index] == UInt8(ascii: "-") || (bytes[index] | 0x20 >= 0x61 && bytes[index] | 0x20 <= 0x7A)
+                || (bytes[index] >= 0x30 && bytes[index] <= 0x39) { index += 1 }
+            guard index > lineStart, index < start, bytes[index] == UInt8(ascii: ":"), lineStart > 0 else { break }
+            start = lineStart
+        }
+        guard start < end else { return }
+        tables.forEachMarkerTrailer(inLines: UnsafeBufferPointer(rebasing: bytes[start..<end])) { key, value in
+            appendFindings(key: key, value: value, to: &found)
         }
     }
 
+    /// The author and the committer, each in its role; the committer only when it is not the author.
+    private func appendIdentityFindings(author: RawIdentity, committer: RawIdentity, to found: inout [Attribution]) {
+        if let index = tables.identities.agent(author, role: .author) {
+            found.append(identityAttribution(registry.agents[index], author, role: "author"))
+        }
+        if !committer.isSame(as: author), let index = tables.identities.agent(committer, role: .committer) {
+            found.append(identityAttribution(registry.agents[index], committer, role: "committer"))
+        }
+    }
+
+    /// A review bot that is the author or committer made the change itself: an agent's change.
     private func identityAttribution(_ agent: Agent, _ raw: RawIdentity, role: String) -> Attribution {
         let identity = Identity(raw)
-        return Attribution(agent: agent.id, source: .identity, marker: "\(role) \(identity.name) <\(identity.email)>")
+        // A name that holds the model (`Claude Opus 4.6`) names it as author too; `Jane (aider)` does not.
+        let model = if case .wholeName = agent.coAuthorModel { coAuthorModel(agent, identity.name) } else { String?.none }
+        return Attribution(agent: agent.id, model: model, source: .identity,
+                           marker: "\(role) \(identity.name) <\(identity.email)>")
     }
 
     private func coAuthorModel(_ agent: Agent, _ name: String) -> String? {
@@ -198,16 +294,58 @@ public struct Classifier: Sendable {
             return nil
         case .wholeName(let bare):
             let withoutNote = name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
-            return withoutNote.trimmingSpaces.lowercased() == bare ? nil : ModelName.normalise(withoutNote)
+            let lower = withoutNote.trimmingSpaces.lowercased()
+            // The agent's own name (`Claude`, `Claude Code`) or account names no model.
+            guard lower != bare, !lower.contains("[bot]"), registry.canonicalID(for: lower) == nil else { return nil }
+            return ModelName.normalise(withoutNote)
         case .parenthesised:
             guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
             return ModelName.normalise(String(name[name.index(after: open)..<close]))
         }
     }
+
+    /// One finding per agent, model, source and marker (a squash merge repeats its commits' trailers).
+    private static func unique(_ found: [Attribution]) -> [Attribution] {
+        guard found.count > 1 else { return found }
+        var unique: [Attribution] = []
+        for attribution in found where !unique.contains(attribution) { unique.append(attribution) }
+        return unique
+    }
 }
 
 extension Classifier {
-    static let footerLead = Array("Generated with [".utf8)
+    static let footerLead = Array("Generated ".utf8)
+    static let escapedLineFeed = Array("\\n".utf8)
+    static let footerWords = [Array("with ".utf8), Array("by ".utf8), Array("using ".utf8)]
+
+    /// Whether `bytes` start with `word` (ASCII case ignored) followed by the end, or a byte that is not
+    /// a letter or digit: `Claude Code` in `Claude Code](…)`, not in `Claude Codex`.
+    static func startsWordIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ word: [UInt8]) -> Bool {
+        guard bytes.count >= word.count else { return false }
+        for offset in word.indices where lowercasedASCII(bytes[offset]) != word[offset] { return false }
+        guard bytes.count > word.count else { return true }
+        let next = bytes[word.count]
+        return !((next >= 0x30 && next <= 0x39) || (next | 0x20 >= 0x61 && next | 0x20 <= 0x7A))
+    }
+
+    /// A message whose line breaks arrived as the two characters `\n` (a tool that escaped them), with
+    /// real line breaks; nil for a message without such a pair, the usual case (one `memmem`).
+    static func withLiteralLineBreaksDecoded(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard Classifier.find(Classifier.escapedLineFeed, in: bytes, from: 0) != nil else { return nil }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x5C, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "n") {
+                decoded.append(0x0A)
+                index += 2
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return decoded
+    }
 
     /// Whether `bytes` read as a string (`String(decoding:as:)`) have at most `limit` UTF-8 bytes:
     /// bytes that are not UTF-8 read as U+FFFD, three bytes each, so never fewer.
@@ -216,15 +354,85 @@ extension Classifier {
         return bytes.allSatisfy { $0 < 0x80 } || String(decoding: bytes, as: UTF8.self).utf8.count <= limit
     }
 
-    /// The first index at or after `start` where `needle` occurs in `bytes`.
+    /// The first index at or after `start` where `needle` occurs in `bytes` (`memchr` finds each
+    /// candidate first byte).
     static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard let first = needle.first, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        guard let base = bytes.baseAddress, let first = needle.first, start <= bytes.count - needle.count else { return nil }
+        let last = bytes.count - needle.count
         var index = start
-        while index <= bytes.count - needle.count {
-            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+        while index <= last {
+            guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+            index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + index, needle, needle.count) == 0 { return index }
             index += 1
         }
         return nil
+    }
+}
+
+/// A free-form value read as words (`Claude Code with claude-opus-4-5`, `Gemini 2.5 Pro`, `Cursor`): the
+/// model it names, if any, and the known agent named by the words that are not the model's.
+struct FreeText {
+    private(set) var model: String?
+    private(set) var agent: String?
+    /// The first word that is not a model's, as an id: an agent aitrail does not know.
+    private(set) var firstWordID: String?
+
+    init(_ text: String, registry: AgentRegistry) {
+        let words = text.split(whereSeparator: { " \t()[]{},;\"'`".contains($0) }).map(String.init)
+        var rest: [String] = []
+        var index = 0
+        while index < words.count {
+            let lower = words[index].lowercased()
+            if FreeText.isModelStart(lower) {
+                var end = index + 1
+                while end < words.count, FreeText.continuesModel(words[end].lowercased()) { end += 1 }
+                let span = words[index..<end].map { $0.lowercased() }
+                if span.contains(where: { $0.contains(where: \.isNumber) }) || span.contains(where: FreeText.claudeFamilies.contains) {
+                    if model == nil { model = ModelName.normalise(span.joined(separator: " ")) }
+                    index = end
+                    continue
+                }
+            }
+            rest.append(words[index])
+            index += 1
+        }
+        // The longest run of words (three at most) that names a known agent.
+        search: for length in stride(from: min(3, rest.count), through: 1, by: -1) {
+            for start in 0...(rest.count - length) {
+                if let id = registry.canonicalID(for: rest[start..<(start + length)].joined(separator: " ")) {
+                    agent = id
+                    break search
+                }
+            }
+        }
+        if let first = rest.first {
+            let id = String(first.lowercased().unicodeScalars.filter { $0.isASCIIAlphanumeric || "._-".unicodeScalars.contains($0) })
+            if !id.isEmpty, id.unicodeScalars.first!.isASCIIAlphanumeric { firstWordID = String(id.prefix(40)) }
+        }
+    }
+
+    static let claudeFamilies: Set<String> = ["opus", "sonnet", "haiku"]
+    /// Words that start a model's name; each needs a version or a family word after it to be one
+    /// (`Claude` alone is the agent, `Claude Opus 4.6` the model).
+    static let modelStarts = ["claude", "opus", "sonnet", "haiku", "gpt", "o1", "o3", "o4", "gemini", "gemma", "llama", "codellama",
+                              "mistral", "mixtral", "codestral", "devstral", "magistral", "qwen", "qwq", "deepseek", "grok", "kimi",
+                              "glm", "minimax", "phi", "nova", "starcoder", "granite", "command-r", "composer", "swe-1"]
+    static let modelWords: Set<String> = ["opus", "sonnet", "haiku", "pro", "flash", "mini", "nano", "max", "turbo", "preview",
+                                          "thinking", "fable", "lite", "coder", "instruct", "high", "medium", "low", "xhigh", "codex",
+                                          "chat", "exp", "plus", "air", "ultra", "fast", "reasoning", "latest", "experimental"]
+
+    static func isModelStart(_ word: String) -> Bool {
+        modelStarts.contains { start in
+            guard word.hasPrefix(start) else { return false }
+            guard let next = word.dropFirst(start.count).first else { return true }
+            return next == "-" || next == "." || next == ":" || next.isNumber
+        }
+    }
+
+    static func continuesModel(_ word: String) -> Bool {
+        modelWords.contains(word) || word.first?.isNumber == true || word.hasPrefix("v") && word.dropFirst().first?.isNumber == true
+            || (word.contains(where: \.isNumber) && word.count <= 12 && !word.contains("@"))
     }
 }
 
@@ -232,8 +440,8 @@ extension Classifier {
 /// copying `Agent` values (which dominated a long audit). Integers index `registry.agents`. A class:
 /// copying the classifier into a closure costs one reference, not one per table.
 private final class MarkerTables: Sendable {
-    let coAuthors: IdentityMatcher
     let identities: IdentityMatcher
+    /// Footer tool names, lower case.
     let footers: [([UInt8], Int)]
     let subjectPrefixes: [([UInt8], Int)]
     let trailers: [String: [(String?, Int)]]
@@ -241,17 +449,17 @@ private final class MarkerTables: Sendable {
     private let markerKeys: [[UInt8]]
 
     init(_ registry: AgentRegistry, assistedByKeys: Set<String>) {
-        var coAuthors: [(IdentityPattern, Int)] = [], identities: [(IdentityPattern, Int)] = []
+        var identities: [(IdentityPattern, Int)] = []
         var footers: [([UInt8], Int)] = [], subjectPrefixes: [([UInt8], Int)] = []
         var trailers: [String: [(String?, Int)]] = [:]
         for (index, agent) in registry.agents.enumerated() {
-            coAuthors += agent.coAuthors.map { ($0, index) }
-            identities += agent.identities.map { ($0, index) }
-            footers += agent.footers.map { (Array($0.utf8), index) }
+            for pattern in agent.coAuthors + agent.identities where !identities.contains(where: { $0.0 == pattern && $0.1 == index }) {
+                identities.append((pattern, index))
+            }
+            footers += agent.footers.map { (Array($0.lowercased().utf8), index) }
             subjectPrefixes += agent.subjectPrefixes.map { (Array($0.utf8), index) }
             for marker in agent.trailers { trailers[marker.key, default: []].append((marker.value, index)) }
         }
-        self.coAuthors = IdentityMatcher(coAuthors)
         self.identities = IdentityMatcher(identities)
         self.footers = footers
         self.subjectPrefixes = subjectPrefixes
@@ -259,35 +467,40 @@ private final class MarkerTables: Sendable {
         markerKeys = (["co-authored-by"] + assistedByKeys + trailers.keys).map { Array($0.utf8) }
     }
 
-    /// The trailers of `message`'s final block whose key may name an agent. Most trailers
-    /// (`Signed-off-by`, `Reviewed-by`) name none: no strings for them.
-    func markerTrailers(in message: UnsafeBufferPointer<UInt8>) -> [Trailer] {
-        var found: [Trailer] = []
-        Trailers.forEach(in: message) { key, value in
-            // Keys as git parses them are letters, digits and dashes: ASCII case is all there is to ignore.
-            guard markerKeys.contains(where: { $0.count == key.count && $0.elementsEqual(key) { $0 == lowercasedASCII($1) } }) else { return }
-            found.append(Trailer(key: String(decoding: key, as: UTF8.self), value: Trailers.unfoldedValue(value)))
-        }
-        return found
+    /// The trailers of every trailer paragraph of `message` whose key may name an agent, keys as written. Most trailers (`Signed-off-by`, `Reviewed-by`) name none: no strings for them.
+    func forEachMarkerTrailer(in message: UnsafeBufferPointer<UInt8>, _ body: (String, String) -> Void) {
+        Trailers.forEachInEveryBlock(in: message, recognizedKeys: markerKeys) { key, value in report(key, value, body) }
+    }
+
+    /// The same for lines that git would not take for a block.
+    func forEachMarkerTrailer(inLines lines: UnsafeBufferPointer<UInt8>, _ body: (String, String) -> Void) {
+        Trailers.forEachTrailerLine(in: lines) { key, value in report(key, value, body) }
+    }
+
+    private func report(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>, _ body: (String, String) -> Void) {
+        // Keys as git parses them are letters, digits and dashes: ASCII case is all there is to ignore.
+        guard markerKeys.contains(where: { $0.count == key.count && $0.elementsEqual(key) { $0 == lowercasedASCII($1) } }) else { return }
+        body(String(decoding: key, as: UTF8.self), Trailers.unfoldedValue(value))
     }
 }
 
-/// Identity patterns with their agents, ready to match bytes.
+/// Identity patterns with their agents and roles, ready to match bytes.
 private struct IdentityMatcher: Sendable {
-    private var emails: [(IdentityTest, Int)] = []
-    private var names: [(IdentityTest, Int)] = []
+    private var emails: [(IdentityTest, IdentityPattern.Roles, Int)] = []
+    private var names: [(IdentityTest, IdentityPattern.Roles, Int)] = []
 
     init(_ patterns: [(IdentityPattern, Int)]) {
         for (pattern, agent) in patterns {
             switch pattern.field {
-            case .email: emails.append((IdentityTest(pattern.test), agent))
-            case .name: names.append((IdentityTest(pattern.test), agent))
+            case .email: emails.append((IdentityTest(pattern.test), pattern.roles, agent))
+            case .name: names.append((IdentityTest(pattern.test), pattern.roles, agent))
             }
         }
     }
 
-    /// The agent of the first pattern that matches: email patterns first, then names (SPEC §2).
-    func agent(_ identity: RawIdentity) -> Int? {
-        emails.first { $0.0.matches(identity.email) }?.1 ?? names.first { $0.0.matches(identity.name) }?.1
+    /// The agent of the first pattern for `role` that matches: email patterns first, then names (SPEC §2).
+    func agent(_ identity: RawIdentity, role: IdentityPattern.Roles) -> Int? {
+        emails.first { $0.1.contains(role) && $0.0.matches(identity.email) }?.2
+            ?? names.first { $0.1.contains(role) && $0.0.matches(identity.name) }?.2
     }
 }

@@ -69,7 +69,7 @@ public struct Gate {
             let trailers = Trailers.parse(message)
             let author = Identity(name: commit.author.name, email: commit.author.email)
             let committer = Identity(name: commit.committer.name, email: commit.committer.email)
-            var classification = classifier.classify(message: message, trailers: trailers, author: author, committer: committer)
+            var classification = classifier.classify(message: message, author: author, committer: committer)
             let (records, malformed) = try noteBlobs[id].map { (blob) throws(GitError) in
                 CanonicalJSON.parseNote(try repository.noteText(blob: blob))
             } ?? ([], [])
