@@ -1,6 +1,6 @@
 /// Where a finding of AI assistance came from, so reports can say why.
 public enum AttributionSource: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    case trailer, footer, identity, subject, note, env, session
+    case trailer, footer, identity, subject, note, env, session, carried
 
     public static func < (lhs: AttributionSource, rhs: AttributionSource) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
