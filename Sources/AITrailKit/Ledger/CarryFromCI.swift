@@ -40,7 +40,7 @@ public struct CIMergeFinder {
 
     public func find() throws(CarryError) -> CIMergePlan {
         if let path = nonEmpty("GITHUB_EVENT_PATH") { return try gitHub(path) }
-        if environment["GITLAB_CI"] == "true" || nonEmpty("CI_COMMIT_SHA") != nil { return try gitLab() }
+        if environment["GITLAB_CI"] == "true" { return try gitLab() }
         throw CIMergeFinder.noEvent
     }
 
