@@ -33,6 +33,7 @@ struct CarryCommand: ParsableCommand {
     func validate() throws {
         if fromCI {
             guard commits.isEmpty else { throw ValidationError("--from-ci finds the commits itself: pass no commits") }
+            if rebase { throw ValidationError("--from-ci tells a rebase merge from a squash itself: drop --rebase") }
         } else {
             guard commits.count >= 2 else {
                 throw ValidationError("name the replaced commits and the commit that replaced them, e.g. `aitrail carry main..feature main`, or use --from-ci")
@@ -49,24 +50,9 @@ struct CarryCommand: ParsableCommand {
             return
         }
         let plan: Carry.Plan
-        do {
-            var from: [ObjectID] = []
-            for revision in commits.dropLast() {
-                for id in try carry.commits(revision) where !from.contains(id) { from.append(id) }
-            }
-            let target = commits.last!
-            if target.contains("..") {
-                plan = try carry.rebase(from, onto: carry.commits(target))
-            } else {
-                let onto = try carry.commits(target)[0]
-                plan = rebase ? try carry.rebase(from, onto: carry.firstParentTail(onto, count: from.count))
-                              : try carry.squash(from, onto: onto)
-            }
-        } catch let error as CarryError {
+        do { plan = try carry.plan(from: Array(commits.dropLast()), onto: commits.last!, rebase: rebase) } catch {
             EvidenceCLI.printError(error.message)
             throw EvidenceCLI.fail("fix: \(error.fix)", code: 2)
-        } catch let error as GitError {
-            throw EvidenceCLI.fail(error.message, code: 2)
         }
         try write(plan, with: carry)
     }

@@ -266,6 +266,35 @@ import TestSupport
         #expect(notMerged.stdout == "GitHub pull request #12 is not merged (event action: synchronize): nothing to carry\n")
     }
 
+    @Test func fromAGitHubPullRequestClosedEventOfARebaseMerge() throws {
+        let pr = try PullRequest(mainMovesFirst: true)
+        try pr.dev.repo.git(["checkout", "-q", "-b", "rebased", "feature"])
+        try pr.dev.repo.git(["rebase", "-q", "main"])
+        try pr.dev.repo.git(["checkout", "-q", "main"])
+        try pr.dev.repo.git(["merge", "-q", "--ff-only", "rebased"])
+        let copies = try pr.dev.repo.git(["rev-list", "--reverse", "HEAD~2..HEAD"]).split(separator: "\n").map(String.init)
+        let ci = try Self.ciClone(after: pr)
+        let payload = try Self.event("""
+            {"action":"closed","pull_request":{"number":12,"merged":true,"merge_commit_sha":"\(copies[1])",
+             "base":{"sha":"\(pr.base)"},"head":{"sha":"\(pr.head)"}}}
+            """)
+        let result = try ci.aitrail(["carry", "--from-ci"], environment: ["GITHUB_EVENT_PATH": payload])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("GitHub pull request #12 was rebase-merged: 2 commits ending at \(copies[1].prefix(7))"))
+        #expect(try remoteCarried(pr, copies[0]) == 1)
+        #expect(try remoteCarried(pr, copies[1]) == 2)
+        #expect(try pr.audited(copies[0], in: ci)["agents"] as? [String] == ["claude-code"])
+        #expect(try pr.audited(copies[1], in: ci)["agents"] as? [String] == ["codex"])
+        // A merge commit keeps the pull request's commits: nothing to carry.
+        let merged = try Self.event("""
+            {"action":"closed","pull_request":{"number":12,"merged":true,"merge_commit_sha":"\(copies[1])",
+             "base":{"sha":"\(pr.base)"},"head":{"sha":"\(copies[1])"}}}
+            """)
+        let nothing = try ci.aitrail(["carry", "--from-ci", "--no-sync"], environment: ["GITHUB_EVENT_PATH": merged])
+        #expect(nothing.status == 0, "\(nothing.stderr)")
+        #expect(nothing.stdout.contains("nothing to carry"))
+    }
+
     @Test func fromAPushToTheDefaultBranchWithGitHubsSquashSubject() throws {
         let pr = try PullRequest()
         let squash = try pr.squash(message: try pr.gitHubSquashMessage())

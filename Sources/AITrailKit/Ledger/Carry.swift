@@ -186,6 +186,23 @@ public struct Carry {
 }
 
 extension Carry {
+    /// `aitrail carry <from…> <onto>`: a squash onto one commit; a rebase when `onto` is a range
+    /// (its commits are the copies) or `rebase` is set (the copies are the last commits ending at `onto`).
+    public func plan(from revisions: [String], onto target: String, rebase: Bool) throws(CarryError) -> Plan {
+        var from: [ObjectID] = []
+        for revision in revisions {
+            for id in try commits(revision) where !from.contains(id) { from.append(id) }
+        }
+        let targets = try commits(target)
+        do {
+            if target.contains("..") || target.hasPrefix("^") { return try self.rebase(from, onto: targets) }
+            guard let onto = targets.first else { return Plan() }
+            return rebase ? try self.rebase(from, onto: firstParentTail(onto, count: from.count)) : try squash(from, onto: onto)
+        } catch {
+            throw CarryError(error.message, fix: repository.isShallow ? RangeResolver.historyFix : "check the repository (`git fsck`)")
+        }
+    }
+
     /// A commit, or a range (`base..head`, `^base head`): its commits oldest first, merges left out
     /// (a merge commit records no change of its own to carry).
     public func commits(_ revision: String) throws(CarryError) -> [ObjectID] {
