@@ -355,4 +355,25 @@ import TestSupport
         #expect(try remoteCarried(pr, copies[0]) == 1)
         #expect(try remoteCarried(pr, copies[1]) == 2)
     }
+
+    @Test func fromAGitLabFastForwardSquashMatchedByTree() throws {
+        let pr = try PullRequest()
+        try pr.dev.repo.git(["push", "-q", "--no-verify", "origin", "feature:refs/merge-requests/5/head"])
+        // Another merge request, never merged: its head matches nothing and is left alone.
+        try pr.dev.repo.git(["checkout", "-q", "-b", "other", pr.base])
+        try pr.dev.commit(["-m", "unrelated"], environment: ["CLAUDECODE": "1"])
+        try pr.dev.repo.git(["push", "-q", "--no-verify", "origin", "other:refs/merge-requests/6/head"])
+        try pr.dev.repo.git(["checkout", "-q", "main"])
+        let squash = try pr.squash(message: "Carry attribution\n")   // GitLab's squash message names no number
+        let ci = try Self.ciClone(after: pr)
+        try ci.repo.git(["fetch", "-q", "origin", "+refs/merge-requests/*/head:refs/remotes/origin/merge-requests/*/head"])
+        let result = try ci.aitrail(["carry", "--from-ci"], environment: [
+            "GITLAB_CI": "true", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+            "CI_COMMIT_BEFORE_SHA": pr.base, "CI_COMMIT_SHA": squash,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("refs/remotes/origin/merge-requests/5/head has the tree of \(squash.prefix(7)): squash-merged\n"))
+        #expect(!result.stdout.contains("merge-requests/6"))
+        #expect(try remoteCarried(pr, squash) == 3)
+    }
 }

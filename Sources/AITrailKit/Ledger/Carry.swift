@@ -133,11 +133,7 @@ public struct Carry {
             }
         }
         try pair(by: { (id) throws(GitError) in try repository.patchID(of: repository.commit(id)).hex }, as: .patchID)
-        try pair(by: { (id) throws(GitError) in
-            let commit = try repository.commit(id)
-            let author = commit.author
-            return "\(author.name)\u{0}\(author.email)\u{0}\(author.time)\u{0}\(commit.message)"
-        }, as: .authorAndMessage)
+        try pair(by: { (id) throws(GitError) in Carry.authorAndMessage(try repository.commit(id)) }, as: .authorAndMessage)
         let leftFrom = replaced.indices.filter { pairedFrom[$0] == nil }
         let leftOnto = candidates.filter { !used.contains($0) }
         if byOrder && !leftFrom.isEmpty && leftFrom.count == leftOnto.count {
@@ -154,6 +150,12 @@ public struct Carry {
             }
         }
         return plan
+    }
+
+    /// What a rebase keeps of a commit: its author (name, e-mail, time) and its message.
+    static func authorAndMessage(_ commit: Commit) -> String {
+        let author = commit.author
+        return "\(author.name)\u{0}\(author.email)\u{0}\(author.time)\u{0}\(commit.message)"
     }
 
     // MARK: Writing

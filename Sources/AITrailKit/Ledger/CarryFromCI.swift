@@ -134,39 +134,50 @@ public struct CIMergeFinder {
     }
 
     /// New commits that name no pull request: a rebase merge (GitHub keeps the messages) or a
-    /// squash without a number. Matched against pull request heads fetched beforehand.
+    /// squash without a number. Matched against pull request heads fetched beforehand. A head is
+    /// walked only when its tree (a squash of an up-to-date branch) or its author and message (a
+    /// rebase keeps both) equal a new commit's, so a job that fetched thousands of old pull request
+    /// heads reads one commit per head.
     private func matchFetchedHeads(_ commits: [ObjectID], before: String, into result: inout CIMergePlan) throws(CarryError) {
         var left = commits
+        var byTree: [ObjectID: ObjectID] = [:]
+        var keys = Set<String>()
+        var candidates: [(name: String, head: ObjectID, squash: ObjectID?, rebased: Bool)] = []
         do {
+            for id in left {
+                let commit = try repository.commit(id)
+                if byTree[commit.treeID] == nil { byTree[commit.treeID] = id }
+                keys.insert(Carry.authorAndMessage(commit))
+            }
             var heads: [String] = []
             for prefix in ["refs/pull/", "refs/merge-requests/", "refs/remotes/\(remote)/pull/", "refs/remotes/\(remote)/merge-requests/"] {
                 heads += try repository.referenceNames(under: prefix).filter { $0.hasSuffix("/head") }
             }
-            for name in heads.sorted() where !left.isEmpty {
-                guard let head = try repository.referenceTarget(name), let tip = left.last,
-                      !(try repository.isAncestor(head, of: tip)) else { continue }
-                let from = try carry.commits("\(before)..\(head.hex)")
-                if from.isEmpty { continue }
-                var plan = try carry.rebase(from, onto: left, byOrder: false)
-                if plan.moves.isEmpty {
-                    let tree = try repository.commit(head).treeID
-                    guard let squash = try left.first(where: { (id) throws(GitError) in try repository.commit(id).treeID == tree }) else { continue }
+            for name in heads.sorted() {
+                guard let head = try repository.referenceTarget(name) else { continue }
+                let commit = try repository.commit(head)
+                let squash = byTree[commit.treeID], rebased = keys.contains(Carry.authorAndMessage(commit))
+                guard squash != nil || rebased, let tip = left.last, !(try repository.isAncestor(head, of: tip)) else { continue }
+                candidates.append((name, head, squash, rebased))
+            }
+        } catch { throw gitFailure(error) }
+        for candidate in candidates where !left.isEmpty {
+            let from = try carry.commits("\(before)..\(candidate.head.hex)")
+            if from.isEmpty { continue }
+            var plan = Carry.Plan()
+            do {
+                if candidate.rebased { plan = try carry.rebase(from, onto: left, byOrder: false) }
+                if plan.moves.isEmpty, let squash = candidate.squash, left.contains(squash) {
                     plan = try carry.squash(from, onto: squash)
-                    result.found.append("\(name) has the tree of \(squash.short): squash-merged")
-                } else {
-                    result.found.append("\(name): \(plan.moves.count) of its \(from.count) commit(s) rebased onto the default branch")
+                    result.found.append("\(candidate.name) has the tree of \(squash.short): squash-merged")
+                } else if !plan.moves.isEmpty {
+                    result.found.append("\(candidate.name): \(plan.moves.count) of its \(from.count) commit(s) rebased onto the default branch")
                     plan.unmatched = []
                 }
-                let targets = Set(plan.moves.map(\.onto))
-                left.removeAll { targets.contains($0) }
-                merge(plan, into: &result.plan)
-            }
-        } catch let error as GitError {
-            throw gitFailure(error)
-        } catch let error as CarryError {
-            throw error
-        } catch {
-            throw CarryError("\(error)", fix: "report this")
+            } catch { throw gitFailure(error) }
+            let targets = Set(plan.moves.map(\.onto))
+            left.removeAll { targets.contains($0) }
+            merge(plan, into: &result.plan)
         }
     }
 
