@@ -112,6 +112,9 @@ import TestSupport
         #expect(log.stdout.contains("usage     codex (env)"))
         #expect(log.stdout.contains("carried from \(pr.commits[0].prefix(7))"))
         #expect(log.stdout.contains("evidence  command passed tree \(featureTree.prefix(7))"))
+        let list = try pr.dev.aitrail(["eval", "list", "main"])
+        #expect(list.stdout.contains("current  passed  command  `true`"), "\(list.stdout)")
+        #expect(list.stdout.contains("carried from \(pr.commits[1].prefix(7))"))
 
         // The audit (whose cache saw the commit as human) now counts it as AI, from the carried records.
         let audited = try pr.audited(squash)
