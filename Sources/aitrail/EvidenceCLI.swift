@@ -57,6 +57,7 @@ enum EvidenceCLI {
         if let ms = record.durationMs { parts.append("\(ms / 1000).\((ms % 1000) / 100)s") }
         if let by = record.by { parts.append("by \(by)") }
         if let note = record.note { parts.append("note: \(note)") }
+        if let carried = record.carried { parts.append("carried from \(carried.from.prefix(7))") }
         parts.append(record.at)
         return parts.joined(separator: "  ")
     }

@@ -42,11 +42,15 @@ struct LogCommand: ParsableCommand {
         case .usage(let usage):
             let agent = AssistedBy(agent: usage.agent, model: usage.model, tools: usage.tools).value
             return "usage     \(agent) (\(usage.source)) \(usage.files) files +\(usage.insertions) -\(usage.deletions) at \(usage.at)"
+                + carried(usage.carried)
         case .evidence(let evidence):
             return "evidence  \(evidence.kind.rawValue) \(evidence.passed ? "passed" : "failed") tree \(evidence.tree.prefix(7))"
                 + (evidence.name.map { " \($0)" } ?? "") + " at \(evidence.at)" + (evidence.by.map { " by \($0)" } ?? "")
+                + carried(evidence.carried)
         case .other(let type, _):
             return "\(type) (a record type this aitrail does not know)"
         }
     }
+
+    private static func carried(_ mark: CarriedFrom?) -> String { mark.map { ", carried from \($0.from.prefix(7))" } ?? "" }
 }

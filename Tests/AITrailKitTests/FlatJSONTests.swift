@@ -10,6 +10,8 @@ import Testing
                     files: 0, insertions: -1, deletions: 9_000_000_000),
         UsageRecord(agent: "cursor", model: "gpt-5.4", tools: ["a\"b", "back\\slash"], source: "session", at: "x",
                     files: 1, insertions: 1, deletions: 1),
+        UsageRecord(agent: "codex", model: nil, tools: [], source: "env", at: "2026-03-01T00:00:00Z",
+                    files: 2, insertions: 5, deletions: 1, carried: CarriedFrom(from: String(repeating: "ab", count: 20))),
     ].map { CanonicalJSON.encode($0) }
 
     static let others = [
@@ -28,6 +30,12 @@ import Testing
         #"{"agent":"tab\there","aitrail":"0.1.0","at":"2026","deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
         #"{"agent":"claude-code","aitrail":"0.1.0","at":"2026","deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage"}"#,
         #"{"agent":"claude-code","at":"2026","deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{"from":"abc","x":"y"},"deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{"from":1},"deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{},"deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{"to":"abc"},"deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{"from":"a","from":"b"},"deletions":0,"files":1,"insertions":1,"source":"env","tools":[],"type":"usage","v":1}"#,
+        #"{"agent":"codex","aitrail":"0.1.0","at":"2026","carried":{"from":"abc""#, "{\"carried\":{\"from\":\"abc\",}}",
         #"{"type":"evidence","v":1,"kind":"test","tree":"abc","passed":true,"at":"2026-01-01T00:00:00Z"}"#,
         #"{"type":"future","v":1}"#,
         #"{"v":1}"#, "{}", "[]", "not json", #"{"agent":"#, "\"string\"", "{\"a\":[\"x\",]}", "{\"a\":tru}",
@@ -38,6 +46,7 @@ import Testing
         #expect(FlatJSON.usageRecord(Self.canonical[0]) != nil)
         #expect(FlatJSON.usageRecord(Self.canonical[1]) != nil)
         #expect(FlatJSON.usageRecord(Self.canonical[2]) == nil)
+        #expect(FlatJSON.usageRecord(Self.canonical[3])?.carried == CarriedFrom(from: String(repeating: "ab", count: 20)))
         #expect(FlatJSON.usageRecord(Self.others[0])?.model == nil)
     }
 

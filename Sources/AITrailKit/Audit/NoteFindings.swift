@@ -19,9 +19,11 @@ struct NoteFindings {
             switch record {
             case .usage(let usage):
                 let agent = registry.canonicalID(for: usage.agent) ?? usage.agent.lowercased()
+                // A record `aitrail carry` copied from a replaced commit says so: source `carried`.
                 attributions.append(Attribution(
-                    agent: agent, model: usage.model.flatMap(ModelName.normalise), tools: usage.tools, source: .note,
-                    marker: "refs/notes/aitrail usage \(usage.agent)"))
+                    agent: agent, model: usage.model.flatMap(ModelName.normalise), tools: usage.tools,
+                    source: usage.carried == nil ? .note : .carried,
+                    marker: "refs/notes/aitrail usage \(usage.agent)" + (usage.carried.map { " carried from \($0.from.prefix(7))" } ?? "")))
             case .evidence(let evidence):
                 guard evidence.tree == tree else { sawOtherTree = true; continue }
                 if let current = latestForTree, !NoteFindings.supersedes(evidence, current) { continue }

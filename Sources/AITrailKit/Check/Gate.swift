@@ -78,7 +78,8 @@ public struct Gate {
             }
             for usage in records.compactMap(\.usage) {
                 classification.attributions.append(Attribution(
-                    agent: usage.agent, model: usage.model, tools: usage.tools, source: .note, marker: "usage note (\(usage.source))"))
+                    agent: usage.agent, model: usage.model, tools: usage.tools, source: usage.carried == nil ? .note : .carried,
+                    marker: "usage note (\(usage.source))" + (usage.carried.map { ", carried from \($0.from.prefix(7))" } ?? "")))
             }
             var paths: [String] = []
             if !policy.reviewPaths.isEmpty && classification.isAI {

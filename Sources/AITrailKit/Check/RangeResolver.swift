@@ -54,15 +54,23 @@ public enum RangeResolver {
         return CheckRange(base: base, head: head, mergeBase: mergeBase, source: source, spelled: spelled)
     }
 
-    private struct GitHubEvent: Decodable {
+    /// The parts of a GitHub Actions event payload aitrail reads (`check`, and `carry --from-ci`).
+    struct GitHubEvent: Decodable {
         struct PullRequest: Decodable {
             struct End: Decodable { let sha: String }
             let base: End
             let head: End
+            let number: Int?
+            let merged: Bool?
+            let merge_commit_sha: String?
         }
+        struct Repository: Decodable { let default_branch: String? }
+        let action: String?
         let pull_request: PullRequest?
         let before: String?
         let after: String?
+        let ref: String?
+        let repository: Repository?
     }
 
     static func names(argument: String?, environment: [String: String], in repository: Repository) throws(CheckError) -> (String, String, String) {

@@ -18,9 +18,12 @@ public struct UsageRecord: Codable, Sendable, Hashable {
     public var insertions: Int
     public var deletions: Int
     public var aitrail: String
+    /// Set when `aitrail carry` copied this record from a commit a squash or rebase merge replaced.
+    public var carried: CarriedFrom?
 
     public init(agent: String, model: String?, tools: [String], source: String, at: String,
-                files: Int, insertions: Int, deletions: Int, aitrail: String = AITrailVersion.number) {
+                files: Int, insertions: Int, deletions: Int, aitrail: String = AITrailVersion.number,
+                carried: CarriedFrom? = nil) {
         self.agent = agent
         self.model = model
         self.tools = tools
@@ -30,7 +33,14 @@ public struct UsageRecord: Codable, Sendable, Hashable {
         self.insertions = insertions
         self.deletions = deletions
         self.aitrail = aitrail
+        self.carried = carried
     }
+}
+
+/// `"carried":{"from":"<commit>"}`: the commit a carried record was first noted on (SPEC §5).
+public struct CarriedFrom: Codable, Sendable, Hashable {
+    public var from: String
+    public init(from: String) { self.from = from }
 }
 
 /// Test counts from a report (JUnit, SARIF, JSON).
@@ -76,15 +86,18 @@ public struct EvidenceRecord: Codable, Sendable, Hashable {
     public var by: String?
     public var note: String?
     public var ci: CIReference?
+    /// Set when `aitrail carry` copied this record; `tree` still names the tree that was evaluated.
+    public var carried: CarriedFrom?
 
     enum CodingKeys: String, CodingKey {
-        case type, v, kind, tree, passed, name, summary, command, exit, digest, at, by, note, ci
+        case type, v, kind, tree, passed, name, summary, command, exit, digest, at, by, note, ci, carried
         case durationMs = "duration_ms"
     }
 
     public init(kind: EvidenceKind, tree: String, passed: Bool, at: String, name: String? = nil,
                 summary: EvidenceSummary? = nil, command: [String]? = nil, exit: Int? = nil, durationMs: Int? = nil,
-                digest: String? = nil, by: String? = nil, note: String? = nil, ci: CIReference? = nil) {
+                digest: String? = nil, by: String? = nil, note: String? = nil, ci: CIReference? = nil,
+                carried: CarriedFrom? = nil) {
         self.kind = kind
         self.tree = tree
         self.passed = passed
@@ -98,6 +111,7 @@ public struct EvidenceRecord: Codable, Sendable, Hashable {
         self.by = by
         self.note = note
         self.ci = ci
+        self.carried = carried
     }
 }
 
@@ -209,6 +223,8 @@ public enum CanonicalJSON {
 enum FlatJSON {
     enum Value: Equatable {
         case string(String), int(Int), bool(Bool), null, strings([String])
+        /// A nested object of string values only (`"carried":{"from":"…"}`).
+        case object([String: String])
     }
 
     static func usageRecord(_ line: String) -> UsageRecord? {
@@ -223,8 +239,14 @@ enum FlatJSON {
         case .string(let value)?: model = value
         default: return nil
         }
+        let carried: CarriedFrom?
+        switch fields["carried"] {
+        case nil: carried = nil
+        case .object(let object)? where object.count == 1: guard let from = object["from"] else { return nil }; carried = CarriedFrom(from: from)
+        default: return nil
+        }
         return UsageRecord(agent: agent, model: model, tools: tools, source: source, at: at,
-                           files: files, insertions: insertions, deletions: deletions, aitrail: aitrail)
+                           files: files, insertions: insertions, deletions: deletions, aitrail: aitrail, carried: carried)
     }
 
     /// The fields of a flat object `{"key":value,…}` with no spaces and no escapes, or nil.
@@ -267,6 +289,18 @@ enum FlatJSON {
                         values.append(element)
                         position += 1
                         if bytes[position - 1] == 0x5D { return .strings(values) }
+                        guard bytes[position - 1] == 0x2C else { return nil }
+                    }
+                case 0x7B:
+                    position += 1
+                    var object: [String: String] = [:]
+                    while true {
+                        guard let key = string(), position + 1 < bytes.count, bytes[position] == 0x3A else { return nil }
+                        position += 1
+                        guard let element = string(), object.updateValue(element, forKey: key) == nil,
+                              position < bytes.count else { return nil }
+                        position += 1
+                        if bytes[position - 1] == 0x7D { return .object(object) }
                         guard bytes[position - 1] == 0x2C else { return nil }
                     }
                 case 0x74: return literal("true") ? .bool(true) : nil
