@@ -137,6 +137,11 @@ import TestSupport
         let message = try pr.gitHubSquashMessage()
         #expect(message.contains("* subject one\n\nAssisted-by: claude-code"))
         let squash = try pr.squash(message: message)
+        // Before any carry, and with no CI step at all: the hooks' tags in the squash body make it AI.
+        let fromMessage = try pr.audited(squash)
+        #expect(fromMessage["ai"] as? Bool == true)
+        #expect(fromMessage["agents"] as? [String] == ["claude-code", "codex"])
+        #expect(fromMessage["sources"] as? [String] == ["trailer"])
         #expect(try pr.dev.aitrail(["carry", "main..feature", "HEAD"]).status == 0)
         let audited = try pr.audited(squash)
         #expect(audited["ai"] as? Bool == true)
