@@ -92,7 +92,7 @@ public struct AuditScanner {
     static let writeBackThreshold = 256
 
     /// Bump when classification changes in a way the registry does not show.
-    static let classifierRevision = 1
+    static let classifierRevision = 2
 
     public func scan() throws(AuditError) -> AuditScan {
         var stats = AuditStats()
