@@ -85,6 +85,19 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
         Case(message: "Fix\n\nAssisted-by: Claude <noreply@anthropic.com>\n", agents: ["claude-code"]),
         Case(message: "Fix\n\nAssisted-by: FooTool v2\n", agents: ["footool"]),
         Case(message: "Fix\n\nGenerated-By: PostHog Code\nTask-Id: 7d1\n", agents: ["posthog-code"]),
+        // Co-authors named as agents in the spellings teams' rules give them.
+        Case(message: "Fix\n\nCo-authored-by: Kiro AI (Claude Opus 4.6) <kiro@example.com>\n", agents: ["kiro"], models: ["claude-opus-4.6"]),
+        Case(message: "Fix\n\nCo-authored-by: Augment Agent <agent@augmentcode.com>\n", agents: ["augment"]),
+        Case(message: "Fix\n\nGenerated with [Continue](https://continue.dev)\n\nCo-Authored-By: Continue <noreply@continue.dev>\n", agents: ["continue"]),
+        Case(message: "Fix\n\nCo-authored-by: Claude Code <noreply@example.com>\n", agents: ["claude-code"]),
+        Case(message: "Fix\n\nCo-authored-by: Cursor AI <ai@example.com>\n", agents: ["cursor"]),
+        Case(message: "Fix\n\n🤖 Generated with [Windsurf](https://codeium.com/windsurf)\n", agents: ["windsurf"]),
+        Case(message: "Fix\n\n🤖 Generated with [Cline](https://github.com/cline/cline)\n", agents: ["cline"]),
+        // People who share a name with an agent are people.
+        Case(message: "Fix\n\nCo-authored-by: Devin Smith <devin@corp.example>\n", agents: []),
+        Case(message: "Fix\n\nCo-authored-by: Jules <jules@corp.example>\n", agents: []),
+        Case(message: "Fix\n\nCo-authored-by: Claude <claude.dupont@gmail.com>\n", agents: []),
+        Case(message: "Fix\n\nCo-authored-by: Amp Team Lead <lead@corp.example>\n", agents: []),
         // Review bots whose suggestion was applied: a class of their own, not an agent's change.
         Case(message: "Update src/x.ts\n\nCo-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>\n",
              agents: [], reviewBots: ["gemini-code-assist"]),

@@ -92,6 +92,7 @@ public struct AgentRegistry: Sendable {
             coAuthors: [.email(.equals("aider@aider.chat")), .email(.equals("noreply@aider.dev")), .email(.equals("noreply@aider.chat")),
                         .name(.hasPrefix("aider ("), roles: .coAuthor)],
             identities: [.name(.hasSuffix(" (aider)"), roles: .author)],
+            footers: ["aider"],
             subjectPrefixes: ["aider: "],
             aliases: ["aider-chat", "aider chat"],
             coAuthorModel: .parenthesised),
@@ -166,7 +167,8 @@ public struct AgentRegistry: Sendable {
         Agent(
             id: "cline", name: "Cline",
             environment: [EnvironmentMarker("CLINE_ACTIVE", .equals("true"))],
-            coAuthors: [.email(.equals("noreply@cline.bot"))]),
+            coAuthors: [.email(.equals("noreply@cline.bot"))],
+            footers: ["Cline"]),
         // Devin: `Generated with [Devin](https://devin.ai)` (docs.devin.ai/cli configuration: attribution) and
         // `devin-ai-integration[bot]` (id 158243242) as author or co-author.
         Agent(
@@ -251,7 +253,8 @@ public struct AgentRegistry: Sendable {
         // (kirodotdev/Kiro issue 5437).
         Agent(
             id: "kiro", name: "Kiro",
-            identities: bot("kiro-agent") + [.name(.equals("kiro agent"))],
+            coAuthors: [.email(.equals("kiro@kiro.dev")), .email(.equals("noreply@kiro.dev"))],
+            identities: bot("kiro-agent") + [.name(.equals("kiro agent")), .email(.hasSuffix("+kiro-agent@users.noreply.github.com"))],
             aliases: ["kiro agent", "aws kiro"]),
         // Amazon Q Developer: `amazon-q-developer[bot]` (id 208079219) opens its pull requests.
         Agent(
@@ -265,12 +268,15 @@ public struct AgentRegistry: Sendable {
             id: "windsurf", name: "Windsurf",
             coAuthors: [.email(.equals("cascade@windsurf.ai")), .email(.equals("cascade@windsurf.com")),
                         .email(.equals("noreply@codeium.com"))],
+            footers: ["Windsurf"],
             aliases: ["cascade", "codeium", "windsurf cascade", "codeium cascade"]),
         // Augment Code (Auggie): no trailer (augmentcode/auggie issue 87); AUGMENT_AGENT=1 (unjs/std-env).
         Agent(
             id: "augment", name: "Augment Code",
             environment: [EnvironmentMarker("AUGMENT_AGENT", .equals("1"))],
-            aliases: ["auggie", "augment code", "augmentcode"]),
+            coAuthors: [.email(.equals("agent@augmentcode.com")), .email(.equals("noreply@augmentcode.com"))],
+            footers: ["Augment"],
+            aliases: ["augment", "auggie", "augment code", "augmentcode"]),
         // Codegen, Tembo and Mentat open pull requests (and commit) as their bot accounts.
         Agent(id: "codegen", name: "Codegen", identities: bot("codegen-sh"), aliases: ["codegen-sh", "codegen.sh"]),
         Agent(id: "tembo", name: "Tembo", identities: bot("tembo"), aliases: ["tembo.io"]),
@@ -286,7 +292,12 @@ public struct AgentRegistry: Sendable {
         // Tools that leave no commit marker of their own, named so `Assisted-by` values and
         // `aitrail session start --agent` resolve to one id.
         Agent(id: "zed", name: "Zed", aliases: ["zed agent", "zed ai"]),
-        Agent(id: "continue", name: "Continue", aliases: ["continue.dev", "continue-dev", "continue dev"]),
+        // Continue: `Generated with [Continue](https://continue.dev)` and
+        // `Co-Authored-By: Continue <noreply@continue.dev>` (in commits across public repositories).
+        Agent(id: "continue", name: "Continue", coAuthors: [.email(.equals("noreply@continue.dev"))], footers: ["Continue"],
+              aliases: ["continue.dev", "continue-dev", "continue dev"]),
+        // Qoder: `QoderAI (<model>) <qoder_ai@qoder.com>` as teams' rules write it.
+        Agent(id: "qoder", name: "Qoder", coAuthors: [.email(.equals("qoder_ai@qoder.com"))], aliases: ["qoderai", "qoder ai"]),
         Agent(id: "tabnine", name: "Tabnine"),
         Agent(id: "cody", name: "Sourcegraph Cody", aliases: ["sourcegraph cody", "sourcegraph-cody"]),
         Agent(id: "trae", name: "Trae", aliases: ["trae ai", "trae agent"]),

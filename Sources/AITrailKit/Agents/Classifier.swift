@@ -130,6 +130,8 @@ public struct Classifier: Sendable {
                 let agent = registry.agents[index]
                 found.append(Attribution(agent: agent.id, model: coAuthorModel(agent, identity.name), source: .trailer,
                                          marker: marker, isReviewBot: agent.kind == .reviewBot))
+            } else if let named = namedAgent(identity) {
+                found.append(Attribution(agent: named.agent, model: named.model, source: .trailer, marker: marker))
             }
         } else if assistedByKeys.contains(key) {
             if let attribution = assistedBy(value, marker: marker) { found.append(attribution) }
@@ -168,6 +170,34 @@ public struct Classifier: Sendable {
         let agent = words.agent ?? (words.model != nil ? Classifier.unknownAgent : words.firstWordID ?? Classifier.unknownAgent)
         return Attribution(agent: agent, model: words.model, source: .trailer, marker: marker)
     }
+
+    /// A co-author whose name is a known agent's rather than a person's, in the many spellings agents and
+    /// the rules teams give them write (`Kiro AI (Claude Opus 4.6) <kiro@kiro.dev>`, `Augment Agent <…>`,
+    /// `Continue <noreply@continue.dev>`): the name is an agent's name or alias of two words or more
+    /// (`Claude Code`), or one word followed only by words such as `AI`, `Agent`, `Assistant`, or one
+    /// word alone with an address that is no person's (`noreply`, a bot, the agent's own domain). A
+    /// person who shares a name with an agent (`Claude Martin`, `Devin <devin@corp.example>`) stays one.
+    private func namedAgent(_ identity: Identity) -> (agent: String, model: String?)? {
+        let base = identity.name.firstIndex(of: "(").map { String(identity.name[..<$0]) } ?? identity.name
+        let words = base.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "_" }).map(String.init)
+        guard !words.isEmpty, words.count <= 5 else { return nil }
+        for length in stride(from: words.count, through: 1, by: -1) {
+            guard let id = registry.canonicalID(for: words[..<length].joined(separator: " ")),
+                  registry[id]?.kind != .reviewBot else { continue }
+            let rest = words[length...]
+            guard rest.allSatisfy(Classifier.agentWords.contains) else { return nil }
+            let email = identity.email.lowercased()
+            let domain = email.split(separator: "@").last.map(String.init) ?? ""
+            let impersonal = email.contains("noreply") || email.contains("no-reply") || email.contains("[bot]")
+                || domain.contains(words[0]) || domain.contains(id)
+            guard length >= 2 || !rest.isEmpty || impersonal else { return nil }
+            return (id, FreeText(identity.name, registry: registry).model)
+        }
+        return nil
+    }
+
+    /// Words that follow an agent's name in a co-author's name and make it no person's.
+    static let agentWords: Set<String> = ["ai", "agent", "assistant", "bot", "code", "cli", "ide", "coder", "coding", "app", "dev"]
 
     /// The agent of a value that names none it knows, only a model.
     public static let unknownAgent = "unknown"
