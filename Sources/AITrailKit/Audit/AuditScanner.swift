@@ -362,7 +362,7 @@ public struct AuditScanner {
         if aitrailNote != nil || aiNote != nil {
             var findings = NoteFindings()
             if let aitrailNote {
-                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: tree.hex, registry: classifier.registry)
+                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: tree.hex, registry: classifier.registry, now: Timestamp.now())
             }
             if let aiNote {
                 findings.addGitAINote(try repository.noteText(blob: aiNote), registry: classifier.registry)
