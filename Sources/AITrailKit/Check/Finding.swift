@@ -51,13 +51,17 @@ public struct Finding: Sendable, Hashable, Codable {
     public var fix: String
     /// The file concerned, when there is one (a review path).
     public var path: String?
+    /// A file to show the finding on where a format needs one (SARIF for code scanning): `path`, else
+    /// the first file the commit changed, else the policy file.
+    public var file: String?
 
-    public init(commit: String, rule: CheckRule, message: String, fix: String, path: String? = nil) {
+    public init(commit: String, rule: CheckRule, message: String, fix: String, path: String? = nil, file: String? = nil) {
         self.commit = commit
         self.rule = rule
         self.message = message
         self.fix = fix
         self.path = path
+        self.file = file
     }
 
     public var shortCommit: String { String(commit.prefix(7)) }

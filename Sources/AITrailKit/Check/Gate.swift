@@ -73,6 +73,7 @@ public struct Gate {
             facts[facts.count - 1].evidence.append(record)
             outcome = CheckRules(policy: policy, now: now).evaluate(facts)
         }
+        outcome.findings = locate(outcome.findings)
         let commits = facts.map { fact in
             CheckReport.CommitResult(
                 commit: fact.id, subject: fact.subject, author: "\(fact.author.name) <\(fact.author.email)>",
@@ -85,6 +86,27 @@ public struct Gate {
                          mergeBase: range.mergeBase.hex),
             policy: policy.origin ?? "defaults", scope: policy.evidence.scope.rawValue, commits: commits,
             findings: outcome.findings, notices: notices)
+    }
+
+    /// Gives every finding a file to be shown on: its path, else the first file its commit changed
+    /// (a diff only for commits with findings), else the policy file.
+    private func locate(_ findings: [Finding]) -> [Finding] {
+        var firstChanged: [String: String] = [:]
+        return findings.map { finding in
+            var finding = finding
+            if let path = finding.path {
+                finding.file = path
+                return finding
+            }
+            if firstChanged[finding.commit] == nil {
+                let commit = ObjectID(hex: finding.commit).flatMap { try? repository.commit($0) }
+                let parentTree = commit?.parentIDs.first.flatMap { try? repository.commit($0).treeID }
+                firstChanged[finding.commit] = commit.flatMap { try? repository.changedPaths(from: parentTree, to: $0.treeID).first }
+                    ?? PolicyLoader.fileName
+            }
+            finding.file = firstChanged[finding.commit]
+            return finding
+        }
     }
 
     /// `--eval` runs when the head lacks acceptable evidence; a failure on record stands (fix the code).
