@@ -289,6 +289,10 @@ public struct CheckRules: Sendable {
         case .verified?, .gate?: break
         }
         guard let by = record.by else { return false }
+        if case .verified(let principal)? = record.signature,
+           Self.isSamePerson(Identity(name: "", email: principal), as: [commit.author, commit.committer]) {
+            return false
+        }
         return !Self.isSamePerson(Identity(parsing: by), as: [commit.author, commit.committer])
     }
 
