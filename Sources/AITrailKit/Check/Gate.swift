@@ -194,28 +194,32 @@ public struct Gate {
     /// Adds to each evidence record when it reached the notes and, when the policy has signers,
     /// whether its signature verifies (for the trees the rules judge).
     private func stamp(_ facts: inout [CommitFacts], range: CheckRange, policy: Policy, signers: String?) throws(CheckError) {
+        // Only the trees the rules judge need it: with scope head and no review paths, the head's
+        // alone, so the notes history is read back only as far as the head's records go.
+        let judgedTrees: Set<String> = policy.evidence.scope == .each || !policy.reviewPaths.isEmpty
+            ? Set(facts.map(\.tree)) : Set(facts.last.map { [$0.tree] } ?? [])
         var byCommit: [ObjectID: [EvidenceRecord]] = [:]
-        var indexOf: [ObjectID: Int] = [:]
-        for (index, fact) in facts.enumerated() where !fact.evidence.isEmpty {
-            guard let id = ObjectID(hex: fact.id) else { continue }
-            byCommit[id] = fact.evidence
-            indexOf[id] = index
+        var positions: [ObjectID: (fact: Int, records: [Int])] = [:]
+        for (index, fact) in facts.enumerated() {
+            let judged = fact.evidence.indices.filter { judgedTrees.contains(fact.evidence[$0].tree) }
+            guard !judged.isEmpty, let id = ObjectID(hex: fact.id) else { continue }
+            byCommit[id] = judged.map { fact.evidence[$0] }
+            positions[id] = (index, judged)
         }
         guard !byCommit.isEmpty else { return }
         do { try NotesArrival.stamp(&byCommit, ref: Ledger.ref, in: repository) } catch {
             throw CheckError("cannot read the history of \(Ledger.ref): \(error.message)", fix: "fetch it again: git fetch \(remote) +\(Ledger.ref):\(Ledger.ref)")
         }
-        let judgedTrees: Set<String> = policy.evidence.scope == .each || !policy.reviewPaths.isEmpty
-            ? Set(facts.map(\.tree)) : Set(facts.last.map { [$0.tree] } ?? [])
         for (id, records) in byCommit {
-            facts[indexOf[id]!].evidence = records.map { record in
+            let (fact, indices) = positions[id]!
+            for (record, index) in zip(records, indices) {
                 var record = record
                 if record.sig == nil {
                     record.signature = .unsigned
-                } else if let signers, judgedTrees.contains(record.tree) {
+                } else if let signers {
                     record.signature = EvidenceSigning.verify(record, allowedSigners: signers, environment: environment)
                 }
-                return record
+                facts[fact].evidence[index] = record
             }
         }
     }

@@ -1,42 +1,44 @@
 import Git
 
-/// When evidence records reached the notes: the committer time of the oldest notes commit, going
-/// back from the ref's tip, whose note on the record's commit still holds the record. A writer
-/// chooses `at`; the notes history is what the remote accepted, in order.
+/// When evidence records reached the notes: the committer time of the notes commit that added
+/// each record to its commit's note, found by walking `refs/notes/aitrail` back from its tip along
+/// first parents (a record brought in by a merge of notes reached this ref at that merge). A
+/// writer chooses `at`; the notes history is what the remote accepted, in order.
 ///
-/// Cheap by construction: the walk goes back from the tip only while some record of interest is
-/// still present, reading one note per commit of interest per notes commit, and re-parsing a note
-/// only when its blob changed.
+/// Cheap by construction: one tree diff per notes commit says which notes it changed, a note is
+/// read only when it is one of the records' and it changed, and the walk stops as soon as every
+/// record's arrival is known.
 public enum NotesArrival {
     /// Sets `reachedNotesAt` on the records of `evidence` (by annotated commit).
     public static func stamp(
-        _ evidence: inout [ObjectID: [EvidenceRecord]], ref: String, in repository: Repository, limit: Int = 20_000
+        _ evidence: inout [ObjectID: [EvidenceRecord]], ref: String, in repository: Repository, limit: Int = 100_000
     ) throws(GitError) {
-        guard try repository.referenceTarget(ref) != nil else { return }
+        guard let tip = try repository.referenceTarget(ref) else { return }
         var open: [ObjectID: Set<Int>] = [:]
         for (target, records) in evidence where !records.isEmpty { open[target] = Set(records.indices) }
-        var lastBlob: [ObjectID: ObjectID] = [:]
-        let walk = try RevisionWalk(repository, options: WalkOptions(revisions: [ref], order: .time))
+        var current = try repository.commit(tip)
         var walked = 0
-        while !open.isEmpty, walked < limit, let id = walk.next() {
+        while !open.isEmpty {
+            let time = current.committer.time
             walked += 1
-            let notesCommit = try repository.commit(id)
-            let time = notesCommit.committer.time
-            for (target, indices) in open {
-                guard let blob = try repository.noteBlob(on: target, inNotesCommit: notesCommit) else {
-                    open[target] = nil
-                    continue
-                }
-                var still = indices
-                if lastBlob[target] != blob {
-                    let present = Set(CanonicalJSON.parseNote(try repository.noteText(blob: blob)).records.compactMap(\.evidence))
-                    still = indices.filter { present.contains(evidence[target]![$0].asWritten) }
-                    lastBlob[target] = blob
-                }
-                for index in still { evidence[target]![index].reachedNotesAt = time }
+            guard let parentID = current.parentIDs.first, walked < limit else {
+                // The root (or as far as the walk goes): what is still open arrived here.
+                for (target, indices) in open { for index in indices { evidence[target]![index].reachedNotesAt = time } }
+                return
+            }
+            let parent = try repository.commit(parentID)
+            for path in try repository.changedPaths(from: parent.treeID, to: current.treeID) {
+                // Notes trees name each note by its commit's id, fanned out or not (`ab/cdef…`).
+                guard let target = ObjectID(hex: path.replacing("/", with: "")), let indices = open[target] else { continue }
+                let before: Set<EvidenceRecord> = try repository.noteBlob(on: target, inNotesCommit: parent).map { (blob) throws(GitError) in
+                    Set(CanonicalJSON.parseNote(try repository.noteText(blob: blob)).records.compactMap(\.evidence))
+                } ?? []
+                let arrived = indices.filter { !before.contains(evidence[target]![$0].asWritten) }
+                for index in arrived { evidence[target]![index].reachedNotesAt = time }
+                let still = indices.subtracting(arrived)
                 open[target] = still.isEmpty ? nil : still
             }
+            current = parent
         }
-        if let error = walk.error { throw error }
     }
 }
