@@ -123,6 +123,24 @@ import TestSupport
         #expect(try aitrail(["eval", "list"], in: repo).stdout.contains("verdict: failed"))
     }
 
+    @Test func theAgeIsWhenTheRecordReachedTheNotesNotItsAt() throws {
+        let repo = try gateRepository(policy: "[evidence]\n\tmax-age = 7d\n")
+        let ai = try repo.commit("Add parser" + claudeTrailer)
+        let tree = try repo.revParse("HEAD^{tree}")
+        let now = ISO8601DateFormatter().string(from: Date())
+        let claimed = #"{"at":"\#(now)","kind":"command","passed":true,"tree":"\#(tree)","type":"evidence","v":1}"#
+        // Claims to be fresh, but reached the notes in 2020; a later note on another commit leaves it so.
+        try repo.git(["notes", "--ref=aitrail", "add", "-m", claimed, ai], environment: ["GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z"])
+        try repo.git(["notes", "--ref=aitrail", "add", "-m", "{}", "main"])
+        let (status, report, _) = try check(repo)
+        #expect(status == 1)
+        #expect(report?.findings.map(\.rule) == ["evidence-too-old"])
+        #expect(report?.findings.first?.message.contains("was last evaluated at 2020-01-01T00:00:00Z") == true)
+        // Appended again now (another line, same claim): that one reached the notes today.
+        try repo.git(["notes", "--ref=aitrail", "append", "-m", claimed.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"name\":\"again\""), ai])
+        #expect(try check(repo).status == 0)
+    }
+
     @Test func thePolicyIsTheTargetsTipNotTheMergeBase() throws {
         let repo = try gateRepository(policy: "[evidence]\n\trequire = none\n")
         try repo.commit("Add parser" + claudeTrailer)
