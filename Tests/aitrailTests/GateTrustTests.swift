@@ -86,6 +86,30 @@ import TestSupport
         #expect(try check(repo).report?.findings.map(\.rule) == ["evidence-bad-signature"])
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/gpg"), "needs gpg"))
+    func anOpenPGPKeySignsWithGPG() throws {
+        let home = try makeTemporaryDirectory()
+        let gpgEnv = ["GNUPGHOME": home]
+        defer { _ = try? runProcess("/usr/bin/gpgconf", ["--kill", "gpg-agent"], environment: gpgEnv) }
+        try runProcess("/usr/bin/gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                                        "--quick-gen-key", "Test User <test@example.com>", "ed25519", "sign", "never"], environment: gpgEnv)
+        let listing = try runProcess("/usr/bin/gpg", ["--list-secret-keys", "--with-colons"], environment: gpgEnv).stdout
+        let fingerprint = try #require(listing.split(separator: "\n").first { $0.hasPrefix("fpr:") }?.split(separator: ":", omittingEmptySubsequences: false)[9])
+        let listed = try sshKey("listed")
+        let repo = try signedRepository(listing: listed.publicKey)
+        try repo.git(["config", "user.signingKey", String(fingerprint)])
+        let head = try repo.commit("Add parser" + claudeTrailer)
+        let run = try aitrail(["eval", "run", "--", "true"], in: repo, environment: gpgEnv)
+        #expect(run.status == 0, "\(run.stderr)")
+        let note = try repo.git(["notes", "--ref=aitrail", "show", head])
+        #expect(note.contains(#""sig":"-----BEGIN PGP SIGNATURE-----"#))
+        #expect(note.contains(#""signer":"\#(fingerprint)""#))
+        // An allowed-signers file lists SSH keys: an OpenPGP signature is not one of them.
+        let result = try check(repo, environment: gpgEnv)
+        #expect(result.status == 1)
+        #expect(result.report?.findings.first?.message.contains("only SSH signatures can be checked") == true)
+    }
+
     @Test func unsignedEvidenceIsAFindingInEveryFormat() throws {
         let listed = try sshKey("listed")
         let repo = try signedRepository(listing: listed.publicKey)
