@@ -41,6 +41,14 @@ import TestSupport
         #expect(note.contains(#""signer":"test@example.com""#))
         #expect(try check(repo).status == 0)
         #expect(try aitrail(["eval", "list"], in: repo).stdout.contains("signed by test@example.com"))
+        // eval attach and review approve sign too.
+        let report = try makeTemporaryDirectory() + "/evals.json"
+        try #"{"passed": true, "name": "evals"}"#.write(toFile: report, atomically: true, encoding: .utf8)
+        #expect(try aitrail(["eval", "attach", "--kind", "json", report], in: repo).status == 0)
+        #expect(try aitrail(["review", "approve"], in: repo).status == 0)
+        let signatures = try repo.git(["notes", "--ref=aitrail", "show", signed]).components(separatedBy: "BEGIN SSH SIGNATURE").count - 1
+        #expect(signatures == 3)
+        #expect(try aitrail(["eval", "list"], in: repo).stdout.components(separatedBy: "signed by test@example.com").count - 1 == 3)
 
         // Forged: a hand-written passing record, unsigned.
         let forgedCommit = try repo.commit("Refund flow" + claudeTrailer)
