@@ -82,7 +82,7 @@ public struct AuditScanner {
 
     /// Identifies what the classifier would decide: the cache is valid only for the same fingerprint.
     var fingerprint: String {
-        var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); "
+        var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); verdict \(EvidenceVerdict.revision); "
         text += classifier.assistedByKeys.sorted().joined(separator: ",") + "; "
         text += classifier.registry.agents.map(\.fingerprintText).joined(separator: "\n")
         return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))

@@ -19,6 +19,9 @@ public enum EvidenceStanding: String, Sendable, Hashable, Codable {
 /// record reached the notes, never a writer's future `at`; at the same second, the later line of
 /// the note (records are given in note order), as aitrail appends a re-run after the run it replaces.
 public enum EvidenceVerdict {
+    /// Bump when the verdict changes: the audit cache keeps verdicts, and is valid only for the same one.
+    static let revision = 2
+
     /// What the policy asks of evidence; the defaults accept every record.
     public struct Rules: Sendable, Hashable {
         /// Accepted kinds; empty accepts every kind.
