@@ -48,6 +48,9 @@ public enum EvidenceSigning {
     }
 
     public static func sign(_ record: EvidenceRecord, with key: Key, environment: [String: String]) throws(EvidenceError) -> EvidenceRecord {
+        guard !key.signer.isEmpty else {
+            throw EvidenceError("cannot sign the evidence: an SSH signature names its signer by user.email, which is not set (git config user.email you@example.com)")
+        }
         var signed = record.asWritten
         signed.sig = nil
         signed.signer = key.signer
