@@ -177,6 +177,13 @@ extension FileSystem {
         if chmod(path, mode_t(mode)) != 0 { throw GitError("cannot change the mode of \(path): \(lastErrno())") }
     }
 
+    /// When `path` was last modified (seconds since the epoch), or nil when it does not exist.
+    public static func modificationTime(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_mtim.tv_sec)
+    }
+
     /// True when `path` is a file the current user may execute.
     public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 && !isDirectory(path) }
 

@@ -35,6 +35,16 @@ extension Repository {
         return entries
     }
 
+    /// The blob of the note on `target` as it stood in `notesCommit`, one commit of a notes ref's
+    /// history; nil when that commit has no note on `target`.
+    public func noteBlob(on target: ObjectID, inNotesCommit notesCommit: Commit) throws(GitError) -> ObjectID? {
+        var note: OpaquePointer?
+        var oid = target.raw
+        guard try checkFound(git_note_commit_read(&note, pointer, notesCommit.pointer, &oid)) else { return nil }
+        defer { git_note_free(note) }
+        return ObjectID(git_note_id(note)!.pointee)
+    }
+
     /// The text of a note blob (lossy UTF-8).
     public func noteText(blob: ObjectID) throws(GitError) -> String {
         String(decoding: try self.blob(blob), as: UTF8.self)

@@ -39,7 +39,7 @@ struct EvalRunCommand: ParsableCommand {
             outcome = try EvalRun(command: command, name: name, junitPath: junit, environment: Subprocess.currentEnvironment)
                 .run(in: repository)
         } catch {
-            throw EvidenceCLI.fail(error.message, code: error.isLaunchFailure ? 127 : 2)
+            throw EvidenceCLI.fail(error.message, code: error.interruptedStatus ?? (error.isLaunchFailure ? 127 : 2))
         }
         if let problem = outcome.reportProblem { EvidenceCLI.printError(problem) }
         let what = "\(outcome.record.kind.rawValue) evidence (\(outcome.record.passed ? "passed" : "failed")) for tree \(outcome.record.tree.prefix(7))"
@@ -101,20 +101,26 @@ struct EvalListCommand: ParsableCommand {
     func run() throws {
         let repository = try EvidenceCLI.openRepository()
         let target = try EvidenceCLI.resolve(revision, in: repository)
-        let tree: String
-        let records: [LedgerRecord], malformed: [MalformedLine]
+        let policy: Policy
+        do { policy = try PolicyLoader.load(workTreeOf: repository) } catch { throw EvidenceCLI.fail(error.message, code: 2) }
+        let listing: CommitEvidence
         do {
-            tree = try repository.commit(target).treeID.hex
-            (records, malformed) = try Ledger(repository: repository).records(on: target)
+            listing = try CommitEvidence.read(target, in: repository, policy: policy, environment: Subprocess.currentEnvironment)
         } catch {
             throw EvidenceCLI.fail(error.message, code: 2)
         }
-        let evidence = records.compactMap(\.evidence)
+        let tree = listing.tree, evidence = listing.records, malformed = listing.malformed
         var out = "\(target.short) (tree \(tree.prefix(7))): \(evidence.count) evidence record\(evidence.count == 1 ? "" : "s")\n"
         for record in evidence {
-            let state = record.tree == tree ? "current" : "stale (tree \(record.tree.prefix(7)))"
+            var state = record.tree == tree ? "current" : "stale (tree \(record.tree.prefix(7)))"
+            switch record.signature {
+            case .verified(let principal)?: state += ", signed by \(principal)"
+            case .bad(let reason)?: state += ", BAD SIGNATURE (\(reason))"
+            case .unsigned?, .gate?, nil: break
+            }
             out += "  \(state)  \(EvidenceCLI.describe(record))\n"
         }
+        out += "verdict: \(listing.judgement.standing.rawValue)\n"
         let pending = PendingEvidence.records(in: repository)
         if !pending.isEmpty {
             out += "pending (waiting for a commit of their tree):\n"
@@ -152,7 +158,7 @@ struct ReviewApproveCommand: ParsableCommand {
         let repository = try EvidenceCLI.openRepository()
         let target = try EvidenceCLI.resolve(revision, in: repository)
         do {
-            let record = try EvidenceImport.approve(commit: target, note: note, in: repository)
+            let record = try EvidenceImport.approve(commit: target, note: note, in: repository, environment: Subprocess.currentEnvironment)
             EvidenceCLI.write("review of \(target.short) (tree \(record.tree.prefix(7))) recorded by \(record.by ?? "")\n")
         } catch {
             throw EvidenceCLI.fail(error.message, code: 2)

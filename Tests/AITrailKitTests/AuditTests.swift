@@ -9,7 +9,7 @@ import TestSupport
     @Test func usageRecordsAttributeTheCommitWithSourceNote() {
         var findings = NoteFindings()
         let note = #"{"agent":"claude-code","aitrail":"0.1.0","at":"2026-01-01T00:00:00Z","deletions":1,"files":1,"insertions":2,"model":"Claude Opus 4.6","source":"env","tools":[],"type":"usage","v":1}"#
-        findings.addAITrailNote(note + "\nnot json\n", tree: "t", registry: registry)
+        findings.addAITrailNote(note + "\nnot json\n", tree: "t", registry: registry, now: Timestamp.now())
         #expect(findings.attributions.map(\.agent) == ["claude-code"])
         #expect(findings.attributions.map(\.model) == ["claude-opus-4.6"])
         #expect(findings.attributions.map(\.source) == [.note])
@@ -31,7 +31,7 @@ import TestSupport
             return CanonicalJSON.line(.evidence(EvidenceRecord(kind: .command, tree: parts[0], passed: parts[1] == "true", at: parts[2])))
         }
         var findings = NoteFindings()
-        findings.addAITrailNote(lines.joined(separator: "\n"), tree: "t1", registry: registry)
+        findings.addAITrailNote(lines.joined(separator: "\n"), tree: "t1", registry: registry, now: Timestamp.now())
         #expect(findings.evidence == expected)
         #expect(findings.attributions.isEmpty)
     }

@@ -23,6 +23,21 @@ private func passingRange() throws -> TestRepository {
 }
 
 @Suite struct CheckFormatTests {
+    @Test func everySARIFResultHasAnEncodedPhysicalLocation() throws {
+        let repo = try gateRepository(policy: "[review]\n\tpath = src/**\n")
+        try repo.commit("Odd names" + claudeTrailer, file: "src/pay ments/#1 ü?.swift")
+        let result = try aitrail(["check", "main..feature", "--format", "sarif"], in: repo)
+        #expect(result.status == 1)
+        let log = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        let uris = results.compactMap { result -> String? in
+            let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            return (location?["artifactLocation"] as? [String: Any])?["uri"] as? String
+        }
+        #expect(results.count == 2)  // review-required on the path, evidence-missing on the commit's first file
+        #expect(uris == ["src/pay%20ments/%231%20%C3%BC%3F.swift", "src/pay%20ments/%231%20%C3%BC%3F.swift"])
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: sarifSchema), "needs ../shared/schemas/sarif-schema-2.1.0.json"))
     func sarifValidatesAgainstTheSchema() throws {
         for repo in [try failingRange(), try passingRange()] {
@@ -33,7 +48,9 @@ private func passingRange() throws -> TestRepository {
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
             jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
-            print(len(log["runs"][0]["results"]))
+            results = log["runs"][0]["results"]
+            assert all(loc["physicalLocation"]["artifactLocation"]["uri"] for r in results for loc in r["locations"]), "a result without a physicalLocation"
+            print(len(results))
             """
             let validation = try runProcess("python3", ["-c", script, sarifSchema, output])
             #expect(validation.status == 0, "\(validation.stderr)")

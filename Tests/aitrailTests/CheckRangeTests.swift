@@ -91,16 +91,27 @@ import TestSupport
         #expect(Set(fingerprints).count == fingerprints.count)
     }
 
-    @Test func aitrailBaseAndUpstreamAreFallbacks() throws {
+    @Test func aitrailBaseAndTheDefaultBranchAreFallbacksNeverTheUpstream() throws {
         let repo = try gateRepository()
-        try repo.commit("Add parser" + claudeTrailer)
+        let head = try repo.commit("Add parser" + claudeTrailer)
         #expect(try check(repo, nil, environment: ["AITRAIL_BASE": "main"]).report?.range.source == "AITRAIL_BASE")
         let none = try check(repo, nil)
         #expect(none.status == 2)
         #expect(none.result.stderr.contains("no range to check"))
         #expect(none.result.stderr.contains("fix: pass the range, e.g. `aitrail check origin/main..HEAD`"))
-        try repo.git(["branch", "--set-upstream-to=main"])
-        #expect(try check(repo, nil).report?.range.source == "upstream")
+        #expect(none.result.stderr.contains("git remote set-head origin --auto"))
+        // A pushed branch is level with its upstream: that range is empty and must not be what is checked.
+        try repo.git(["update-ref", "refs/remotes/origin/feature", head])
+        try repo.git(["config", "branch.feature.remote", "origin"])
+        try repo.git(["config", "branch.feature.merge", "refs/heads/feature"])
+        #expect(try check(repo, nil).status == 2)
+        try repo.git(["update-ref", "refs/remotes/origin/main", try repo.revParse("main")])
+        try repo.git(["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"])
+        let json = try check(repo, nil)
+        #expect(json.status == 1)
+        #expect(json.report?.range.source == "default-branch")
+        #expect(json.report?.range.range == "origin/HEAD..HEAD")
+        #expect(json.report?.commits.map(\.commit) == [head])
     }
 
     @Test func unknownBaseIsExit2WithTheFix() throws {

@@ -104,7 +104,8 @@ import TestSupport
         let ai = try repo.commit("Add parser" + claudeTrailer)
         let tree = try repo.revParse("HEAD^{tree}")
         let old = #"{"at":"2020-01-01T00:00:00Z","kind":"command","passed":true,"tree":"\#(tree)","type":"evidence","v":1}"#
-        try repo.git(["notes", "--ref=aitrail", "add", "-m", old, ai])
+        // The age is when the record reached the notes: here a notes commit made in 2020.
+        try repo.git(["notes", "--ref=aitrail", "add", "-m", old, ai], environment: ["GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z"])
         let (status, report, _) = try check(repo)
         #expect(status == 1)
         let finding = try #require(report?.findings.first)
@@ -142,15 +143,33 @@ import TestSupport
         #expect(finding.rule == "review-required")
         #expect(finding.path == "src/payments/refund.swift")
         #expect(finding.message == "AI-assisted commit \(ai.prefix(7)) changes src/payments/refund.swift (review.path src/payments/**) without a review")
-        #expect(finding.fix == "a human reviewer runs: aitrail review approve \(ai.prefix(7)) && aitrail sync")
+        #expect(finding.fix == "a human reviewer other than its author and committer runs: aitrail review approve \(ai.prefix(7)) && aitrail sync")
 
+        // The commit's own author approving it is no review.
+        let own = try aitrail(["review", "approve"], in: repo)
+        #expect(own.status == 0)
+        #expect(own.stdout.contains("recorded by Test User <test@example.com>"))
+        #expect(try check(repo).status == 1)
+        // Neither is an approval from an agent's shell.
+        let agent = try aitrail(["review", "approve"], in: repo, environment: ["CLAUDECODE": "1"])
+        #expect(agent.status == 2)
+        #expect(agent.stderr.contains("refused: this environment runs an AI agent (claude-code"))
+
+        try repo.git(["config", "user.name", "Jane Reviewer"])
+        try repo.git(["config", "user.email", "jane@example.com"])
         let approve = try aitrail(["review", "approve", "--note", "looked at refunds"], in: repo)
         #expect(approve.status == 0)
-        #expect(approve.stdout.contains("recorded by Test User <test@example.com>"))
+        #expect(approve.stdout.contains("recorded by Jane Reviewer <jane@example.com>"))
         #expect(try check(repo).status == 0)
 
+        // A Reviewed-by the AI-assisted commit writes itself is the agent's word; a maintainer's
+        // follow-up naming another person counts; one naming the commit's author does not.
         let trailer = try gateRepository(policy: policy)
         try trailer.commit("Refund flow" + claudeTrailer + "\nReviewed-by: Jane Doe <jane@example.com>", file: "src/payments/refund.swift")
+        #expect(try check(trailer).report?.findings.map(\.rule) == ["review-required"])
+        try trailer.git(["commit", "-q", "--allow-empty", "-m", "Merge note\n\nReviewed-by: Test User <test@example.com>"])
+        #expect(try check(trailer).report?.findings.map(\.rule) == ["review-required"])
+        try trailer.git(["commit", "-q", "--allow-empty", "-m", "Reviewed\n\nReviewed-by: Jane Doe <jane@example.com>"])
         #expect(try check(trailer).status == 0)
         let botReviewed = try gateRepository(policy: policy)
         try botReviewed.commit("Refund flow" + claudeTrailer + "\nReviewed-by: Claude <noreply@anthropic.com>", file: "src/payments/refund.swift")
@@ -205,7 +224,7 @@ import TestSupport
         #expect(report?.policy == "\(base.prefix(7)):.aitrail")
         #expect(report?.findings.map(\.rule).sorted() == ["agent-not-allowed", "evidence-missing"])
         #expect(report?.findings.allSatisfy { $0.commit == ai } == true)
-        #expect(report?.notices.contains { $0.hasPrefix("this range changes .aitrail; it was judged by the base's policy") } == true)
+        #expect(report?.notices.contains { $0.hasPrefix("this range changes .aitrail; it was judged by the target's policy") } == true)
     }
 
     @Test func evidenceOnATwinCommitWithTheSameTreeCounts() throws {

@@ -82,7 +82,7 @@ public struct AuditScanner {
 
     /// Identifies what the classifier would decide: the cache is valid only for the same fingerprint.
     var fingerprint: String {
-        var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); "
+        var text = "aitrail \(AITrailVersion.number); classifier \(AuditScanner.classifierRevision); verdict \(EvidenceVerdict.revision); "
         text += classifier.assistedByKeys.sorted().joined(separator: ",") + "; "
         text += classifier.registry.agents.map(\.fingerprintText).joined(separator: "\n")
         return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))
@@ -362,7 +362,7 @@ public struct AuditScanner {
         if aitrailNote != nil || aiNote != nil {
             var findings = NoteFindings()
             if let aitrailNote {
-                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: tree.hex, registry: classifier.registry)
+                findings.addAITrailNote(try repository.noteText(blob: aitrailNote), tree: tree.hex, registry: classifier.registry, now: Timestamp.now())
             }
             if let aiNote {
                 findings.addGitAINote(try repository.noteText(blob: aiNote), registry: classifier.registry)

@@ -12,6 +12,18 @@ public enum EvidenceStatus: String, Sendable, Hashable, CaseIterable {
     case stale
 }
 
+extension EvidenceStatus {
+    /// The audit's four values of the verdict: what the audit cannot judge without a policy counts as none.
+    init(_ standing: EvidenceStanding) {
+        switch standing {
+        case .passed: self = .passed
+        case .failed: self = .failed
+        case .stale: self = .stale
+        case .missing, .kindNotAccepted, .tooOld, .unsigned, .badSignature, .notRequired: self = .none
+        }
+    }
+}
+
 /// One commit as the audit sees it: who, when, which agents, and whether it was evaluated.
 public struct AuditedCommit: Sendable, Hashable {
     public var id: ObjectID

@@ -10,11 +10,11 @@ struct NoteFindings {
     var attributions: [Attribution] = []
     var evidence: EvidenceStatus = .none
 
-    /// Reads an aitrail note (`refs/notes/aitrail`, JSON Lines) and adds its findings.
+    /// Reads an aitrail note (`refs/notes/aitrail`, JSON Lines) and adds its findings; the evidence
+    /// status is `EvidenceVerdict`'s, as `aitrail check` and `aitrail eval list` give it.
     /// Lines that are not records are ignored here: `aitrail log` reports them.
-    mutating func addAITrailNote(_ text: String, tree: String, registry: AgentRegistry) {
-        var latestForTree: EvidenceRecord?
-        var sawOtherTree = false
+    mutating func addAITrailNote(_ text: String, tree: String, registry: AgentRegistry, now: Int64) {
+        var evidenceRecords: [EvidenceRecord] = []
         for record in CanonicalJSON.parseNote(text).records {
             switch record {
             case .usage(let usage):
@@ -25,25 +25,14 @@ struct NoteFindings {
                     source: usage.carried == nil ? .note : .carried,
                     marker: "refs/notes/aitrail usage \(usage.agent)" + (usage.carried.map { " carried from \($0.from.prefix(7))" } ?? "")))
             case .evidence(let evidence):
-                guard evidence.tree == tree else { sawOtherTree = true; continue }
-                if let current = latestForTree, !NoteFindings.supersedes(evidence, current) { continue }
-                latestForTree = evidence
+                evidenceRecords.append(evidence)
             case .other:
                 continue
             }
         }
-        if let latestForTree {
-            evidence = latestForTree.passed ? .passed : .failed
-        } else if sawOtherTree {
-            evidence = .stale
+        if !evidenceRecords.isEmpty {
+            evidence = EvidenceStatus(EvidenceVerdict.judge(evidenceRecords, tree: tree, rules: EvidenceVerdict.Rules(now: now)).standing)
         }
-    }
-
-    /// The later record decides; at the same moment a failure wins over a pass.
-    private static func supersedes(_ candidate: EvidenceRecord, _ current: EvidenceRecord) -> Bool {
-        let a = Timestamp.parse(candidate.at) ?? 0, b = Timestamp.parse(current.at) ?? 0
-        if a != b { return a > b }
-        return !candidate.passed
     }
 
     /// Reads a git-ai authorship note (`refs/notes/ai`): an attestation section, a `---` line, then

@@ -30,16 +30,33 @@ public struct EvalRun {
     }
 
     public func run(in repository: Repository) throws(EvidenceError) -> Outcome {
+        let (record, status, problem) = try evaluate(in: repository)
+        let signed = try EvidenceSigning.signIfConfigured(record, in: repository, environment: environment)
+        return Outcome(status: status, record: signed, placement: try EvidenceStore.store(signed, in: repository), reportProblem: problem)
+    }
+
+    /// Runs the command and makes the record, without storing it: on the work tree, or on `tree`
+    /// checked out in `workingDirectory`. An interrupted command throws with `interruptedStatus`.
+    func evaluate(
+        in repository: Repository, tree given: ObjectID? = nil, workingDirectory: String? = nil
+    ) throws(EvidenceError) -> (record: EvidenceRecord, status: Int32, problem: String?) {
         guard !command.isEmpty else { throw EvidenceError("no command to run (usage: aitrail eval run -- <your test command>)") }
         // The tree is taken before the command runs: that is the code it evaluated, whatever it writes.
         let tree: ObjectID
-        do { tree = try repository.workingTreeID() } catch {
+        if let given { tree = given } else {
+            do { tree = try repository.workingTreeID() } catch {
             throw EvidenceError("cannot compute the work tree's state: \(error.message)")
         }
+        }
         let started = monotonicMilliseconds()
-        let status: Int32
-        do { status = try Subprocess.runInheritingOutput(command, environment: environment) } catch {
+        let startedAt = Timestamp.now()
+        let termination: Subprocess.Termination
+        do { termination = try Subprocess.runInteractively(command, environment: environment, workingDirectory: workingDirectory) } catch {
             throw EvidenceError("\(error.description) (check the command after `--`)", isLaunchFailure: true)
+        }
+        let status = termination.status
+        if let signal = termination.signal, [SIGINT, SIGTERM, SIGHUP, SIGQUIT].contains(signal) {
+            throw EvidenceError("the command was interrupted (signal \(signal)); nothing was recorded", interruptedStatus: status)
         }
         let duration = Int(monotonicMilliseconds() - started)
 
@@ -54,6 +71,10 @@ public struct EvalRun {
                 do { bytes = try FileSystem.read(junitPath) } catch {
                     throw EvidenceError("the JUnit report \(junitPath) was not written: \(error.message)")
                 }
+                // A report from an earlier run says nothing about this one (clock granularity allowed).
+                if let written = FileSystem.modificationTime(junitPath), written < startedAt - 1 {
+                    throw EvidenceError("the JUnit report \(junitPath) was written at \(Timestamp.format(written)), before this run started (\(Timestamp.format(startedAt))): the command did not write it; point --junit at the file the command writes")
+                }
                 let result = try ReportImporter.junit(bytes, file: junitPath)
                 record.kind = .junit
                 record.summary = result.summary
@@ -64,7 +85,7 @@ public struct EvalRun {
                 problem = "\(error.message); recorded as command evidence"
             }
         }
-        return Outcome(status: status, record: record, placement: try EvidenceStore.store(record, in: repository), reportProblem: problem)
+        return (record, status, problem)
     }
 
     private func monotonicMilliseconds() -> Int64 {

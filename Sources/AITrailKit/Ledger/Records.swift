@@ -88,9 +88,19 @@ public struct EvidenceRecord: Codable, Sendable, Hashable {
     public var ci: CIReference?
     /// Set when `aitrail carry` copied this record; `tree` still names the tree that was evaluated.
     public var carried: CarriedFrom?
+    /// An SSH (`-----BEGIN SSH SIGNATURE-----`) or OpenPGP armored signature over `signedPayload`.
+    public var sig: String?
+    /// Who signed: the principal (e-mail) an allowed-signers file lists for the key, or the OpenPGP key.
+    public var signer: String?
+
+    /// When the record reached the notes (the notes commit that added it), as readers that walk the
+    /// notes history find it; never written. Nil when unknown: then `at` stands in, unless it lies in the future.
+    public var reachedNotesAt: Int64? = nil
+    /// What the signature check found; never written. Nil when not checked.
+    public var signature: SignatureCheck? = nil
 
     enum CodingKeys: String, CodingKey {
-        case type, v, kind, tree, passed, name, summary, command, exit, digest, at, by, note, ci, carried
+        case type, v, kind, tree, passed, name, summary, command, exit, digest, at, by, note, ci, carried, sig, signer
         case durationMs = "duration_ms"
     }
 
@@ -112,6 +122,39 @@ public struct EvidenceRecord: Codable, Sendable, Hashable {
         self.note = note
         self.ci = ci
         self.carried = carried
+    }
+}
+
+/// The outcome of checking an evidence record's signature against the policy's allowed signers.
+public enum SignatureCheck: Sendable, Hashable {
+    /// The record carries no signature.
+    case unsigned
+    /// The signature verifies for this principal of the allowed signers.
+    case verified(principal: String)
+    /// Signed, but the signature does not verify for a listed principal: tampered, or a foreign key.
+    case bad(reason: String)
+    /// Made by the gate itself in this run (`aitrail check --eval`): trusted without a signature.
+    case gate
+}
+
+extension EvidenceRecord {
+    /// The bytes a signature covers: the canonical record without `sig` (and without reader-side facts).
+    public var signedPayload: [UInt8] {
+        var unsigned = self
+        unsigned.sig = nil
+        // A carried copy verifies as the record that was signed: the mark is added after signing.
+        unsigned.carried = nil
+        unsigned.reachedNotesAt = nil
+        unsigned.signature = nil
+        return Array(CanonicalJSON.encode(unsigned).utf8)
+    }
+
+    /// The record as written, without what readers learnt about it.
+    public var asWritten: EvidenceRecord {
+        var record = self
+        record.reachedNotesAt = nil
+        record.signature = nil
+        return record
     }
 }
 

@@ -25,6 +25,12 @@ public struct Policy: Sendable, Hashable {
         public var merges = false
         /// Judge commits by bot authors too.
         public var bots = false
+        /// Names that must each have passing evidence (`evidence.name`, repeatable).
+        public var names: [String] = []
+        /// The allowed-signers file (git's `gpg.ssh.allowedSignersFile` format), a path in the repository.
+        public var signers: String?
+        /// Only evidence signed by a key of `signers` counts.
+        public var requireSigned = false
     }
 
     public var tag = Tag()

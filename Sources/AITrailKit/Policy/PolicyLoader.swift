@@ -46,7 +46,7 @@ public enum PolicyLoader {
         "tag": ["trailer", "require", "merges"],
         "agents": ["allow"],
         "agent": ["env", "email", "name"],
-        "evidence": ["require", "scope", "kind", "max-age", "merges", "bots"],
+        "evidence": ["require", "scope", "kind", "max-age", "merges", "bots", "name", "signers", "require-signed"],
         "review": ["path"],
     ]
 
@@ -118,6 +118,13 @@ public enum PolicyLoader {
                 policy.evidence.maxAge = try need(Duration.parseSeconds(value), "a duration such as 30d, 12h, 2w or 90m")
             case ("evidence", "merges"): policy.evidence.merges = try need(boolValue(value), "true or false")
             case ("evidence", "bots"): policy.evidence.bots = try need(boolValue(value), "true or false")
+            case ("evidence", "name"):
+                guard !value.isEmpty else { throw bad("an eval name such as unit") }
+                if !policy.evidence.names.contains(value) { policy.evidence.names.append(value) }
+            case ("evidence", "signers"):
+                guard !value.isEmpty else { throw bad("the path of an allowed-signers file such as .aitrail-signers") }
+                policy.evidence.signers = value
+            case ("evidence", "require-signed"): policy.evidence.requireSigned = try need(boolValue(value), "true or false")
             case ("review", "path"):
                 guard !value.isEmpty else { throw bad("a path pattern such as src/payments/**") }
                 policy.reviewPaths.append(value)

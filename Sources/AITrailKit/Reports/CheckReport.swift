@@ -20,7 +20,8 @@ public struct CheckReport: Sendable, Hashable, Codable {
         public var author: String
         public var ai: Bool
         public var agents: [String]
-        /// `passed`, `failed`, `stale`, `missing`, `kind-not-accepted`, `too-old`, `not-required`, or nil when skipped.
+        /// `passed`, `failed`, `stale`, `missing`, `kind-not-accepted`, `too-old`, `unsigned`, `bad-signature`,
+        /// `not-required`, or nil when skipped.
         public var evidence: EvidenceStanding?
         /// Why the commit was not judged (`merge commit`, `bot author`).
         public var skipped: String?

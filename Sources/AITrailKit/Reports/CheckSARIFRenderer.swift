@@ -4,8 +4,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// SARIF 2.1.0, for code-scanning dashboards. Each finding is an error-level result of its rule;
-/// findings on a path point at it, the others at the commit through a logical location.
+/// SARIF 2.1.0, for code-scanning dashboards. Each finding is an error-level result of its rule
+/// with a physical location (GitHub code scanning shows no other): its path, else the first file
+/// its commit changed, else the policy file; and the commit as a logical location.
 public struct CheckSARIFRenderer: CheckRenderer {
     public init() {}
 
@@ -49,11 +50,18 @@ public struct CheckSARIFRenderer: CheckRenderer {
         let fix: String
     }
     struct Location: Encodable {
-        let physicalLocation: PhysicalLocation?
+        let physicalLocation: PhysicalLocation
         let logicalLocations: [LogicalLocation]?
     }
-    struct PhysicalLocation: Encodable { let artifactLocation: ArtifactLocation }
-    struct ArtifactLocation: Encodable { let uri: String }
+    struct PhysicalLocation: Encodable {
+        let artifactLocation: ArtifactLocation
+        let region = Region()
+    }
+    struct ArtifactLocation: Encodable {
+        let uri: String
+        let uriBaseId = "%SRCROOT%"
+    }
+    struct Region: Encodable { let startLine = 1 }
     struct LogicalLocation: Encodable {
         let name: String
         let fullyQualifiedName: String
@@ -64,7 +72,7 @@ public struct CheckSARIFRenderer: CheckRenderer {
         let rules = CheckRule.allCases
         let results = report.findings.map { finding in
             let location = Location(
-                physicalLocation: finding.path.map { PhysicalLocation(artifactLocation: ArtifactLocation(uri: $0)) },
+                physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: Self.uri(finding.path ?? finding.file ?? ".aitrail"))),
                 logicalLocations: [LogicalLocation(name: finding.shortCommit, fullyQualifiedName: "commit/\(finding.commit)")])
             return Result(
                 ruleId: finding.rule.rawValue, ruleIndex: rules.firstIndex(of: finding.rule)!,
@@ -80,6 +88,25 @@ public struct CheckSARIFRenderer: CheckRenderer {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = (try? encoder.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension CheckSARIFRenderer {
+    /// A relative path as a URI reference (RFC 3986): every byte but unreserved characters and `/`
+    /// percent-encoded, so spaces, `%`, `#`, `?` and non-ASCII names stay one path.
+    static func uri(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0x0F)])"
+            }
+        }
+        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import Git
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,18 +19,68 @@ public enum Subprocess {
     public struct LaunchError: Error, Sendable, CustomStringConvertible {
         public let command: String
         public let reason: String
+        /// The errno of the failed launch.
+        public var code: Int32 = 0
         public var description: String { "cannot run \(command): \(reason)" }
+    }
+
+    /// How a command ended.
+    public struct Termination: Sendable, Hashable {
+        /// The exit status, 128 + signal when killed by a signal (as shells report it).
+        public let status: Int32
+        /// The signal that killed it, if one did.
+        public let signal: Int32?
     }
 
     /// Runs `arguments` (looked up on PATH) with stdin, stdout and stderr inherited: output passes
     /// through. Returns the exit status (128 + signal when killed by a signal, as shells report it).
     public static func runInheritingOutput(_ arguments: [String], environment: [String: String]? = nil) throws(LaunchError) -> Int32 {
-        let pid = try spawn(arguments, environment: environment, actions: nil)
-        return wait(pid)
+        try runInteractively(arguments, environment: environment).status
     }
 
-    /// Runs `arguments` and captures stdout and stderr; stdin is /dev/null.
-    public static func capture(_ arguments: [String], environment: [String: String]? = nil) throws(LaunchError) -> Output {
+    /// Runs `arguments` as a shell would: output passes through, a script without a `#!` line runs
+    /// with /bin/sh, and while it runs this process ignores SIGINT and SIGQUIT (as `system()` does),
+    /// so Ctrl-C stops the command and the caller learns it was interrupted.
+    public static func runInteractively(
+        _ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil
+    ) throws(LaunchError) -> Termination {
+        // posix_spawn_file_actions_addchdir_np is not imported: the child inherits our directory,
+        // changed for the spawn only (the CLI runs this on its one thread).
+        let previousDirectory = workingDirectory.map { _ in FileSystem.currentDirectory() }
+        if let workingDirectory, chdir(workingDirectory) != 0 {
+            throw LaunchError(command: arguments.first ?? "", reason: "cannot enter \(workingDirectory): \(String(cString: strerror(errno)))")
+        }
+        defer { if let previousDirectory { _ = chdir(previousDirectory) } }
+        let previousInt = signal(SIGINT, SIG_IGN), previousQuit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            _ = signal(SIGINT, previousInt)
+            _ = signal(SIGQUIT, previousQuit)
+        }
+        let pid: pid_t
+        do { pid = try spawn(arguments, environment: environment, actions: nil) } catch where error.code == ENOEXEC {
+            // glibc's posix_spawnp no longer falls back to the shell as execvp does.
+            guard let path = resolve(arguments[0], environment: environment) else { throw error }
+            pid = try spawn(["/bin/sh", path] + arguments.dropFirst(), environment: environment, actions: nil)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let killer = status & 0x7f
+        return killer == 0 ? Termination(status: (status >> 8) & 0xff, signal: nil) : Termination(status: 128 + killer, signal: killer)
+    }
+
+    /// The file `command` names: itself when it has a `/`, else the first executable on PATH.
+    private static func resolve(_ command: String, environment: [String: String]?) -> String? {
+        if command.contains("/") { return command }
+        let path = environment?["PATH"] ?? FileSystem.environment("PATH") ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + command
+            if FileSystem.isExecutable(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `arguments` and captures stdout and stderr; stdin is the file `input`, else /dev/null.
+    public static func capture(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws(LaunchError) -> Output {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw LaunchError(command: arguments.first ?? "", reason: String(cString: strerror(errno)))
@@ -37,7 +88,7 @@ public enum Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
@@ -73,7 +124,7 @@ public enum Subprocess {
         var pid: pid_t = 0
         let result = env.map { env in posix_spawnp(&pid, program, actions, &attributes, argv, env) }
             ?? posix_spawnp(&pid, program, actions, &attributes, argv, environ)
-        guard result == 0 else { throw LaunchError(command: program, reason: String(cString: strerror(result))) }
+        guard result == 0 else { throw LaunchError(command: program, reason: String(cString: strerror(result)), code: result) }
         return pid
     }
 
