@@ -18,15 +18,15 @@ public struct AuditHTMLRenderer: AuditRenderer {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>AI adoption · \(escape(report.scope))</title>
+        <title>AI adoption · \(escape(report.repository.isEmpty ? report.scope : report.repository))</title>
         <style>\(AuditHTMLRenderer.style)</style>
         </head>
         <body>
-        <header><h1>AI adoption</h1><p class="scope"><code>\(escape(report.scope))</code> · \(escape(AuditText.span(report)))</p></header>
+        <header><h1>AI adoption\(report.repository.isEmpty ? "" : ": " + escape(report.repository))</h1><p class="scope">\(escape(report.scope)) · \(escape(AuditText.span(report)))</p></header>
         <section class="cards">
         \(card(AuditText.percent(totals.aiShare), "of commits AI-assisted", "\(AuditText.count(totals.aiCommits)) of \(AuditText.count(totals.commits)) commits"))
         \(card(AuditText.percent(totals.evidenceCoverage), "of AI commits with passing evidence", "\(totals.passed) passed · \(totals.failed) failed · \(totals.stale) stale"))
-        \(card("\(report.authorsUsingAI)", "authors used AI", "of \(report.byAuthor.count) authors"))
+        \(card("\(report.authorsUsingAI)", "people used AI", "of \(report.people.count) people"))
         \(card("\(report.byAgent.count)", report.byAgent.count == 1 ? "agent" : "agents", report.byAgent.first.map { "most: \($0.key)" } ?? "none found"))
         </section>
 
@@ -134,6 +134,8 @@ public struct AuditHTMLRenderer: AuditRenderer {
         switch grouping {
         case .agent, .model:
             columns = [(grouping.rawValue.capitalized, false), ("Commits", true), ("% of AI", true), ("Passed", true), ("Failed", true), ("Stale", true), ("No evidence", true)]
+        case .commitClass:
+            columns = [("Class", false), ("Commits", true), ("Share", true)]
         case .author, .period:
             columns = [(grouping == .author ? "Author" : report.period.rawValue.capitalized, false), ("Commits", true), ("AI", true), ("AI share", true), ("Passed", true), ("Failed", true), ("Stale", true), ("No evidence", true)]
         }
@@ -142,7 +144,11 @@ public struct AuditHTMLRenderer: AuditRenderer {
         out += "</tr></thead><tbody>\n"
         for group in groups {
             let share = report.share(of: group, in: grouping)
-            out += "<tr><td>\(escape(group.key))</td>" + number(group.commits)
+            out += "<tr><td>\(escape(group.label))</td>" + number(group.commits)
+            if grouping == .commitClass {
+                out += "<td class=\"num\" data-value=\"\(AuditText.ratio(share))\">\(AuditText.percent(share))</td></tr>\n"
+                continue
+            }
             if grouping == .author || grouping == .period { out += number(group.aiCommits) }
             out += "<td class=\"num\" data-value=\"\(AuditText.ratio(share))\">\(AuditText.percent(share))<span class=\"meter\" style=\"width:\(fmt(share * 60))px\"></span></td>"
             out += number(group.passed) + number(group.failed) + number(group.stale) + number(group.unevaluated) + "</tr>\n"

@@ -6,7 +6,7 @@ import Darwin
 import Git
 
 /// One JSON object per commit, the stable schema of SPEC §9 (docs/audit.md):
-/// `{"commit","time","author":{"name","email"},"ai","agents","models","sources","evidence"}`,
+/// `{"commit","time","author":{"name","email"},"ai","agents","models","review_bots","sources","evidence"}`,
 /// plus `insertions` and `deletions` with `--lines`. It is the format that streams whole histories,
 /// so it is written in chunks straight from the commit table: every author, list of agents or models
 /// and set of sources is encoded once, and a line is those pieces copied around the id and the time.
@@ -34,7 +34,7 @@ private struct JSONLines {
     let withLines: Bool
     var pieces = Pieces()
     var authors: [Range<Int>] = [], lists: [Range<Int>] = [], sources: [Range<Int>] = [], evidence: [Range<Int>] = []
-    var start = 0..<0, time = 0..<0, author = 0..<0, ai = 0..<0, human = 0..<0, models = 0..<0
+    var start = 0..<0, time = 0..<0, author = 0..<0, ai = 0..<0, human = 0..<0, models = 0..<0, reviewBots = 0..<0
     var sourcesStart = 0..<0, evidenceStart = 0..<0, insertions = 0..<0, deletions = 0..<0, end = 0..<0
     /// The longest line: the fixed text, the longest of each kind of piece, the id, the time, two numbers.
     var longest = 0
@@ -55,13 +55,14 @@ private struct JSONLines {
         ai = pieces.add(#","ai":true,"agents":["#)
         human = pieces.add(#","ai":false,"agents":["#)
         models = pieces.add(#"],"models":["#)
+        reviewBots = pieces.add(#"],"review_bots":["#)
         sourcesStart = pieces.add(#"],"sources":["#)
         evidenceStart = pieces.add(#"],"evidence":""#)
         insertions = pieces.add(#","insertions":"#)
         deletions = pieces.add(#","deletions":"#)
         end = pieces.add("}\n")
         longest = (pieces.bytes.count - fixedStart) + 40 + 20 + 2 * 21
-            + (authors.map(\.count).max() ?? 0) + 2 * (lists.map(\.count).max() ?? 0)
+            + (authors.map(\.count).max() ?? 0) + 3 * (lists.map(\.count).max() ?? 0)
             + (sources.map(\.count).max() ?? 0) + (evidence.map(\.count).max() ?? 0)
     }
 
@@ -98,6 +99,8 @@ private struct JSONLines {
                     line.copy(lists[agentList])
                     line.copy(models)
                     line.copy(lists[Int(record.u32(CommitTable.modelsOffset))])
+                    line.copy(reviewBots)
+                    line.copy(lists[Int(record.u32(CommitTable.reviewBotsOffset))])
                     line.copy(sourcesStart)
                     line.copy(sources[Int(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self))])
                     line.copy(evidenceStart)
