@@ -6,7 +6,7 @@ import Darwin
 import Git
 
 /// One JSON object per commit, the stable schema of SPEC §9 (docs/audit.md):
-/// `{"commit","time","author":{"name","email"},"ai","agents","models","review_bots","sources","evidence"}`,
+/// `{"commit","time","author":{"name","email"},"ai","agents","models","sources","evidence","review_bots"}`,
 /// plus `insertions` and `deletions` with `--lines`. It is the format that streams whole histories,
 /// so it is written in chunks straight from the commit table: every author, list of agents or models
 /// and set of sources is encoded once, and a line is those pieces copied around the id and the time.
@@ -55,12 +55,13 @@ private struct JSONLines {
         ai = pieces.add(#","ai":true,"agents":["#)
         human = pieces.add(#","ai":false,"agents":["#)
         models = pieces.add(#"],"models":["#)
-        reviewBots = pieces.add(#"],"review_bots":["#)
         sourcesStart = pieces.add(#"],"sources":["#)
         evidenceStart = pieces.add(#"],"evidence":""#)
-        insertions = pieces.add(#","insertions":"#)
+        reviewBots = pieces.add(#","review_bots":["#)
+        // The review bots' list is closed by what follows it.
+        insertions = pieces.add(#"],"insertions":"#)
         deletions = pieces.add(#","deletions":"#)
-        end = pieces.add("}\n")
+        end = pieces.add(withLines ? "}\n" : "]}\n")
         longest = (pieces.bytes.count - fixedStart) + 40 + 20 + 2 * 21
             + (authors.map(\.count).max() ?? 0) + 3 * (lists.map(\.count).max() ?? 0)
             + (sources.map(\.count).max() ?? 0) + (evidence.map(\.count).max() ?? 0)
@@ -99,12 +100,12 @@ private struct JSONLines {
                     line.copy(lists[agentList])
                     line.copy(models)
                     line.copy(lists[Int(record.u32(CommitTable.modelsOffset))])
-                    line.copy(reviewBots)
-                    line.copy(lists[Int(record.u32(CommitTable.reviewBotsOffset))])
                     line.copy(sourcesStart)
                     line.copy(sources[Int(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self))])
                     line.copy(evidenceStart)
                     line.copy(evidence[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))])
+                    line.copy(reviewBots)
+                    line.copy(lists[Int(record.u32(CommitTable.reviewBotsOffset))])
                     if withLines {
                         let hasLines = counted && record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self) & 2 != 0
                         line.copy(insertions)
