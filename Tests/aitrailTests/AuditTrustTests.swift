@@ -272,3 +272,15 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         #expect((lines.first?["author"] as? [String: String])?["name"] == name)
     }
 }
+
+@Suite struct CheckTextSafetyTests {
+    /// A finding quotes the commit's marker: a terminal escape in it is shown, not obeyed.
+    @Test func findingsShowControlCharactersEscaped() throws {
+        let repo = try gateRepository(policy: "[agents]\n\tallow = codex\n[evidence]\n\trequire = none\n")
+        try repo.commit("Add parser\n\nAssisted-by: claude-code:opus\u{1B}]0;pwned\u{07}")
+        let result = try aitrail(["check", "main..feature", "--format", "text"], in: repo)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(!result.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(result.stdout)")
+        #expect(result.stdout.contains(#"\e]0;pwned\x07"#), "\(result.stdout)")
+    }
+}
