@@ -170,6 +170,18 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         #expect(try audit(repo, ["--no-bots"]).stdout.contains("HEAD (main), without bots"))
     }
 
+    /// The summary shows the first 15 people: the bots row is shown after them all the same.
+    @Test func theBotsRowIsShownWhenPeopleAreCut() throws {
+        let repo = try TestRepository()
+        try commit(repo, "Release", author: ("release-bot", "release-bot@corp.example"))
+        for number in 1...17 { try commit(repo, "Change \(number)", author: ("Person \(number)", "p\(number)@corp.example")) }
+        for arguments in [["--format", "table"], ["--format", "markdown"]] {
+            let out = try audit(repo, arguments).stdout
+            #expect(out.contains("(bots)"), "\(out)")
+            #expect(out.contains("2 more"), "\(out)")
+        }
+    }
+
     @Test func noMergesLeavesOutWhatGitLogNoMergesLeavesOut() throws {
         let repo = try AuditBotsAndMergesTests.repository()
         let lines = try jsonLines(try audit(repo, ["--format", "jsonl", "--no-merges"]).stdout)

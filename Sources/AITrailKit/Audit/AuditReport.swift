@@ -288,6 +288,22 @@ public struct AuditReport: Sendable {
         }
     }
 
+    /// The rows a summary shows with at most `limit` per breakdown (nil: all), and how many it
+    /// leaves out: the latest periods; the first agents, models and people, and the `(bots)` row
+    /// after the people whatever their number.
+    public func shown(_ grouping: AuditGrouping, limit: Int?) -> (rows: [AuditGroup], hidden: Int) {
+        let groups = self.groups(grouping)
+        guard let limit, groups.count > limit else { return (groups, 0) }
+        switch grouping {
+        case .period: return (Array(groups.suffix(limit)), groups.count - limit)
+        case .author:
+            let people = self.people
+            guard people.count > limit else { return (groups, 0) }
+            return (Array(people.prefix(limit)) + groups.filter { $0.key == AuditReport.botsKey }, people.count - limit)
+        case .agent, .model, .commitClass: return (Array(groups.prefix(limit)), groups.count - limit)
+        }
+    }
+
     /// For agents and models: their share of all AI commits; for periods and authors: the AI share within the group.
     public func share(of group: AuditGroup, in grouping: AuditGrouping) -> Double {
         switch grouping {

@@ -21,11 +21,7 @@ public struct AuditMarkdownRenderer: AuditRenderer {
         }
         let full = report.groupings.count == 1
         for grouping in report.groupings {
-            var groups = report.groups(grouping)[...]
-            let hidden = full ? 0 : max(0, groups.count - AuditTableRenderer.rowsPerSection)
-            if hidden > 0 {
-                groups = grouping == .period ? groups.suffix(AuditTableRenderer.rowsPerSection) : groups.prefix(AuditTableRenderer.rowsPerSection)
-            }
+            let (groups, hidden) = report.shown(grouping, limit: full ? nil : AuditTableRenderer.rowsPerSection)
             out += "\n### \(AuditText.title(grouping, report))\n\n"
             switch grouping {
             case .agent, .model:

@@ -26,18 +26,18 @@ public struct AuditTableRenderer: AuditRenderer {
         }
         let full = report.groupings.count == 1
         for grouping in report.groupings {
-            let groups = report.groups(grouping)
+            let (groups, hidden) = report.shown(grouping, limit: full ? nil : AuditTableRenderer.rowsPerSection)
             out += "\n"
             switch grouping {
             case .agent, .model:
                 out += row(AuditText.title(grouping, report), ["COMMITS", "% OF AI", "PASSED"])
-                for group in groups.prefix(full ? groups.count : AuditTableRenderer.rowsPerSection) {
+                for group in groups {
                     out += row(group.key, [AuditText.count(group.commits), AuditText.percent(report.share(of: group, in: grouping)),
                                            AuditText.percent(group.evidenceCoverage)], indent: true)
                 }
             case .author:
                 out += row(AuditText.title(grouping, report), ["COMMITS", "AI", "SHARE", "PASSED"])
-                for group in groups.prefix(full ? groups.count : AuditTableRenderer.rowsPerSection) {
+                for group in groups {
                     out += row(group.key, [AuditText.count(group.commits), AuditText.count(group.aiCommits),
                                            AuditText.percent(group.aiShare), AuditText.count(group.passed)], indent: true)
                 }
@@ -49,17 +49,14 @@ public struct AuditTableRenderer: AuditRenderer {
             case .period:
                 out += row(AuditText.title(grouping, report), ["COMMITS", "AI", "SHARE"], trailing: "")
                 // The trend shows the latest periods; --by period shows them all.
-                let shown = full ? groups[...] : groups.suffix(AuditTableRenderer.rowsPerSection)
-                for group in shown {
+                for group in groups {
                     let bar = String(repeating: "█", count: Int((group.aiShare * 12).rounded()))
                     out += row(group.label, [AuditText.count(group.commits), AuditText.count(group.aiCommits),
                                            AuditText.percent(group.aiShare)], indent: true, trailing: " " + bar)
                 }
             }
             if groups.isEmpty { out += "  (none)\n" }
-            if !full && groups.count > AuditTableRenderer.rowsPerSection {
-                out += "  … \(groups.count - AuditTableRenderer.rowsPerSection) more (--by \(grouping.rawValue) lists all)\n"
-            }
+            if hidden > 0 { out += "  … \(hidden) more (--by \(grouping.rawValue) lists all)\n" }
         }
         return Array(out.utf8)
     }
