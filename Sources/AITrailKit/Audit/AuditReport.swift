@@ -95,7 +95,9 @@ public struct AuditGroup: Sendable, Hashable {
     public var reviewBotCommits = 0, botCommits = 0
     /// Evidence of the group's AI commits.
     public var passed = 0, failed = 0, stale = 0, unevaluated = 0
-    /// AI commits per agent, a commit with two agents counting half to each (sums to `aiCommits`).
+    /// For a period: AI commits per agent, a commit with two agents counting half to each (sums to
+    /// `aiCommits`). Empty for other groups (only the trend shows it; hashing agent names for every
+    /// group of every commit cost more than the rest of the summary).
     public var agentShares: [String: Double] = [:]
     public var aiInsertions = 0, aiDeletions = 0, humanInsertions = 0, humanDeletions = 0
 
@@ -123,8 +125,6 @@ public struct AuditGroup: Sendable, Hashable {
             case .stale: stale += 1
             case .none: unevaluated += 1
             }
-            let weight = 1 / Double(agents.count)
-            for agent in agents { agentShares[agent, default: 0] += weight }
             aiInsertions += insertions
             aiDeletions += deletions
         } else {
@@ -212,7 +212,8 @@ public struct AuditReport: Sendable {
             }
         }
         var agentGroups = names.map { AuditGroup(key: $0) }, modelGroups = agentGroups
-        var classGroups = CommitClass.allCases.map { AuditGroup(key: $0.rawValue) }
+        // Commits per class, in `CommitClass` order: counts only (the class rows show no more).
+        var ai = 0, reviewBot = 0, bot = 0
         var noModel = AuditGroup(key: AuditReport.noModelKey)
         var lastDay = Int64.min, lastStart: Int64 = 0
         if summarise {
@@ -244,8 +245,17 @@ public struct AuditReport: Sendable {
                         lastStart = period.start(of: time)
                     }
                     add(&periods[lastStart, default: AuditGroup(key: period.label(lastStart))])
+                    if !agents.isEmpty {
+                        let weight = 1 / Double(agents.count)
+                        for agent in agents { periods[lastStart]!.agentShares[agent, default: 0] += weight }
+                    }
                     add(&authorGroups[authorOfIdentity[identity]])
-                    add(&classGroups[commitClass == .ai ? 0 : commitClass == .reviewBot ? 1 : commitClass == .bot ? 2 : 3])
+                    switch commitClass {
+                    case .ai: ai += 1
+                    case .reviewBot: reviewBot += 1
+                    case .bot: bot += 1
+                    case .human: break
+                    }
                     for slot in slotsOfList[agentList] { add(&agentGroups[slot]) }
                     for slot in slotsOfList[modelList] { add(&modelGroups[slot]) }
                     if modelList == 0 && agentList != 0 { add(&noModel) }
@@ -275,7 +285,11 @@ public struct AuditReport: Sendable {
         byAuthor = people.filter { $0.commits > 0 }.sorted(by: ranked) + bots.filter { $0.commits > 0 }
         byAgent = agentGroups.filter { $0.commits > 0 }.sorted(by: ranked)
         byModel = (modelGroups + [noModel]).filter { $0.commits > 0 }.sorted(by: ranked)
-        byClass = classGroups
+        byClass = zip(CommitClass.allCases, [ai, reviewBot, bot, totals.commits - ai - reviewBot - bot]).map { commitClass, count in
+            var group = AuditGroup(key: commitClass.rawValue)
+            group.commits = count
+            return group
+        }
     }
 
     public func groups(_ grouping: AuditGrouping) -> [AuditGroup] {
