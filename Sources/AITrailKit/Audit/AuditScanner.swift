@@ -422,7 +422,6 @@ public struct AuditScanner {
                 attributions[index].isReviewBot = true
             }
         }
-        let classification = Classification(attributions)
         var insertions = -1, deletions = -1
         if lines {
             let parentTree = try firstParent.map { (parent) throws(GitError) -> ObjectID in try repository.commitFields(parent).treeID }
@@ -430,12 +429,14 @@ public struct AuditScanner {
             insertions = stats.insertions
             deletions = stats.deletions
         }
+        // Most commits have no findings: their lists stay empty without filtering an empty array four times.
+        let found = attributions.isEmpty ? nil : Classification(attributions)
         return Scanned(
             record: CachedCommit(
                 id: id, commitTime: commitTime, authorTime: authorTime, authorName: author.name, authorEmail: author.email,
-                isMerge: isMerge, agents: classification.agents, models: classification.models,
-                reviewBots: classification.reviewBots, sources: classification.sources,
-                evidence: evidence, insertions: insertions, deletions: deletions, aitrailNote: aitrailNote, aiNote: aiNote),
+                isMerge: isMerge, agents: found?.agents ?? [], models: found?.models ?? [], reviewBots: found?.reviewBots ?? [],
+                sources: found?.sources ?? [], evidence: evidence, insertions: insertions, deletions: deletions,
+                aitrailNote: aitrailNote, aiNote: aiNote),
             firstParent: firstParent)
     }
 }
