@@ -298,3 +298,31 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         #expect(result.stdout.contains(#"\e]0;pwned\x07"#), "\(result.stdout)")
     }
 }
+
+/// aider's own history (`../shared/corpus`): thousands of ` (aider)` authors beside the same people.
+@Suite struct AuditAiderCorpusTests {
+    @Test func everyPersonIsOneRowWithWhatGitCounts() throws {
+        let bundle = packageRoot + "/../shared/corpus/aider.bundle"
+        try #require(FileManager.default.fileExists(atPath: bundle), "the corpus belongs at ../shared/corpus (see its README)")
+        let directory = try makeTemporaryDirectory(prefix: "aitrail-aider")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clone = try runProcess("/usr/bin/git", ["clone", "-q", "--bare", bundle, directory + "/aider.git"])
+        #expect(clone.status == 0, "\(clone.stderr)")
+        let repo = TestRepository(existing: directory + "/aider.git")
+        // What git says, folded by hand: the name without " (aider)", the email as it is (no .mailmap here).
+        var expected: [String: Int] = [:]
+        for line in try repo.git(["log", "--format=%an%x00%ae"]).split(separator: "\n") {
+            let parts = line.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+            let name = parts[0].hasSuffix(" (aider)") ? String(parts[0].dropLast(8)) : parts[0]
+            expected["\(name) <\(parts[1])>", default: 0] += 1
+        }
+        #expect(expected["Paul Gauthier <aider@paulg.org>"] == 8182)
+        let report = try jsonObject(try audit(repo, ["--format", "json", "--by", "author", "--no-cache"]).stdout)
+        let rows = rows(report, "author")
+        #expect(!rows.keys.contains { $0.contains("(aider)") })
+        for (author, commits) in rows where author != "(bots)" {
+            #expect(expected[author] == commits, "\(author)")
+        }
+        #expect(rows.values.reduce(0, +) == 13_138)
+    }
+}
