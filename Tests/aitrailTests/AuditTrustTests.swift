@@ -326,3 +326,28 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         #expect(rows.values.reduce(0, +) == 13_138)
     }
 }
+
+/// claude-code-action's history (`../shared/corpus`): a release workflow makes 43% of main's commits.
+@Suite struct AuditReleaseBotCorpusTests {
+    @Test func theReleaseBotIsARowApartAndNoBotsLeavesItOut() throws {
+        let bundle = packageRoot + "/../shared/corpus/claude-code-action.bundle"
+        try #require(FileManager.default.fileExists(atPath: bundle), "the corpus belongs at ../shared/corpus (see its README)")
+        let directory = try makeTemporaryDirectory(prefix: "aitrail-cca")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clone = try runProcess("/usr/bin/git", ["clone", "-q", "--bare", bundle, directory + "/cca.git"])
+        #expect(clone.status == 0, "\(clone.stderr)")
+        let repo = TestRepository(existing: directory + "/cca.git")
+        let authors = try repo.git(["log", "--format=%an <%ae>"]).split(separator: "\n")
+        // Read from the history: the workflow's identity, and every other author a person.
+        let releases = authors.filter { $0 == "GitHub Actions <actions@github.com>" }.count
+        #expect(releases == 331)
+        let all = try jsonObject(try audit(repo, ["--format", "json", "--no-cache"]).stdout)
+        #expect(rows(all, "author")["(bots)"] == releases)
+        #expect((all["totals"] as? [String: Any])?["bot"] as? Int == releases)
+        let people = try jsonObject(try audit(repo, ["--format", "json", "--no-bots"]).stdout)
+        let totals = try #require(people["totals"] as? [String: Any])
+        #expect(totals["commits"] as? Int == authors.count - releases)
+        #expect(totals["ai"] as? Int == (all["totals"] as? [String: Any])?["ai"] as? Int)
+        #expect(rows(people, "author")["(bots)"] == nil)
+    }
+}
