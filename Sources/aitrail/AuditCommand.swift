@@ -32,7 +32,7 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Follow only the first parent of merges.")
     var firstParent = false
 
-    @Flag(help: "Leave out commits by bot accounts ([bot] names, github-actions, release bots).")
+    @Flag(help: "Leave out commits by bot accounts ([bot] names, github-actions, release bots) that no agent marker makes AI.")
     var noBots = false
 
     @Flag(help: "Leave out merge commits.")

@@ -149,6 +149,7 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         try commit(repo, "Bump a dependency", author: ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"))
         try commit(repo, "chore(release): 1.2.0", author: ("semantic-release-bot", "semantic-release-bot@martynus.net"))
         try commit(repo, "Update the changelog", author: ("github-actions", "41898282+github-actions[bot]@users.noreply.github.com"))
+        try commit(repo, "Fix the build\n\nCo-authored-by: Claude <noreply@anthropic.com>", author: ("claude[bot]", "209825114+claude[bot]@users.noreply.github.com"))
         try repo.git(["checkout", "-q", "-b", "feature"])
         try commit(repo, "Add a feature\n\nAssisted-by: claude-code", author: jane)
         try repo.git(["checkout", "-q", "main"])
@@ -161,13 +162,15 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         let repo = try AuditBotsAndMergesTests.repository()
         let all = try jsonObject(try audit(repo, ["--format", "json", "--no-cache"]).stdout)
         #expect(rows(all, "author") == ["Jane Doe <jane@corp.example>": 2, "Talbot Smith <talbot@corp.example>": 1,
-                                        "Test User <test@example.com>": 1, "(bots)": 3])
+                                        "Test User <test@example.com>": 1, "(bots)": 4])
         #expect((all["totals"] as? [String: Any])?["bot"] as? Int == 3)
         #expect((all["totals"] as? [String: Any])?["authors"] as? Int == 3)
-        #expect(rows(all, "class") == ["ai": 1, "review-bot": 0, "bot": 3, "human": 3])
+        #expect(rows(all, "class") == ["ai": 2, "review-bot": 0, "bot": 3, "human": 3])
 
+        // The agent's own account committing AI work stays: it is AI, not automation.
         let noBots = try jsonObject(try audit(repo, ["--format", "json", "--no-bots"]).stdout)
-        #expect((noBots["totals"] as? [String: Any])?["commits"] as? Int == 4)
+        #expect((noBots["totals"] as? [String: Any])?["commits"] as? Int == 5)
+        #expect((noBots["totals"] as? [String: Any])?["ai"] as? Int == 2)
         #expect((noBots["scope"] as? String)?.hasSuffix("without bots") == true, "\(noBots["scope"] ?? "")")
         #expect(try audit(repo, ["--no-bots"]).stdout.contains("HEAD (main), without bots"))
     }
@@ -189,7 +192,7 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
         let lines = try jsonLines(try audit(repo, ["--format", "jsonl", "--no-merges"]).stdout)
         let expected = try repo.git(["log", "--no-merges", "--format=%H"]).split(separator: "\n").map(String.init)
         #expect(Set(lines.compactMap { $0["commit"] as? String }) == Set(expected))
-        #expect(lines.count == 6)
+        #expect(lines.count == 7)
         let both = try jsonObject(try audit(repo, ["--format", "json", "--no-merges", "--no-bots"]).stdout)
         #expect(both["scope"] as? String == "HEAD (main), without bots, without merges")
         #expect((both["totals"] as? [String: Any])?["merges"] as? Int == 0)

@@ -16,7 +16,7 @@ public struct AuditOptions: Sendable {
     public var jobs: Int
     /// Read and write `<git-common-dir>/aitrail/cache/audit`.
     public var useCache: Bool
-    /// Leave out commits by bot accounts (`BotAccount`) and merge commits (`--no-bots`, `--no-merges`).
+    /// Leave out commits by bot accounts (`BotAccount`) that are not AI, and merge commits (`--no-bots`, `--no-merges`).
     public var noBots: Bool
     public var noMerges: Bool
 
@@ -247,8 +247,12 @@ public struct AuditScanner {
             order.removeAll { table.flags(Int($0)) & 1 != 0 }
         }
         if options.noBots {
+            // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
             table.withRecords { base in
-                order.removeAll { bots[Int((base + Int($0) * CommitTable.recordSize).u32(CommitTable.identityOffset))] }
+                order.removeAll { row in
+                    let record = base + Int(row) * CommitTable.recordSize
+                    return bots[Int(record.u32(CommitTable.identityOffset))] && record.u32(CommitTable.agentsOffset) == 0
+                }
             }
         }
         return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, bots: bots, lines: options.lines),
