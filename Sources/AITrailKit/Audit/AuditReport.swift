@@ -105,8 +105,6 @@ public struct AuditGroup: Sendable, Hashable {
 
     /// The key as text reports show it: `2026-12 (partial)`.
     public var label: String { partial ? key + " (partial)" : key }
-    /// Commits neither AI, nor by a bot account, nor with a review bot's suggestions.
-    public var humanCommits: Int { commits - aiCommits - reviewBotCommits - botCommits }
 
     /// AI commits among the group's commits (0 for an empty group).
     public var aiShare: Double { commits == 0 ? 0 : Double(aiCommits) / Double(commits) }
