@@ -77,6 +77,8 @@ public struct CommitLayout: Sendable {
     public var committer: SignatureLayout
     /// The message with leading blank lines removed, as `Commit.message` (the bytes as written).
     public var message: Range<Int>
+    /// The `encoding` header's value, nil without one (UTF-8: git's default).
+    public var encoding: Range<Int>?
 
     public var isMerge: Bool { parentCount > 1 }
 
@@ -89,6 +91,7 @@ public struct CommitLayout: Sendable {
         var firstParent: ObjectID?
         var author: SignatureLayout?
         var committer: SignatureLayout?
+        var encoding: Range<Int>?
         while position < end {
             let lineEnd = buffer.firstLineFeed(from: position) ?? end
             if lineEnd == position { position += 1; break }  // the blank line before the message
@@ -102,6 +105,8 @@ public struct CommitLayout: Sendable {
                 author = SignatureLayout(rawHeader: buffer, from: position + 7, to: lineEnd)
             } else if committer == nil, line.starts(with: CommitLayout.committerPrefix) {
                 committer = SignatureLayout(rawHeader: buffer, from: position + 10, to: lineEnd)
+            } else if line.first == 0x65, line.starts(with: CommitLayout.encodingPrefix) {
+                encoding = (position + 9)..<lineEnd
             }
             position = lineEnd + 1
         }
@@ -113,12 +118,14 @@ public struct CommitLayout: Sendable {
         self.author = author
         self.committer = committer
         self.message = min(position, end)..<end
+        self.encoding = encoding
     }
 
     private static let treePrefix = Array("tree ".utf8)
     private static let parentPrefix = Array("parent ".utf8)
     private static let authorPrefix = Array("author ".utf8)
     private static let committerPrefix = Array("committer ".utf8)
+    private static let encodingPrefix = Array("encoding ".utf8)
 }
 
 extension UnsafeBufferPointer<UInt8> {

@@ -69,7 +69,8 @@ public final class Repository {
     /// commit except notes (a tag of a blob is skipped), and HEAD.
     public func allTips() throws(GitError) -> [ObjectID] {
         var tips: [ObjectID] = []
-        for name in try referenceNames() where !name.hasPrefix("refs/notes/") {
+        // Notes and stash entries are not history (git rev-list --all would walk the stash).
+        for name in try referenceNames() where !name.hasPrefix("refs/notes/") && name != "refs/stash" {
             if let id = try? resolveCommit(name) { tips.append(id) }
         }
         if let head = try head() { tips.append(head) }

@@ -20,7 +20,7 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Revisions as git takes them: HEAD, main, A..B, A...B, ^A.", valueName: "revs"))
     var revisions: [String] = []
 
-    @Flag(help: "Every branch, tag and remote (not notes), as git rev-list --all.")
+    @Flag(help: "Every branch, tag and remote (not notes or the stash), as git rev-list --all.")
     var all = false
 
     @Option(help: ArgumentHelp("Only commits committed at or after this date (YYYY-MM-DD, RFC 3339, @UNIX or 'N days ago').", valueName: "date"))
@@ -32,10 +32,16 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Follow only the first parent of merges.")
     var firstParent = false
 
+    @Flag(help: "Leave out commits by bot accounts ([bot] names, github-actions, release bots) that no agent marker makes AI.")
+    var noBots = false
+
+    @Flag(help: "Leave out merge commits.")
+    var noMerges = false
+
     @Option(help: "table, json, jsonl, csv, markdown or html.")
     var format: AuditFormat = .table
 
-    @Option(help: "Show one breakdown: author, agent, model or period (default: all; csv: period).")
+    @Option(help: "Show one breakdown: author, agent, model, period or class (default: all; csv: period).")
     var by: AuditGrouping?
 
     @Option(help: "The trend's period: week, month or quarter.")
@@ -77,7 +83,7 @@ struct AuditCommand: ParsableCommand {
         let walk = WalkOptions(
             revisions: revisions, all: all, firstParent: firstParent,
             since: since.flatMap(DateArgument.parse), until: until.flatMap(DateArgument.parse))
-        let options = AuditOptions(walk: walk, lines: lines, jobs: jobs, useCache: !noCache)
+        let options = AuditOptions(walk: walk, lines: lines, jobs: jobs, useCache: !noCache, noBots: noBots, noMerges: noMerges)
         let progress = isatty(2) == 1 ? ProgressLine() : nil
         var report: (@Sendable (Int, Int) -> Void)?
         if let progress { report = { done, total in progress.update(done, total) } }
@@ -93,9 +99,15 @@ struct AuditCommand: ParsableCommand {
             let stats = scan.stats
             AuditCLI.printError("aitrail audit: \(stats.walked) commits walked (\(stats.method)), \(stats.classified) classified, \(scan.commits.count) reported, cache \(stats.cache)")
         }
+        let head = repository.headReferenceName()
+        let detached = head == nil ? (try? repository.head())?.map { String($0.hex.prefix(7)) } : nil
+        let scope = AuditScope.describe(
+            walk: walk, head: head.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 }, detachedAt: detached ?? nil,
+            noBots: noBots, noMerges: noMerges, since: since, until: until)
         let auditReport = AuditReport(
-            commits: scan.commits, scope: scope, period: period,
-            groupings: by.map { [$0] } ?? AuditGrouping.allCases, lines: lines, summarise: format.renderer.needsSummary)
+            commits: scan.commits, repository: RepositoryName.of(repository), scope: scope, period: period,
+            groupings: by.map { [$0] } ?? AuditGrouping.allCases, lines: lines, summarise: format.renderer.needsSummary,
+            asOf: walk.until)
         if let output {
             do { try FileSystem.writeAtomically(format.renderer.render(auditReport), to: output) } catch {
                 throw AuditCLI.fail(error.message, code: 2)
@@ -103,17 +115,6 @@ struct AuditCommand: ParsableCommand {
         } else {
             format.renderer.render(auditReport) { AuditCLI.write($0, to: 1) }
         }
-    }
-
-    /// What was audited, in the words of the command line.
-    private var scope: String {
-        var parts = revisions
-        if all { parts.append("--all") }
-        if parts.isEmpty { parts.append("HEAD") }
-        if firstParent { parts.append("--first-parent") }
-        if let since { parts.append("--since \(since)") }
-        if let until { parts.append("--until \(until)") }
-        return parts.joined(separator: " ")
     }
 }
 

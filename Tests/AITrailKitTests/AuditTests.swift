@@ -97,8 +97,8 @@ import TestSupport
                                  agents: ["claude-code"], models: ["claude-opus-4.6"], sources: [.trailer, .note], evidence: .passed,
                                  insertions: 3, deletions: 1, aitrailNote: b, aiNote: nil))
         cache.store(CachedCommit(id: b, commitTime: 5, authorTime: 5, authorName: "Søren", authorEmail: "s@x", isMerge: true,
-                                 agents: [], models: [], sources: [], evidence: .none, insertions: -1, deletions: -1,
-                                 aitrailNote: nil, aiNote: a))
+                                 agents: [], models: [], reviewBots: ["coderabbitai", "gemini-code-assist"], sources: [],
+                                 evidence: .none, insertions: -1, deletions: -1, aitrailNote: nil, aiNote: a))
         cache.remember(CachedWalk(key: "all-parents", tips: [a], commits: [0, 1]))
         return cache
     }
@@ -113,8 +113,20 @@ import TestSupport
         let second = decoded.record(1)
         #expect(first.aitrailNote == second.id && first.aiNote == nil && second.aiNote == first.id)
         #expect(second.authorName == "Søren" && second.isMerge && !second.hasLines && second.sources.isEmpty)
+        #expect(first.reviewBots.isEmpty && second.reviewBots == ["coderabbitai", "gemini-code-assist"])
         #expect(decoded.walks.first?.commits == [0, 1])
         #expect(decoded.index(of: first.id) == 0)
+    }
+
+    /// A record whose review-bot list points outside the lists is a damaged file: ignored.
+    @Test func aReviewBotListOutsideTheTablesIsRejected() throws {
+        var bytes = sample().encoded(fingerprint: "fp")
+        let recordsStart = bytes.count - 8 - 2 * CommitTable.recordSize
+        bytes[recordsStart + CommitTable.reviewBotsOffset] = 0xFF
+        let sum = AuditCache.checksum(Array(bytes[..<(bytes.count - 8)]))
+        for index in 0..<8 { bytes[bytes.count - 8 + index] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(index))) }
+        #expect(AuditCache.decode(bytes, fingerprint: "fp") == nil)
+        #expect(AuditCache.decode(sample().encoded(fingerprint: "fp"), fingerprint: "fp") != nil)
     }
 
     @Test func checksumIsXXHash64FedInAnyParts() {

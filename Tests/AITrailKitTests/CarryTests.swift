@@ -30,11 +30,11 @@ import TestSupport
         var carried = Self.usage
         carried.carried = CarriedFrom(from: Self.old.hex)
         var findings = NoteFindings()
-        findings.addAITrailNote(CanonicalJSON.encode(carried), tree: "t", registry: AgentRegistry.builtin)
+        findings.addAITrailNote(CanonicalJSON.encode(carried), tree: "t", registry: AgentRegistry.builtin, now: Timestamp.now())
         #expect(findings.attributions.map(\.source) == [.carried])
         #expect(findings.attributions.first?.agent == "claude-code")
         var plain = NoteFindings()
-        plain.addAITrailNote(CanonicalJSON.encode(Self.usage), tree: "t", registry: AgentRegistry.builtin)
+        plain.addAITrailNote(CanonicalJSON.encode(Self.usage), tree: "t", registry: AgentRegistry.builtin, now: Timestamp.now())
         #expect(plain.attributions.map(\.source) == [.note])
         // The audit cache keeps sources as bits in one byte: `carried` round-trips.
         let all = AttributionSource.allCases

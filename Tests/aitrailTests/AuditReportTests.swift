@@ -6,6 +6,10 @@ import TestSupport
 func auditFixture() throws -> TestRepository {
     let repo = try TestRepository()
     try repo.write(".mailmap", "Jane Doe <jane@corp.example> <jdoe@old.example>\n")
+    // The report names the repository by its origin, without the credentials in the URL.
+    try repo.git(["remote", "add", "origin", "https://ci:secret-token@GitHub.com/acme/parser.git"])
+    // An AI review bot, declared as a team would for one the registry does not know.
+    try repo.write(".aitrail", "[agent \"gemini-code-assist\"]\n\tkind = review-bot\n\temail = gemini-code-assist[bot]@users.noreply.github.com\n")
     var day = 0
     func commit(_ message: String, _ author: (String, String), file: String) throws {
         day += 9
@@ -24,16 +28,18 @@ func auditFixture() throws -> TestRepository {
     try commit("Speed up the lexer\n\nAssisted-by: cursor:gpt-5", jane, file: "lexer.swift")
     try commit("Tidy up", jane, file: "tidy.txt")
     try commit("Wire the CLI\n\nAssisted-by: claude-code:claude-sonnet-4.5\nAssisted-by: codex", sam, file: "cli.swift")
+    try commit("Bump swift-argument-parser from 1.5.0 to 1.6.1", ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"), file: "Package.swift")
+    try commit("Apply the review's suggestion\n\nCo-authored-by: gemini-code-assist[bot] <gemini-code-assist[bot]@users.noreply.github.com>", jane, file: "cli.swift")
     func addNote(_ revision: String, ref: String, _ text: String) throws {
         try repo.git(["notes", "--ref", ref, "add", "-m", text, revision], environment: ["GIT_COMMITTER_DATE": "1767225600 +0000"])
     }
     let evidence = { (tree: String, passed: Bool) in
         #"{"at":"2026-01-01T00:00:00Z","kind":"command","passed":\#(passed),"tree":"\#(tree)","type":"evidence","v":1}"#
     }
-    try addNote("HEAD~3", ref: "aitrail", evidence(try repo.revParse("HEAD~3^{tree}"), true))
-    try addNote("HEAD~2", ref: "aitrail", evidence(try repo.revParse("HEAD~3^{tree}"), true))
-    try addNote("HEAD", ref: "aitrail", evidence(try repo.revParse("HEAD^{tree}"), false))
-    try addNote("HEAD~1", ref: "ai", "tidy.txt\n  p1 1-1\n---\n{\"prompts\":{\"p1\":{\"agent_id\":{\"tool\":\"claude\",\"model\":\"claude-opus-4-6\"}}}}\n")
+    try addNote("HEAD~5", ref: "aitrail", evidence(try repo.revParse("HEAD~5^{tree}"), true))
+    try addNote("HEAD~4", ref: "aitrail", evidence(try repo.revParse("HEAD~5^{tree}"), true))
+    try addNote("HEAD~2", ref: "aitrail", evidence(try repo.revParse("HEAD~2^{tree}"), false))
+    try addNote("HEAD~3", ref: "ai", "tidy.txt\n  p1 1-1\n---\n{\"prompts\":{\"p1\":{\"agent_id\":{\"tool\":\"claude\",\"model\":\"claude-opus-4-6\"}}}}\n")
     return repo
 }
 

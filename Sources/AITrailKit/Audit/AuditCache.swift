@@ -11,6 +11,8 @@ struct CachedCommit: Sendable {
     var isMerge: Bool
     var agents: [String]
     var models: [String]
+    /// AI review bots whose suggestions the commit applied (not agents: `Classification.reviewBots`).
+    var reviewBots: [String] = []
     var sources: [AttributionSource]
     var evidence: EvidenceStatus
     /// -1 when line counts were not computed.
@@ -45,7 +47,7 @@ struct NoteBlobs: Sendable, Hashable {
 /// whole file ignored (and rewritten after the scan).
 struct AuditCache: Sendable {
     static let magic = Array("AITRAIL-AUDIT-CACHE\n".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     static let maxWalks = 6
 
     var table = CommitTable()

@@ -8,6 +8,19 @@ import Git
 /// A breakdown the report can be grouped by (`--by`).
 public enum AuditGrouping: String, Sendable, CaseIterable {
     case period, agent, model, author
+    /// AI, review bot, bot, human: every commit in exactly one (`CommitClass`).
+    case commitClass = "class"
+}
+
+/// What wrote a commit, for the class breakdown: each commit is in exactly one class.
+public enum CommitClass: String, Sendable, CaseIterable {
+    /// An AI agent assisted (whoever the author is).
+    case ai
+    /// A person wrote it, applying an AI review bot's suggestions (no agent marker).
+    case reviewBot = "review-bot"
+    /// A bot account wrote it (`BotAccount`), no agent marker.
+    case bot
+    case human
 }
 
 /// How long a period of the trend is (`--period`).
@@ -73,24 +86,35 @@ public enum AuditPeriod: String, Sendable, CaseIterable {
 /// One row of a breakdown: a period, an author, an agent or a model.
 public struct AuditGroup: Sendable, Hashable {
     public var key: String
+    /// The last period of the trend when it has not ended yet (or the report stops inside it).
+    public var partial = false
     /// Commits in the group (for an agent or model: the commits it assisted).
     public var commits = 0
     public var aiCommits = 0
+    /// Commits that are not AI, by class: applied a review bot's suggestions; by a bot account.
+    public var reviewBotCommits = 0, botCommits = 0
     /// Evidence of the group's AI commits.
     public var passed = 0, failed = 0, stale = 0, unevaluated = 0
-    /// AI commits per agent, a commit with two agents counting half to each (sums to `aiCommits`).
+    /// For a period: AI commits per agent, a commit with two agents counting half to each (sums to
+    /// `aiCommits`). Empty for other groups (only the trend shows it; hashing agent names for every
+    /// group of every commit cost more than the rest of the summary).
     public var agentShares: [String: Double] = [:]
     public var aiInsertions = 0, aiDeletions = 0, humanInsertions = 0, humanDeletions = 0
 
     public init(key: String) { self.key = key }
+
+    /// The key as text reports show it: `2026-12 (partial)`.
+    public var label: String { partial ? key + " (partial)" : key }
 
     /// AI commits among the group's commits (0 for an empty group).
     public var aiShare: Double { commits == 0 ? 0 : Double(aiCommits) / Double(commits) }
     /// AI commits of the group with passing evidence for their exact tree.
     public var evidenceCoverage: Double { aiCommits == 0 ? 0 : Double(passed) / Double(aiCommits) }
 
-    mutating func add(agents: [String], evidence: EvidenceStatus, insertions: Int, deletions: Int) {
+    mutating func add(agents: [String], commitClass: CommitClass, evidence: EvidenceStatus, insertions: Int, deletions: Int) {
         commits += 1
+        if commitClass == .reviewBot { reviewBotCommits += 1 }
+        if commitClass == .bot { botCommits += 1 }
         if !agents.isEmpty {
             aiCommits += 1
             switch evidence {
@@ -99,8 +123,6 @@ public struct AuditGroup: Sendable, Hashable {
             case .stale: stale += 1
             case .none: unevaluated += 1
             }
-            let weight = 1 / Double(agents.count)
-            for agent in agents { agentShares[agent, default: 0] += weight }
             aiInsertions += insertions
             aiDeletions += deletions
         } else {
@@ -112,7 +134,9 @@ public struct AuditGroup: Sendable, Hashable {
 
 /// What the audit found, in one model every renderer reads.
 public struct AuditReport: Sendable {
-    /// What was audited, as the user asked: `HEAD`, `main..feature`, `--all`.
+    /// The repository: its `origin` remote, normalised, or its folder's name (`RepositoryName`).
+    public var repository: String
+    /// What was audited, in words (`AuditScope`): `HEAD (main)`, `all branches and tags`.
     public var scope: String
     public var period: AuditPeriod
     /// The breakdowns to show (`--by`); all of them unless one was asked for.
@@ -126,23 +150,35 @@ public struct AuditReport: Sendable {
     public var lastTime: Int64?
     /// Chronological, every period from the first to the last commit (empty ones included).
     public var byPeriod: [AuditGroup]
-    /// Most commits first.
+    /// People, most commits first; then every bot account together in one row, `AuditReport.botsKey`.
     public var byAuthor: [AuditGroup]
+    /// Every class, in `CommitClass` order.
+    public var byClass: [AuditGroup]
     /// Most assisted commits first.
     public var byAgent: [AuditGroup]
+    /// Most assisted commits first; AI commits that name no model in the row `AuditReport.noModelKey`.
     public var byModel: [AuditGroup]
     /// Agents in a stable order (most commits first), for chart colours and columns.
     public var agentOrder: [String] { byAgent.map(\.key) }
-    public var authorsUsingAI: Int { byAuthor.filter { $0.aiCommits > 0 }.count }
+    /// People (not bot accounts) with at least one AI commit.
+    public var authorsUsingAI: Int { people.filter { $0.aiCommits > 0 }.count }
+    /// The rows of `byAuthor` that are people.
+    public var people: [AuditGroup] { byAuthor.filter { $0.key != AuditReport.botsKey } }
 
-    public init(commits: [AuditedCommit], scope: String, period: AuditPeriod = .month,
-                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
-        self.init(commits: AuditedCommits(commits), scope: scope, period: period, groupings: groupings, lines: lines, summarise: summarise)
+    /// The author row of every bot account, and the model row of AI commits that name no model.
+    public static let botsKey = "(bots)", noModelKey = "(no model)"
+
+    public init(commits: [AuditedCommit], repository: String = "", scope: String, period: AuditPeriod = .month,
+                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true, asOf: Int64? = nil) {
+        self.init(commits: AuditedCommits(commits), repository: repository, scope: scope, period: period, groupings: groupings,
+                  lines: lines, summarise: summarise, asOf: asOf)
     }
 
     /// `summarise: false` keeps only the commits (for per-commit formats such as jsonl): no totals or breakdowns.
-    public init(commits: AuditedCommits, scope: String, period: AuditPeriod = .month,
-                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true) {
+    /// `asOf` is when the report's window ends (now, or `--until`): a last period that ends after it is partial.
+    public init(commits: AuditedCommits, repository: String = "", scope: String, period: AuditPeriod = .month,
+                groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true, asOf: Int64? = nil) {
+        self.repository = repository
         self.scope = scope
         self.period = period
         self.groupings = groupings
@@ -155,8 +191,9 @@ public struct AuditReport: Sendable {
         // Groups by slot: every identity of the table has its author's slot, every list its
         // agents' (or models') slots, so a commit costs no string building or hashing.
         var authorGroups: [AuditGroup] = [], authorSlots: [String: Int] = [:]
-        let authorOfIdentity = commits.authors.map { author -> Int in
-            let key = "\(author.name) <\(author.email)>"
+        let authorOfIdentity = commits.authors.indices.map { identity -> Int in
+            let author = commits.authors[identity]
+            let key = commits.bots[identity] ? AuditReport.botsKey : "\(author.name) <\(author.email)>"
             if let slot = authorSlots[key] { return slot }
             authorGroups.append(AuditGroup(key: key))
             authorSlots[key] = authorGroups.count - 1
@@ -173,6 +210,9 @@ public struct AuditReport: Sendable {
             }
         }
         var agentGroups = names.map { AuditGroup(key: $0) }, modelGroups = agentGroups
+        // Commits per class, in `CommitClass` order: counts only (the class rows show no more).
+        var ai = 0, reviewBot = 0, bot = 0
+        var noModel = AuditGroup(key: AuditReport.noModelKey)
         var lastDay = Int64.min, lastStart: Int64 = 0
         if summarise {
             commits.table.withRecords { base in
@@ -181,12 +221,15 @@ public struct AuditReport: Sendable {
                     let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
                     let agentList = Int(record.u32(CommitTable.agentsOffset)), modelList = Int(record.u32(CommitTable.modelsOffset))
                     let agents = commits.lists[agentList]
+                    let identity = Int(record.u32(CommitTable.identityOffset))
+                    let commitClass: CommitClass = !agents.isEmpty ? .ai : commits.bots[identity] ? .bot
+                        : record.u32(CommitTable.reviewBotsOffset) != 0 ? .reviewBot : .human
                     let evidence = EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))]
                     let counted = commits.lines && flags & 2 != 0
                     let insertions = counted ? Int(record.i32(CommitTable.insertionsOffset)) : 0
                     let deletions = counted ? Int(record.i32(CommitTable.deletionsOffset)) : 0
                     func add(_ group: inout AuditGroup) {
-                        group.add(agents: agents, evidence: evidence, insertions: insertions, deletions: deletions)
+                        group.add(agents: agents, commitClass: commitClass, evidence: evidence, insertions: insertions, deletions: deletions)
                     }
                     add(&totals)
                     if flags & 1 != 0 { merges += 1 }
@@ -200,9 +243,20 @@ public struct AuditReport: Sendable {
                         lastStart = period.start(of: time)
                     }
                     add(&periods[lastStart, default: AuditGroup(key: period.label(lastStart))])
-                    add(&authorGroups[authorOfIdentity[Int(record.u32(CommitTable.identityOffset))]])
+                    if !agents.isEmpty {
+                        let weight = 1 / Double(agents.count)
+                        for agent in agents { periods[lastStart]!.agentShares[agent, default: 0] += weight }
+                    }
+                    add(&authorGroups[authorOfIdentity[identity]])
+                    switch commitClass {
+                    case .ai: ai += 1
+                    case .reviewBot: reviewBot += 1
+                    case .bot: bot += 1
+                    case .human: break
+                    }
                     for slot in slotsOfList[agentList] { add(&agentGroups[slot]) }
                     for slot in slotsOfList[modelList] { add(&modelGroups[slot]) }
+                    if modelList == 0 && agentList != 0 { add(&noModel) }
                 }
             }
         }
@@ -218,15 +272,22 @@ public struct AuditReport: Sendable {
                 trend.append(periods[start] ?? AuditGroup(key: period.label(start)))
                 start = period.next(after: start)
             }
+            if period.next(after: end) > (asOf ?? Timestamp.now()) + 1 { trend[trend.count - 1].partial = true }
         }
         byPeriod = trend
         let ranked: (AuditGroup, AuditGroup) -> Bool = {
             $0.commits != $1.commits ? $0.commits > $1.commits : $0.key < $1.key
         }
         // Groups no reported commit reached are not shown.
-        byAuthor = authorGroups.filter { $0.commits > 0 }.sorted(by: ranked)
+        let (bots, people) = (authorGroups.filter { $0.key == AuditReport.botsKey }, authorGroups.filter { $0.key != AuditReport.botsKey })
+        byAuthor = people.filter { $0.commits > 0 }.sorted(by: ranked) + bots.filter { $0.commits > 0 }
         byAgent = agentGroups.filter { $0.commits > 0 }.sorted(by: ranked)
-        byModel = modelGroups.filter { $0.commits > 0 }.sorted(by: ranked)
+        byModel = (modelGroups + [noModel]).filter { $0.commits > 0 }.sorted(by: ranked)
+        byClass = zip(CommitClass.allCases, [ai, reviewBot, bot, totals.commits - ai - reviewBot - bot]).map { commitClass, count in
+            var group = AuditGroup(key: commitClass.rawValue)
+            group.commits = count
+            return group
+        }
     }
 
     public func groups(_ grouping: AuditGrouping) -> [AuditGroup] {
@@ -235,6 +296,23 @@ public struct AuditReport: Sendable {
         case .author: return byAuthor
         case .agent: return byAgent
         case .model: return byModel
+        case .commitClass: return byClass
+        }
+    }
+
+    /// The rows a summary shows with at most `limit` per breakdown (nil: all), and how many it
+    /// leaves out: the latest periods; the first agents, models and people, and the `(bots)` row
+    /// after the people whatever their number.
+    public func shown(_ grouping: AuditGrouping, limit: Int?) -> (rows: [AuditGroup], hidden: Int) {
+        let groups = self.groups(grouping)
+        guard let limit, groups.count > limit else { return (groups, 0) }
+        switch grouping {
+        case .period: return (Array(groups.suffix(limit)), groups.count - limit)
+        case .author:
+            let people = self.people
+            guard people.count > limit else { return (groups, 0) }
+            return (Array(people.prefix(limit)) + groups.filter { $0.key == AuditReport.botsKey }, people.count - limit)
+        case .agent, .model, .commitClass: return (Array(groups.prefix(limit)), groups.count - limit)
         }
     }
 
@@ -243,6 +321,7 @@ public struct AuditReport: Sendable {
         switch grouping {
         case .period, .author: return group.aiShare
         case .agent, .model: return totals.aiCommits == 0 ? 0 : Double(group.commits) / Double(totals.aiCommits)
+        case .commitClass: return totals.commits == 0 ? 0 : Double(group.commits) / Double(totals.commits)
         }
     }
 }

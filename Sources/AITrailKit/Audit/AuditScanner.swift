@@ -16,12 +16,18 @@ public struct AuditOptions: Sendable {
     public var jobs: Int
     /// Read and write `<git-common-dir>/aitrail/cache/audit`.
     public var useCache: Bool
+    /// Leave out commits by bot accounts (`BotAccount`) that are not AI, and merge commits (`--no-bots`, `--no-merges`).
+    public var noBots: Bool
+    public var noMerges: Bool
 
-    public init(walk: WalkOptions = WalkOptions(), lines: Bool = false, jobs: Int = AuditOptions.defaultJobs, useCache: Bool = true) {
+    public init(walk: WalkOptions = WalkOptions(), lines: Bool = false, jobs: Int = AuditOptions.defaultJobs, useCache: Bool = true,
+                noBots: Bool = false, noMerges: Bool = false) {
         self.walk = walk
         self.lines = lines
         self.jobs = max(1, jobs)
         self.useCache = useCache
+        self.noBots = noBots
+        self.noMerges = noMerges
     }
 
     public static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -68,6 +74,8 @@ public struct AuditScanner {
 
     let repository: Repository
     let classifier: Classifier
+    /// The registry's AI review bots, whose findings are marked as such (see `scanned`).
+    let reviewBots: Set<String>
     let options: AuditOptions
     /// Called now and then with (commits done, commits to do), from a worker thread.
     let progress: (@Sendable (Int, Int) -> Void)?
@@ -76,6 +84,7 @@ public struct AuditScanner {
                 progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.repository = repository
         self.classifier = classifier
+        reviewBots = Set(classifier.registry.agents.filter { $0.kind == .reviewBot }.map(\.id))
         self.options = options
         self.progress = progress
     }
@@ -223,18 +232,31 @@ public struct AuditScanner {
 
         let mailmap = try gitCall { () throws(GitError) in try Mailmap(repository: repository) }
         let table = cache.table
+        // Per identity, not per commit: one person, one row (aider's ` (aider)` suffix, `.mailmap`).
         let authors = table.identities.map { identity in
-            let mapped = mailmap.resolve(name: table.strings[Int(identity.name)], email: table.strings[Int(identity.email)])
-            return Identity(name: mapped.name, email: mapped.email)
+            AuditScanner.person(name: table.strings[Int(identity.name)], email: table.strings[Int(identity.email)], mailmap: mailmap)
         }
+        let bots = authors.map(BotAccount.isBot)
         if let since = options.walk.since {
             order.removeAll { table.commitTime(Int($0)) < since }
         }
         if let until = options.walk.until {
             order.removeAll { table.commitTime(Int($0)) > until }
         }
-        return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, lines: options.lines), stats: stats,
-                         cacheWrite: cacheWrite)
+        if options.noMerges {
+            order.removeAll { table.flags(Int($0)) & 1 != 0 }
+        }
+        if options.noBots {
+            // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
+            table.withRecords { base in
+                order.removeAll { row in
+                    let record = base + Int(row) * CommitTable.recordSize
+                    return bots[Int(record.u32(CommitTable.identityOffset))] && record.u32(CommitTable.agentsOffset) == 0
+                }
+            }
+        }
+        return AuditScan(commits: AuditedCommits(table: table, rows: order, authors: authors, bots: bots, lines: options.lines),
+                         stats: stats, cacheWrite: cacheWrite)
     }
 
     /// A walk and its classification in one, on several workers: when the commits can be read on all
@@ -290,7 +312,7 @@ public struct AuditScanner {
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
         let gitDirectory = repository.gitDirectory
-        let classifier = self.classifier, lines = options.lines, progress = self.progress
+        let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines, progress = self.progress
         let blockSize = 256
         let blocks = (ids.count + blockSize - 1) / blockSize
         let work: @Sendable (Int, Repository) throws(GitError) -> Void = { worker, repository in
@@ -301,7 +323,8 @@ public struct AuditScanner {
                 for position in range {
                     let id = ids[position]
                     let scan = { (bytes: UnsafeBufferPointer<UInt8>) throws(GitError) -> Scanned in
-                        try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier, notes: notes, lines: lines)
+                        try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier,
+                                                    reviewBots: reviewBots, notes: notes, lines: lines)
                     }
                     if let raw {
                         results[position] = try raw.withBytes(slot: slots[position], scan)
@@ -332,12 +355,39 @@ public struct AuditScanner {
         return results.values.map { $0! }
     }
 
+    /// The person an author is in reports: the name without aider's ` (aider)` suffix (aider marks
+    /// the changes it wrote so; the person is the same), then `.mailmap`.
+    static func person(name: String, email: String, mailmap: Mailmap) -> Identity {
+        let suffix = " (aider)"
+        let name = name.hasSuffix(suffix) ? String(name.dropLast(suffix.count)) : name
+        let mapped = mailmap.resolve(name: name, email: email)
+        return Identity(name: mapped.name, email: mapped.email)
+    }
+
     /// Classifies a commit from its raw object (`CommitLayout`): the message and identities are
-    /// classified as bytes, so a commit without findings costs strings for its author only.
+    /// classified as bytes, so a commit without findings costs strings for its author only. A
+    /// commit with an `encoding` header other than UTF-8 is first converted, as `git log` shows it.
     static func scanCommit(
-        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier, reviewBots: Set<String>,
+        notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        guard let commit = CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
+        guard let layout = CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
+        if let encoding = layout.encoding, !TextEncoding.isUTF8(UnsafeBufferPointer(rebasing: bytes[encoding])),
+           let converted = TextEncoding.utf8(bytes, from: String(decoding: UnsafeBufferPointer(rebasing: bytes[encoding]), as: UTF8.self)) {
+            return try converted.withUnsafeBufferPointer { (utf8) throws(GitError) -> Scanned in
+                guard let commit = CommitLayout(utf8) else { throw GitError.malformedCommit(id) }
+                return try scanCommit(id: id, commit: commit, bytes: utf8, repository: repository, classifier: classifier,
+                                      reviewBots: reviewBots, notes: notes, lines: lines)
+            }
+        }
+        return try scanCommit(id: id, commit: layout, bytes: bytes, repository: repository, classifier: classifier,
+                              reviewBots: reviewBots, notes: notes, lines: lines)
+    }
+
+    private static func scanCommit(
+        id: ObjectID, commit: CommitLayout, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier,
+        reviewBots: Set<String>, notes: NoteIndex, lines: Bool
+    ) throws(GitError) -> Scanned {
         func identity(_ signature: SignatureLayout) -> RawIdentity {
             RawIdentity(name: UnsafeBufferPointer(rebasing: bytes[signature.name]), email: UnsafeBufferPointer(rebasing: bytes[signature.email]))
         }
@@ -347,13 +397,13 @@ public struct AuditScanner {
         return try scanned(
             id: id, tree: commit.treeID, firstParent: commit.firstParentID, isMerge: commit.isMerge,
             commitTime: commit.committer.time, authorTime: commit.author.time, author: Identity(author), found: classification.attributions,
-            repository: repository, classifier: classifier, notes: notes, lines: lines)
+            repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
     }
 
     /// A classified commit's record, with what its notes add and, if asked, its line counts.
     private static func scanned(
         id: ObjectID, tree: ObjectID, firstParent: ObjectID?, isMerge: Bool, commitTime: Int64, authorTime: Int64, author: Identity,
-        found: [Attribution], repository: Repository, classifier: Classifier, notes: NoteIndex, lines: Bool
+        found: [Attribution], repository: Repository, classifier: Classifier, reviewBots: Set<String>, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
         var attributions = found
         var evidence = EvidenceStatus.none
@@ -367,10 +417,15 @@ public struct AuditScanner {
             if let aiNote {
                 findings.addGitAINote(try repository.noteText(blob: aiNote), registry: classifier.registry)
             }
-            attributions += findings.attributions
+            // A note naming an agent the registry calls a review bot names one (the classifier decides for
+            // the message and identities: a review bot that committed the change itself is an agent there).
+            var noted = findings.attributions
+            if !reviewBots.isEmpty {
+                for index in noted.indices where reviewBots.contains(noted[index].agent) { noted[index].isReviewBot = true }
+            }
+            attributions += noted
             evidence = findings.evidence
         }
-        let classification = Classification(attributions)
         var insertions = -1, deletions = -1
         if lines {
             let parentTree = try firstParent.map { (parent) throws(GitError) -> ObjectID in try repository.commitFields(parent).treeID }
@@ -378,11 +433,14 @@ public struct AuditScanner {
             insertions = stats.insertions
             deletions = stats.deletions
         }
+        // Most commits have no findings: their lists stay empty without filtering an empty array four times.
+        let found = attributions.isEmpty ? nil : Classification(attributions)
         return Scanned(
             record: CachedCommit(
                 id: id, commitTime: commitTime, authorTime: authorTime, authorName: author.name, authorEmail: author.email,
-                isMerge: isMerge, agents: classification.agents, models: classification.models, sources: classification.sources,
-                evidence: evidence, insertions: insertions, deletions: deletions, aitrailNote: aitrailNote, aiNote: aiNote),
+                isMerge: isMerge, agents: found?.agents ?? [], models: found?.models ?? [], reviewBots: found?.reviewBots ?? [],
+                sources: found?.sources ?? [], evidence: evidence, insertions: insertions, deletions: deletions,
+                aitrailNote: aitrailNote, aiNote: aiNote),
             firstParent: firstParent)
     }
 }

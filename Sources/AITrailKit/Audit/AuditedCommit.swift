@@ -36,6 +36,8 @@ public struct AuditedCommit: Sendable, Hashable {
     public var isMerge: Bool
     public var agents: [String]
     public var models: [String]
+    /// AI review bots whose suggestions the commit applied: not agents, and not counted as AI.
+    public var reviewBots: [String]
     public var sources: [AttributionSource]
     public var evidence: EvidenceStatus
     /// Lines added and removed against the first parent; nil unless the audit ran with `--lines`.
@@ -46,7 +48,7 @@ public struct AuditedCommit: Sendable, Hashable {
 
     public init(
         id: ObjectID, commitTime: Int64, authorTime: Int64, author: Identity, isMerge: Bool, agents: [String],
-        models: [String], sources: [AttributionSource], evidence: EvidenceStatus,
+        models: [String], reviewBots: [String] = [], sources: [AttributionSource], evidence: EvidenceStatus,
         insertions: Int? = nil, deletions: Int? = nil
     ) {
         self.id = id
@@ -56,6 +58,7 @@ public struct AuditedCommit: Sendable, Hashable {
         self.isMerge = isMerge
         self.agents = agents
         self.models = models
+        self.reviewBots = reviewBots
         self.sources = sources
         self.evidence = evidence
         self.insertions = insertions
@@ -72,15 +75,18 @@ public struct AuditedCommits: RandomAccessCollection, Sendable {
     let rows: [Int32]
     /// By identity index of the table: the author after `.mailmap`.
     let authors: [Identity]
+    /// By identity index of the table: whether the author is a bot account (`BotAccount`).
+    let bots: [Bool]
     /// By list index of the table.
     let lists: [[String]]
     /// Whether line counts are reported.
     let lines: Bool
 
-    init(table: CommitTable, rows: [Int32], authors: [Identity], lines: Bool) {
+    init(table: CommitTable, rows: [Int32], authors: [Identity], bots: [Bool], lines: Bool) {
         self.table = table
         self.rows = rows
         self.authors = authors
+        self.bots = bots
         self.lists = table.lists.indices.map { table.strings(list: UInt32($0)) }
         self.lines = lines
     }
@@ -93,11 +99,11 @@ public struct AuditedCommits: RandomAccessCollection, Sendable {
             rows.append(table.append(CachedCommit(
                 id: commit.id, commitTime: commit.commitTime, authorTime: commit.authorTime,
                 authorName: commit.author.name, authorEmail: commit.author.email, isMerge: commit.isMerge,
-                agents: commit.agents, models: commit.models, sources: commit.sources, evidence: commit.evidence,
+                agents: commit.agents, models: commit.models, reviewBots: commit.reviewBots, sources: commit.sources, evidence: commit.evidence,
                 insertions: commit.insertions ?? -1, deletions: commit.deletions ?? -1, aitrailNote: nil, aiNote: nil)))
         }
         let authors = table.identities.map { Identity(name: table.strings[Int($0.name)], email: table.strings[Int($0.email)]) }
-        self.init(table: table, rows: rows, authors: authors, lines: true)
+        self.init(table: table, rows: rows, authors: authors, bots: authors.map(BotAccount.isBot), lines: true)
     }
 
     public var startIndex: Int { 0 }
@@ -114,6 +120,7 @@ public struct AuditedCommits: RandomAccessCollection, Sendable {
                 authorTime: record.i64(CommitTable.authorTimeOffset), author: authors[Int(record.u32(CommitTable.identityOffset))],
                 isMerge: flags & 1 != 0, agents: lists[Int(record.u32(CommitTable.agentsOffset))],
                 models: lists[Int(record.u32(CommitTable.modelsOffset))],
+                reviewBots: lists[Int(record.u32(CommitTable.reviewBotsOffset))],
                 sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
                 evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
                 insertions: counted ? Int(record.i32(CommitTable.insertionsOffset)) : nil,

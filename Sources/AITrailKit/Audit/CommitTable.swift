@@ -11,12 +11,13 @@ import Git
 ///
 /// A record (64 bytes, little-endian): commit time (i64), author time (i64), id (20 bytes), author
 /// identity, agent list, model list (u32 indices into the tables), insertions, deletions (i32,
-/// -1 without line counts), flags (1 merge, 2 line counts), evidence, source bits, 5 zero bytes.
+/// -1 without line counts), flags (1 merge, 2 line counts), evidence, source bits, a zero byte,
+/// review-bot list (u32, at 60).
 struct CommitTable: Sendable {
     static let recordSize = 64
     static let commitTimeOffset = 0, authorTimeOffset = 8, idOffset = 16, identityOffset = 36
     static let agentsOffset = 40, modelsOffset = 44, insertionsOffset = 48, deletionsOffset = 52
-    static let flagsOffset = 56, evidenceOffset = 57, sourcesOffset = 58
+    static let flagsOffset = 56, evidenceOffset = 57, sourcesOffset = 58, reviewBotsOffset = 60
 
     /// An author before `.mailmap`, as two indices into `strings`.
     struct IdentityRef: Hashable, Sendable {
@@ -59,6 +60,7 @@ struct CommitTable: Sendable {
                 let record = base + offset
                 guard record.u32(CommitTable.identityOffset) < identityCount,
                       record.u32(CommitTable.agentsOffset) < listCount, record.u32(CommitTable.modelsOffset) < listCount,
+                      record.u32(CommitTable.reviewBotsOffset) < listCount,
                       record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self) < EvidenceStatus.allCases.count
                 else { return false }
                 offset += CommitTable.recordSize
@@ -157,7 +159,7 @@ struct CommitTable: Sendable {
 
     private mutating func write(_ commit: CachedCommit, at index: Int32) {
         let identity = intern(Identity(name: commit.authorName, email: commit.authorEmail))
-        let agents = intern(commit.agents), models = intern(commit.models)
+        let agents = intern(commit.agents), models = intern(commit.models), reviewBots = intern(commit.reviewBots)
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
         do {
             let out = UnsafeMutableRawBufferPointer(start: storage.base + Int(index) * CommitTable.recordSize, count: CommitTable.recordSize)
@@ -169,6 +171,7 @@ struct CommitTable: Sendable {
             out.storeBytes(of: identity.littleEndian, toByteOffset: CommitTable.identityOffset, as: UInt32.self)
             out.storeBytes(of: agents.littleEndian, toByteOffset: CommitTable.agentsOffset, as: UInt32.self)
             out.storeBytes(of: models.littleEndian, toByteOffset: CommitTable.modelsOffset, as: UInt32.self)
+            out.storeBytes(of: reviewBots.littleEndian, toByteOffset: CommitTable.reviewBotsOffset, as: UInt32.self)
             out.storeBytes(of: Int32(clamping: commit.insertions).littleEndian, toByteOffset: CommitTable.insertionsOffset, as: Int32.self)
             out.storeBytes(of: Int32(clamping: commit.deletions).littleEndian, toByteOffset: CommitTable.deletionsOffset, as: Int32.self)
             out[CommitTable.flagsOffset] = (commit.isMerge ? 1 : 0) | (commit.hasLines ? 2 : 0)
@@ -188,6 +191,7 @@ struct CommitTable: Sendable {
                 id: id(index), commitTime: record.i64(CommitTable.commitTimeOffset), authorTime: record.i64(CommitTable.authorTimeOffset),
                 authorName: strings[Int(identity.name)], authorEmail: strings[Int(identity.email)], isMerge: flags & 1 != 0,
                 agents: strings(list: record.u32(CommitTable.agentsOffset)), models: strings(list: record.u32(CommitTable.modelsOffset)),
+                reviewBots: strings(list: record.u32(CommitTable.reviewBotsOffset)),
                 sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
                 evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
                 insertions: lines ? Int(record.i32(CommitTable.insertionsOffset)) : -1,

@@ -36,7 +36,7 @@ extension AuditScanner {
         let jobs = options.jobs
         let failures = SliceResults<String?>(count: jobs, initial: nil)
         let gitDirectory = repository.gitDirectory
-        let classifier = self.classifier, lines = options.lines, progress = self.progress
+        let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines, progress = self.progress
         let blockSize = 512
         let blocks = (count + blockSize - 1) / blockSize
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
@@ -49,7 +49,7 @@ extension AuditScanner {
                     for number in numbers {
                         try packed.read(number) { (id, bytes) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
-                                id: id, bytes: bytes, repository: own, classifier: classifier, notes: notes, lines: lines)
+                                id: id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                         }
                     }
                     packed.release(numbers)
@@ -91,7 +91,7 @@ extension AuditScanner {
             case .other(let commit):
                 result.scanned.append(try gitCall { () throws(GitError) in
                     try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                        try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, notes: notes, lines: lines)
+                        try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                     }
                 })
                 result.pendingSlots.append(result.order.count)

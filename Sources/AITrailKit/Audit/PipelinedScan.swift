@@ -14,7 +14,7 @@ extension AuditScanner {
         let collector = ScannedCollector()
         let workers = max(1, options.jobs - 1)
         let gitDirectory = repository.gitDirectory
-        let classifier = self.classifier, lines = options.lines
+        let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines
         let work: @Sendable () -> Void = {
                 do {
                     // One repository per worker: libgit2 objects never cross threads.
@@ -24,7 +24,7 @@ extension AuditScanner {
                         done.reserveCapacity(batch.count)
                         for item in batch {
                             let scanned = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, repository: own, classifier: classifier, notes: notes, lines: lines)
+                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                             }
                             done.append((item.index, scanned))
                         }

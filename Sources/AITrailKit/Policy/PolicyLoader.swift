@@ -45,7 +45,7 @@ public enum PolicyLoader {
     static let knownKeys: [String: Set<String>] = [
         "tag": ["trailer", "require", "merges"],
         "agents": ["allow"],
-        "agent": ["env", "email", "name"],
+        "agent": ["env", "email", "name", "kind"],
         "evidence": ["require", "scope", "kind", "max-age", "merges", "bots", "name", "signers", "require-signed"],
         "review": ["path"],
     ]
@@ -98,6 +98,8 @@ public enum PolicyLoader {
                 case "env":
                     guard let marker = EnvironmentMarker(policyValue: value) else { throw bad("NAME, NAME=value, NAME=prefix* or NAME=*suffix") }
                     custom[id]!.environment.append(marker)
+                case "kind":
+                    custom[id]!.kind = try need(Agent.Kind(rawValue: value.lowercased()), "agent or review-bot")
                 case "email":
                     guard value.contains("@") else { throw bad("an email address") }
                     custom[id]!.coAuthors.append(.email(.equals(value.lowercased())))

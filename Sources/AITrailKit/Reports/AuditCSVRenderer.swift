@@ -9,7 +9,7 @@ public struct AuditCSVRenderer: AuditRenderer {
         if report.lines { header += ["ai_insertions", "ai_deletions", "human_insertions", "human_deletions"] }
         var out = header.joined(separator: ",") + "\r\n"
         for group in report.groups(grouping) {
-            var fields = [field(group.key), String(group.commits), String(group.aiCommits),
+            var fields = [AuditCSVRenderer.field(group.label), String(group.commits), String(group.aiCommits),
                           "\(AuditText.ratio(report.share(of: group, in: grouping)))",
                           String(group.passed), String(group.failed), String(group.stale), String(group.unevaluated)]
             if report.lines {
@@ -20,8 +20,14 @@ public struct AuditCSVRenderer: AuditRenderer {
         return Array(out.utf8)
     }
 
-    private func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    /// A text cell. One that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+    /// read by a spreadsheet as a formula (`=cmd|' /C calc'!A0`): it gets a leading `'`, which
+    /// spreadsheets show as text (OWASP's advice on CSV injection).
+    static func field(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        // By scalars: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingQuotes + "\""
     }
 }

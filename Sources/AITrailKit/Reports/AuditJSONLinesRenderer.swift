@@ -6,7 +6,7 @@ import Darwin
 import Git
 
 /// One JSON object per commit, the stable schema of SPEC §9 (docs/audit.md):
-/// `{"commit","time","author":{"name","email"},"ai","agents","models","sources","evidence"}`,
+/// `{"commit","time","author":{"name","email"},"ai","agents","models","sources","evidence","review_bots"}`,
 /// plus `insertions` and `deletions` with `--lines`. It is the format that streams whole histories,
 /// so it is written in chunks straight from the commit table: every author, list of agents or models
 /// and set of sources is encoded once, and a line is those pieces copied around the id and the time.
@@ -34,7 +34,7 @@ private struct JSONLines {
     let withLines: Bool
     var pieces = Pieces()
     var authors: [Range<Int>] = [], lists: [Range<Int>] = [], sources: [Range<Int>] = [], evidence: [Range<Int>] = []
-    var start = 0..<0, time = 0..<0, author = 0..<0, ai = 0..<0, human = 0..<0, models = 0..<0
+    var start = 0..<0, time = 0..<0, author = 0..<0, ai = 0..<0, human = 0..<0, models = 0..<0, reviewBots = 0..<0
     var sourcesStart = 0..<0, evidenceStart = 0..<0, insertions = 0..<0, deletions = 0..<0, end = 0..<0
     /// The longest line: the fixed text, the longest of each kind of piece, the id, the time, two numbers.
     var longest = 0
@@ -57,11 +57,13 @@ private struct JSONLines {
         models = pieces.add(#"],"models":["#)
         sourcesStart = pieces.add(#"],"sources":["#)
         evidenceStart = pieces.add(#"],"evidence":""#)
-        insertions = pieces.add(#","insertions":"#)
+        reviewBots = pieces.add(#","review_bots":["#)
+        // The review bots' list is closed by what follows it.
+        insertions = pieces.add(#"],"insertions":"#)
         deletions = pieces.add(#","deletions":"#)
-        end = pieces.add("}\n")
+        end = pieces.add(withLines ? "}\n" : "]}\n")
         longest = (pieces.bytes.count - fixedStart) + 40 + 20 + 2 * 21
-            + (authors.map(\.count).max() ?? 0) + 2 * (lists.map(\.count).max() ?? 0)
+            + (authors.map(\.count).max() ?? 0) + 3 * (lists.map(\.count).max() ?? 0)
             + (sources.map(\.count).max() ?? 0) + (evidence.map(\.count).max() ?? 0)
     }
 
@@ -102,6 +104,8 @@ private struct JSONLines {
                     line.copy(sources[Int(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self))])
                     line.copy(evidenceStart)
                     line.copy(evidence[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))])
+                    line.copy(reviewBots)
+                    line.copy(lists[Int(record.u32(CommitTable.reviewBotsOffset))])
                     if withLines {
                         let hasLines = counted && record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self) & 2 != 0
                         line.copy(insertions)

@@ -7,11 +7,13 @@ public struct AuditJSONRenderer: AuditRenderer {
         var totalFields: [(String, JSONValue)] = [
             ("commits", .int(totals.commits)), ("merges", .int(report.merges)), ("ai", .int(totals.aiCommits)),
             ("human", .int(totals.commits - totals.aiCommits)), ("ai_share", .number(AuditText.ratio(totals.aiShare))),
-            ("authors", .int(report.byAuthor.count)), ("authors_using_ai", .int(report.authorsUsingAI)),
+            ("review_bot", .int(totals.reviewBotCommits)), ("bot", .int(totals.botCommits)),
+            ("authors", .int(report.people.count)), ("authors_using_ai", .int(report.authorsUsingAI)),
             ("evidence", evidence(totals)),
         ]
         if report.lines { totalFields.append(("lines", lines(totals))) }
         var fields: [(String, JSONValue)] = [
+            ("repository", .string(report.repository)),
             ("scope", .string(report.scope)),
             ("period", .string(report.period.rawValue)),
             ("first", report.firstTime.map { .string(Timestamp.format($0)) } ?? .null),
@@ -29,7 +31,10 @@ public struct AuditJSONRenderer: AuditRenderer {
 
     private func group(_ grouping: AuditGrouping, _ group: AuditGroup, _ report: AuditReport) -> JSONValue {
         var fields: [(String, JSONValue)] = [(grouping.rawValue, .string(group.key)), ("commits", .int(group.commits))]
+        if grouping == .period && group.partial { fields.append(("partial", .bool(true))) }
         switch grouping {
+        case .commitClass:
+            return .object(fields + [("share", .number(AuditText.ratio(report.share(of: group, in: grouping))))])
         case .period, .author:
             fields += [("ai", .int(group.aiCommits)), ("ai_share", .number(AuditText.ratio(group.aiShare)))]
         case .agent, .model:
@@ -63,6 +68,7 @@ enum JSONValue {
     case string(String)
     case int(Int)
     case number(Double)
+    case bool(Bool)
     case null
 
     func write(to out: inout String, indent: String) {
@@ -88,6 +94,7 @@ enum JSONValue {
         case .string(let text): out += AuditText.jsonString(text)
         case .int(let value): out += String(value)
         case .number(let value): out += value == value.rounded() ? String(Int(value)) : "\(value)"
+        case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
         }
     }

@@ -50,6 +50,9 @@ enum AuditText {
         return (value < 0 ? "-" : "") + out
     }
 
+    /// `1 commit`, `12,345 commits`.
+    static func commits(_ value: Int) -> String { count(value) + (value == 1 ? " commit" : " commits") }
+
     /// `2025-02-24`.
     static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix(10)) }
 
@@ -68,7 +71,35 @@ enum AuditText {
         case .author: return "By author"
         case .agent: return "By agent"
         case .model: return "By model"
+        case .commitClass: return "By class"
         }
+    }
+
+    /// Text as a terminal may show it: control characters (C0, DEL, C1) and the bidirectional
+    /// overrides that reorder what a terminal shows are written as escapes (`\e`, `\x07`, `\u{202E}`),
+    /// so a name in a commit cannot move the cursor, recolour the screen or hide text.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else { out.unicodeScalars.append(scalar); continue }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{1B}": out += "\\e"
+            case _ where scalar.value < 0x100:
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\x" + (digits.count < 2 ? "0" : "") + digits
+            default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 
     /// A string as a JSON string literal.
