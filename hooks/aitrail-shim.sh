@@ -1,15 +1,45 @@
 #!/bin/sh
 # aitrail @HOOK@ hook (aitrail-shim @VERSION@, markers @DIGEST@), written by `aitrail install`;
 # `aitrail uninstall` restores what was here. A human commit is decided here without starting
-# aitrail: it runs only for an agent's marker, a declared session, an AI trailer or pending work.
+# aitrail: it runs only for an agent's marker, a declared session, an AI trailer, pending work,
+# or a policy changed since aitrail last read it.
 hook=@HOOK@
+gitdir=${GIT_DIR:-.git}
+[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
+common=@COMMON_DIR@
+
+# The hook that was here before runs first, under this hook's own name ($0), with the same
+# arguments, standard input and environment, so dispatchers that key on their name (husky's
+# `n=$(basename "$0")`, overcommit) keep working: a shell script is read by its own shell with $0
+# set to this hook; another program runs through a link that has this hook's name.
+aitrail_shell() {
+	aitrail_sh= line=
+	IFS= read -r line <"$1" 2>/dev/null
+	case $line in
+	'#!'*) line=${line#??} ;;
+	*) line=/bin/sh ;;
+	esac
+	set -f
+	set -- $line
+	set +f
+	[ "${1##*/}" = env ] && shift
+	case ${1##*/} in sh|bash|dash|ksh|mksh|ash|zsh|posh|yash) aitrail_sh=$* ;; esac
+}
 if [ -x "$0.pre-aitrail" ]; then
-	"$0.pre-aitrail" "$@" || exit $?
+	aitrail_shell "$0.pre-aitrail"
+	if [ -n "$aitrail_sh" ]; then
+		set -f
+		$aitrail_sh -c '. "$0.pre-aitrail"' "$0" "$@" || exit $?
+		set +f
+	else
+		case $0 in /*) target=$0.pre-aitrail ;; *) target=$PWD/$0.pre-aitrail ;; esac
+		link=$common/aitrail/chained/$hook
+		[ "$link" -ef "$target" ] || { mkdir -p "${link%/*}" && ln -sf "$target" "$link"; } 2>/dev/null || link=$target
+		"$link" "$@" || exit $?
+	fi
 fi
 [ "${AITRAIL-}" = 0 ] && exit 0
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
-gitdir=${GIT_DIR:-.git}
-[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
 # prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
 if [ "$hook" = commit-msg ] && [ -f "$gitdir/aitrail/validated-message" ] &&
 	cmp -s "$1" "$gitdir/aitrail/validated-message"; then
@@ -21,9 +51,13 @@ aitrail_agent_env() {
 	return 1
 }
 
-common=@COMMON_DIR@
+policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
 if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
+	work=1
+elif [ -f "$policy" ] && ! [ "$common/aitrail/policy-seen" -nt "$policy" ]; then
+	# The policy changed since aitrail last read it: it may declare an agent or a trailer key
+	# this shim does not test yet, so aitrail decides (and notes when nothing changed for the shim).
 	work=1
 else
 	case $hook in
@@ -38,14 +72,15 @@ else
 fi
 [ -n "$work" ] || exit 0
 
-bin=@BINARY@
+want=@BINARY@
+bin=$want
 if [ ! -x "$bin" ]; then
 	bin=$(command -v aitrail) || {
-		echo "aitrail: @BINARY_SHOWN@ not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+		echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
 		exit 0
 	}
 fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
+export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@
 "$bin" hook "$hook" "$@"
 status=$?
 case $status in

@@ -18,7 +18,7 @@ import TestSupport
         #expect(text.contains("[ -n \"${A_VAR-}\" ] && return 0"))
         #expect(text.contains("case ${B_VAR-} in 'it'\\''s') return 0 ;; esac"))
         #expect(text.contains("case ${C_VAR-} in *' (x)') return 0 ;; esac"))
-        #expect(text.contains("bin='/opt/ai trail/aitrail'\n"))
+        #expect(text.contains("want='/opt/ai trail/aitrail'\n"))
         #expect(text.contains("grep -qiE '^(assisted-by)[[:space:]]*:'"))
         #expect(text.firstRange(of: /@[A-Z_]+@/) == nil)
     }

@@ -29,6 +29,7 @@ public struct Gate {
             throw CheckError("the policy at the merge base \(range.mergeBase.short) cannot be used: \(error.message)",
                              fix: "fix .aitrail on the base branch; the gate reads the base's policy, never the change's")
         }
+        notices += policy.warnings.map { "policy: \($0)" }
         let basePolicy = try? repository.fileContents(PolicyLoader.fileName, in: range.mergeBase)
         let headPolicy = try? repository.fileContents(PolicyLoader.fileName, in: range.head)
         if basePolicy != headPolicy {
