@@ -324,3 +324,45 @@ import TestSupport
         return clone
     }
 }
+
+/// `aitrail check` still reports policy problems loudly: unknown keys as notices, a bad value as exit 2.
+@Suite struct PolicyProblemsInTheGateTests {
+    @Test func unknownKeyIsANoticeAndABadValueIsExit2() throws {
+        let lenient = try gateRepository(policy: "[evidence]\n\trequire = none\n\tname = unit\n")
+        try lenient.commit("Add parser" + claudeTrailer)
+        let passed = try check(lenient)
+        #expect(passed.status == 0, "\(passed.result.stderr)")
+        #expect(passed.report?.notices.contains { $0.contains(".aitrail:3: unknown key 'evidence.name' ignored") } == true)
+
+        let broken = try gateRepository(policy: "[evidence]\n\tmax-age = 9999999999999999d\n")
+        try broken.commit("Add parser" + claudeTrailer)
+        let refused = try check(broken)
+        #expect(refused.status == 2)
+        #expect(refused.result.stderr.contains("bad value '9999999999999999d' for 'evidence.max-age'"))
+        #expect(refused.result.stderr.contains("is too long"))
+    }
+}
+
+extension HookRobustnessTests {
+    /// A session file that cannot be read never stops an agent's commit from being tagged.
+    @Test func unreadableSessionFileDoesNotStopTagging() throws {
+        let hooked = try HookedRepository()
+        try hooked.repo.write(".git/aitrail/session.json", "{not json")
+        let result = try hooked.commit(["-m", "agent"], environment: ["CLAUDECODE": "1"])
+        #expect(result.status == 0)
+        #expect(try hooked.tagLines() == ["Assisted-by: claude-code"])
+        #expect(try hooked.usage().count == 1)
+        #expect(result.stderr.components(separatedBy: "is not a session file").count == 2, "said once: \(result.stderr)")
+    }
+
+    @Test func uninstallRemovesWhatInstallSet() throws {
+        let remote = try TestRepository(bare: true)
+        let hooked = try HookedRepository(install: false)
+        try hooked.repo.git(["remote", "add", "origin", remote.path])
+        #expect(try hooked.aitrail(["install"]).status == 0)
+        #expect(try hooked.repo.git(["config", "--get-all", "remote.origin.fetch"]).contains("+refs/notes/aitrail:refs/notes/remotes/origin/aitrail"))
+        #expect(try hooked.aitrail(["uninstall"]).status == 0)
+        #expect(try hooked.repo.git(["config", "--get-all", "remote.origin.fetch"]) == "+refs/heads/*:refs/remotes/origin/*\n")
+        #expect(!FileManager.default.fileExists(atPath: hooked.path + "/.git/aitrail/policy-seen"))
+    }
+}

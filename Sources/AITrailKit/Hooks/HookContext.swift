@@ -84,8 +84,16 @@ public final class HookContext {
     /// The commit-time decision: environment markers, then the declared session.
     public func decision() throws -> CommitTimeDecision {
         if let decided { return decided }
-        let session = try Session.load(commonDirectory: commonDirectory())
-        let decision = CommitTimeDetector(registry: policy().registry).decide(environment: environment, session: session)
+        // A session file that cannot be read is ignored with a warning: it never stops the
+        // environment's agent from being tagged.
+        var unreadable: String?
+        let session: Session?
+        do { session = try Session.load(commonDirectory: commonDirectory()) } catch let error as HookError {
+            session = nil
+            unreadable = error.message
+        }
+        var decision = CommitTimeDetector(registry: policy().registry).decide(environment: environment, session: session)
+        if let unreadable { decision.ignored.append(unreadable) }
         decided = decision
         return decision
     }

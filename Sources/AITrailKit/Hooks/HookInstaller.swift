@@ -154,6 +154,14 @@ public struct HookInstaller {
         do { try repository.config().remove("notes.rewriteRef", value: HookInstaller.rewriteRef) } catch {
             throw HookError("cannot unset notes.rewriteRef: \(error.message)")
         }
+        do {
+            for remote in try NotesFlow.remotes(of: repository) {
+                try repository.config().remove("remote.\(remote).fetch", value: NotesFlow.fetchRefspec(remote: remote))
+            }
+        } catch { throw HookError("cannot remove the notes fetch refspec: \(error.message)") }
+        let state = repository.commonDirectory + "/aitrail/"
+        for name in HookShim.hookNames { FileSystem.remove(state + "chained/" + name) }
+        FileSystem.remove(state + "policy-seen")
         return done
     }
 

@@ -115,9 +115,6 @@ public struct HookShim: Sendable {
 # aitrail: it runs only for an agent's marker, a declared session, an AI trailer, pending work,
 # or a policy changed since aitrail last read it.
 hook=@HOOK@
-gitdir=${GIT_DIR:-.git}
-[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
-common=@COMMON_DIR@
 
 # The hook that was here before runs first, under this hook's own name ($0), with the same
 # arguments, standard input and environment, so dispatchers that key on their name (husky's
@@ -144,13 +141,15 @@ if [ -x "$0.pre-aitrail" ]; then
 		set +f
 	else
 		case $0 in /*) target=$0.pre-aitrail ;; *) target=$PWD/$0.pre-aitrail ;; esac
-		link=$common/aitrail/chained/$hook
+		link=@COMMON_DIR@/aitrail/chained/$hook
 		[ "$link" -ef "$target" ] || { mkdir -p "${link%/*}" && ln -sf "$target" "$link"; } 2>/dev/null || link=$target
 		"$link" "$@" || exit $?
 	fi
 fi
 [ "${AITRAIL-}" = 0 ] && exit 0
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
+gitdir=${GIT_DIR:-.git}
+[ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
 # prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
 if [ "$hook" = commit-msg ] && [ -f "$gitdir/aitrail/validated-message" ] &&
 	cmp -s "$1" "$gitdir/aitrail/validated-message"; then
@@ -162,6 +161,7 @@ aitrail_agent_env() {
 	return 1
 }
 
+common=@COMMON_DIR@
 policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
 if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
