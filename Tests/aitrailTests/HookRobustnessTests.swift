@@ -366,3 +366,31 @@ extension HookRobustnessTests {
         #expect(!FileManager.default.fileExists(atPath: hooked.path + "/.git/aitrail/policy-seen"))
     }
 }
+
+extension HookRobustnessTests {
+    /// A compiled hook (no `#!` line, not text) is run as a program, not read by a shell.
+    @Test func compiledChainedHookRunsAsAProgram() throws {
+        let hooked = try HookedRepository(install: false)
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: hooked.path + "/.git/hooks/commit-msg")
+        #expect(try hooked.aitrail(["install"]).status == 0)
+        let result = try hooked.commit(["-m", "agent"], environment: ["CLAUDECODE": "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try hooked.tagLines() == ["Assisted-by: claude-code"])
+    }
+
+    /// `--ttl` is parsed strictly and never overflows; a session's model is stored in its safe spelling.
+    @Test func sessionDurationsAndModelsAreChecked() throws {
+        let hooked = try HookedRepository()
+        for ttl in ["9999999999999999w", "5x", "1y", "30"] {
+            let result = try hooked.aitrail(["session", "start", "--agent", "cline", "--ttl", ttl])
+            #expect(result.status == 64, "\(ttl): \(result.stderr)")
+            #expect(result.stderr.contains("--ttl: '\(ttl)'"), "\(result.stderr)")
+        }
+        let badModel = try hooked.aitrail(["session", "start", "--agent", "cline", "--model", "$(id)"])
+        #expect(badModel.status == 64)
+        let started = try hooked.aitrail(["session", "start", "--agent", "cline", "--model", "Qwen 3 Coder[1m]", "--ttl", "2w"])
+        #expect(started.status == 0, "\(started.stderr)")
+        try hooked.commit(["-m", "session work"])
+        #expect(try hooked.tagLines() == ["Assisted-by: cline:qwen-3-coder"])
+    }
+}

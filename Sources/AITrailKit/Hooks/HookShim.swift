@@ -119,12 +119,14 @@ hook=@HOOK@
 # The hook that was here before runs first, under this hook's own name ($0), with the same
 # arguments, standard input and environment, so dispatchers that key on their name (husky's
 # `n=$(basename "$0")`, overcommit) keep working: a shell script is read by its own shell with $0
-# set to this hook; another program runs through a link that has this hook's name.
+# set to this hook (a text file without `#!` is a shell script, as git runs it); another program
+# (a binary, Perl, Ruby) runs through a link that has this hook's name.
 aitrail_shell() {
 	aitrail_sh= line=
 	IFS= read -r line <"$1" 2>/dev/null
 	case $line in
 	'#!'*) line=${line#??} ;;
+	*[![:print:][:blank:]]*) return ;;
 	*) line=/bin/sh ;;
 	esac
 	set -f
