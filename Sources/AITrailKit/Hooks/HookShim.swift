@@ -77,7 +77,7 @@ public struct HookShim: Sendable {
             let pattern: String
             switch marker.test {
             case .present:
-                guard generic.contains(marker.variable), !knownAgentNames.isEmpty else { continue }
+                guard generic.contains(marker.variable) else { continue }
                 // What EnvironmentDetector reads: a known name, case-insensitively, up to '/', ' ' or '@'.
                 let names = knownAgentNames.map(HookShim.caseInsensitive)
                 pattern = (names + names.map { $0 + "[/@]*" } + names.map { $0 + "\\ *" }).joined(separator: "|")
@@ -94,8 +94,9 @@ public struct HookShim: Sendable {
     static func caseInsensitive(_ name: String) -> String {
         var out = ""
         for character in name {
-            let lower = character.lowercased(), upper = character.uppercased()
-            if lower != upper { out += "[\(lower)\(upper)]" } else if character.isLetter || character.isNumber || "-_.".contains(character) {
+            if character.isASCII && character.isLetter {
+                out += "[\(character.lowercased())\(character.uppercased())]"
+            } else if character.isASCII && character.isNumber || "-_.".contains(character) {
                 out.append(character)
             } else {
                 out += "\\" + String(character)
