@@ -394,3 +394,33 @@ extension HookRobustnessTests {
         #expect(try hooked.tagLines() == ["Assisted-by: cline:qwen-3-coder"])
     }
 }
+
+extension NotesFlowTests {
+    /// Without the fetch refspec (a clone that never ran install), status says `git fetch` does not bring the notes.
+    @Test func statusSaysWhenFetchDoesNotBringTheNotes() throws {
+        let remote = try TestRepository(bare: true)
+        let seed = try HookedRepository(install: false)
+        try seed.repo.git(["remote", "add", "origin", remote.path])
+        let status = try seed.aitrail(["status"])
+        #expect(status.stdout.contains("`git fetch` does not bring the notes of origin (run `aitrail install`, or `aitrail sync`)"), "\(status.stdout)")
+        #expect(try seed.aitrail(["install"]).status == 0)
+        #expect(!(try seed.aitrail(["status"]).stdout.contains("does not bring the notes")))
+    }
+
+    /// A tip taken in is remembered: later hooks do not walk the notes history again for it.
+    @Test func takenInTipsAreRemembered() throws {
+        let remote = try TestRepository(bare: true)
+        let seed = try HookedRepository(install: false)
+        try seed.repo.git(["remote", "add", "origin", remote.path])
+        try seed.repo.git(["push", "-q", "origin", "main"])
+        let a = try NotesFlowTests.clone(remote)
+        try a.commit(["-m", "a"], environment: ["CLAUDECODE": "1"])
+        #expect(try a.repo.gitResult(["push", "-q", "origin", "main"]).status == 0)
+        let b = try NotesFlowTests.clone(remote)
+        try b.repo.git(["fetch", "-q", "origin"])
+        try b.commit(["-m", "b"], environment: ["CODEX_CI": "1"])
+        let tip = try b.repo.git(["rev-parse", "refs/notes/remotes/origin/aitrail"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let taken = try b.repo.read(".git/aitrail/notes-taken-in")
+        #expect(taken == "refs/notes/remotes/origin/aitrail \(tip)\n")
+    }
+}

@@ -162,6 +162,7 @@ public struct HookInstaller {
         let state = repository.commonDirectory + "/aitrail/"
         for name in HookShim.hookNames { FileSystem.remove(state + "chained/" + name) }
         FileSystem.remove(state + "policy-seen")
+        FileSystem.remove(state + "notes-taken-in")
         return done
     }
 

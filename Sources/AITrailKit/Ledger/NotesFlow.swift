@@ -53,20 +53,51 @@ public enum NotesFlow {
         public let tip: ObjectID
     }
 
-    /// The tracking refs whose notes are not all in the local ref yet.
+    /// The tracking refs whose notes are not all in the local ref yet. A tip already taken in (kept in
+    /// `<git-common-dir>/aitrail/notes-taken-in`) is skipped without walking the notes history, so a
+    /// hook pays nothing for it however far the local notes have moved on since.
     public static func behind(in repository: Repository) throws(GitError) -> [Behind] {
         let local = try repository.referenceTarget(Ledger.ref)
+        let taken = local == nil ? [:] : takenIn(repository)
         var out: [Behind] = []
+        var contained: [String: ObjectID] = [:]
         for name in try repository.referenceNames(under: "refs/notes/remotes/") where name.hasSuffix("/aitrail") {
-            guard let tip = try repository.referenceTarget(name) else { continue }
+            guard let tip = try repository.referenceTarget(name), taken[name] != tip else { continue }
             if let local {
-                if tip == local { continue }
-                if try repository.isAncestor(tip, of: local) { continue }
+                var isContained = tip == local
+                if !isContained { isContained = try repository.isAncestor(tip, of: local) }
+                if isContained {
+                    contained[name] = tip
+                    continue
+                }
             }
             let remote = String(name.dropFirst("refs/notes/remotes/".count).dropLast("/aitrail".count))
             out.append(Behind(remote: remote, ref: name, tip: tip))
         }
+        if !contained.isEmpty { noteTakenIn(contained, repository) }
         return out
+    }
+
+    private static func takenInPath(_ repository: Repository) -> String { repository.commonDirectory + "/aitrail/notes-taken-in" }
+
+    /// `<tracking ref> <tip>` per line: the tips known to be in the local notes.
+    static func takenIn(_ repository: Repository) -> [String: ObjectID] {
+        guard let bytes = try? FileSystem.read(takenInPath(repository)) else { return [:] }
+        var out: [String: ObjectID] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let id = ObjectID(hex: String(parts[1])) { out[String(parts[0])] = id }
+        }
+        return out
+    }
+
+    /// Records tips as taken in; a file that cannot be written only costs a walk next time.
+    static func noteTakenIn(_ tips: [String: ObjectID], _ repository: Repository) {
+        var all = takenIn(repository)
+        for (ref, tip) in tips { all[ref] = tip }
+        let text = all.keys.sorted().map { "\($0) \(all[$0]!.hex)\n" }.joined()
+        try? FileSystem.makeDirectories(repository.commonDirectory + "/aitrail")
+        try? FileSystem.writeAtomically(Array(text.utf8), to: takenInPath(repository))
     }
 
     /// Merges every tracking ref the local ref lacks into it, line-wise (the union of both notes on
@@ -89,6 +120,7 @@ public enum NotesFlow {
                 do {
                     try repository.updateReference(Ledger.ref, to: merged, expected: ours, message: "aitrail: take in notes from \(behind.remote)")
                     taken.append(behind.remote)
+                    noteTakenIn([behind.ref: behind.tip], repository)
                     break
                 } catch where error.isConflict && attempt < 4 {
                     continue
