@@ -1,10 +1,41 @@
 #!/bin/sh
 # aitrail @HOOK@ hook (aitrail-shim @VERSION@, markers @DIGEST@), written by `aitrail install`;
 # `aitrail uninstall` restores what was here. A human commit is decided here without starting
-# aitrail: it runs only for an agent's marker, a declared session, an AI trailer or pending work.
+# aitrail: it runs only for an agent's marker, a declared session, an AI trailer, pending work,
+# or a policy changed since aitrail last read it.
 hook=@HOOK@
+
+# The hook that was here before runs first, under this hook's own name ($0), with the same
+# arguments, standard input and environment, so dispatchers that key on their name (husky's
+# `n=$(basename "$0")`, overcommit) keep working: a shell script is read by its own shell with $0
+# set to this hook (a text file without `#!` is a shell script, as git runs it); another program
+# (a binary, Perl, Ruby) runs through a link that has this hook's name.
+aitrail_shell() {
+	aitrail_sh= line=
+	IFS= read -r line <"$1" 2>/dev/null
+	case $line in
+	'#!'*) line=${line#??} ;;
+	*[![:print:][:blank:]]*) return ;;
+	*) line=/bin/sh ;;
+	esac
+	set -f
+	set -- $line
+	set +f
+	[ "${1##*/}" = env ] && shift
+	case ${1##*/} in sh|bash|dash|ksh|mksh|ash|zsh|posh|yash) aitrail_sh=$* ;; esac
+}
 if [ -x "$0.pre-aitrail" ]; then
-	"$0.pre-aitrail" "$@" || exit $?
+	aitrail_shell "$0.pre-aitrail"
+	if [ -n "$aitrail_sh" ]; then
+		set -f
+		$aitrail_sh -c '. "$0.pre-aitrail"' "$0" "$@" || exit $?
+		set +f
+	else
+		case $0 in /*) target=$0.pre-aitrail ;; *) target=$PWD/$0.pre-aitrail ;; esac
+		link=@COMMON_DIR@/aitrail/chained/$hook
+		[ "$link" -ef "$target" ] || { mkdir -p "${link%/*}" && ln -sf "$target" "$link"; } 2>/dev/null || link=$target
+		"$link" "$@" || exit $?
+	fi
 fi
 [ "${AITRAIL-}" = 0 ] && exit 0
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
@@ -22,8 +53,13 @@ aitrail_agent_env() {
 }
 
 common=@COMMON_DIR@
+policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
 if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
+	work=1
+elif [ -f "$policy" ] && ! [ "$common/aitrail/policy-seen" -nt "$policy" ]; then
+	# The policy changed since aitrail last read it: it may declare an agent or a trailer key
+	# this shim does not test yet, so aitrail decides (and notes when nothing changed for the shim).
 	work=1
 else
 	case $hook in
@@ -38,14 +74,15 @@ else
 fi
 [ -n "$work" ] || exit 0
 
-bin=@BINARY@
+want=@BINARY@
+bin=$want
 if [ ! -x "$bin" ]; then
 	bin=$(command -v aitrail) || {
-		echo "aitrail: @BINARY_SHOWN@ not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+		echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
 		exit 0
 	}
 fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
+export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@
 "$bin" hook "$hook" "$@"
 status=$?
 case $status in

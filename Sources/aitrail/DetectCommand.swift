@@ -9,7 +9,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         let repository = try HooksCLI.repository()
-        let policy = try HooksCLI.policy(repository)
+        let policy = HooksCLI.hookPolicy(repository)
         let session: Session?
         do { session = try Session.load(commonDirectory: repository.commonDirectory) } catch { throw HooksCLI.fail(error.message) }
         let detector = CommitTimeDetector(registry: policy.registry)
@@ -27,6 +27,11 @@ struct DetectCommand: ParsableCommand {
             var unique: [String] = []
             for name in names where !unique.contains(name) { unique.append(name) }
             print("why: no marker set among \(unique.joined(separator: ", "))")
+            for variable in CommitTimeDetector.genericVariables {
+                if let value = FileSystem.environment(variable), !value.isEmpty {
+                    print("note: \(variable)='\(SafeID.shown(value))' names no agent aitrail knows, so it is not one (declare it with [agent \"<id>\"] and env = \(variable)=<value> in .aitrail if it is)")
+                }
+            }
         }
         if let session {
             print("session: \(session.agent)\(session.model.map { ":\($0)" } ?? "") until \(session.expires)"
@@ -34,6 +39,22 @@ struct DetectCommand: ParsableCommand {
         } else {
             print("session: none (declare one with `aitrail session start --agent <id>`)")
         }
+        for line in decision.ignored { print("ignored: \(line)") }
+        print("hooks: " + Self.hooksLine(repository: repository, policy: policy))
         if FileSystem.environment("AITRAIL") == "0" { print("AITRAIL=0: the hooks are skipped") }
+    }
+
+    /// What the installed hooks will do with the decision above.
+    static func hooksLine(repository: Repository, policy: Policy) -> String {
+        let installer = HookInstaller(repository: repository, binary: HookInstaller.currentBinary(argument0: CommandLine.arguments[0]))
+        guard let hooks = try? installer.status(policy: policy) else { return "cannot read the hooks folder" }
+        let tagging = hooks.filter { $0.name == "prepare-commit-msg" || $0.name == "post-commit" }
+        if tagging.allSatisfy({ $0.state == .missing || $0.state == .foreign }) {
+            return "aitrail's hooks are not installed here, so nothing is tagged (run `aitrail install`, or call `aitrail hook` from your hook manager)"
+        }
+        if hooks.contains(where: { $0.state == .stale }) {
+            return "installed for another policy or binary: aitrail reads .aitrail itself whenever it changed, so the above holds (`aitrail install` refreshes them)"
+        }
+        return "installed and current: a commit made now is handled as above"
     }
 }

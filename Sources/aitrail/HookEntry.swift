@@ -60,8 +60,12 @@ enum HooksCLI {
         do { return try Repository(discovering: nil) } catch { throw fail(error.message) }
     }
 
-    /// The work tree's policy, or exit 2 naming file, line and key.
-    static func policy(_ repository: Repository) throws -> Policy {
-        do { return try PolicyLoader.load(workTreeOf: repository) } catch { throw fail(error.message) }
+    /// The work tree's policy as the hooks read it (`PolicyLoader.loadForHooks`): what cannot be
+    /// read is printed as a warning, and its section takes the defaults.
+    static func hookPolicy(_ repository: Repository) -> Policy {
+        guard let root = repository.workDirectory, FileSystem.exists(root + "/" + PolicyLoader.fileName) else { return .defaults }
+        let policy = PolicyLoader.loadForHooks(path: root + "/" + PolicyLoader.fileName)
+        for warning in policy.warnings { printError("aitrail: warning: \(warning)") }
+        return policy
     }
 }

@@ -12,7 +12,7 @@ struct InstallCommand: ParsableCommand {
 
     func run() throws {
         let repository = try HooksCLI.repository()
-        let policy = try HooksCLI.policy(repository)
+        let policy = HooksCLI.hookPolicy(repository)
         let installer = HookInstaller(repository: repository, binary: HookInstaller.currentBinary(argument0: CommandLine.arguments[0]))
         do {
             for line in try installer.install(policy: policy, force: force) { print(line) }

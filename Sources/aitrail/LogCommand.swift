@@ -17,6 +17,10 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let repository = try HooksCLI.repository()
+        // Notes `git fetch` brought since are merged in first (NotesFlow), so the log shows them.
+        do { try NotesFlow.takeIn(repository: repository) } catch {
+            HooksCLI.printError("aitrail: warning: the fetched notes were not merged: \(error.message) (run `aitrail sync`)")
+        }
         let entries: [LedgerEntry]
         do { entries = try Ledger(repository: repository).entries(revisions: revisions) } catch { throw HooksCLI.fail(error.message) }
         for entry in entries {

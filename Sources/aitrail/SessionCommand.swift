@@ -34,23 +34,26 @@ struct SessionCommand: ParsableCommand {
         @Option(help: "The model, if known.")
         var model: String?
 
-        @Option(help: "How long the session lasts: 90m, 8h, 2d.")
+        @Option(help: "How long the session lasts: a whole number and s, m, h, d or w (90m, 8h, 2d).")
         var ttl: String = "8h"
 
         func validate() throws {
-            guard Duration.parseSeconds(ttl) != nil else { throw ValidationError("--ttl '\(ttl)' is not a duration such as 90m, 8h or 2d") }
-            if case .failure(let problem) = AssistedBy.parse(agent + (model.map { ":\($0)" } ?? "")) {
-                throw ValidationError("--agent/--model: \(problem.problem)")
+            if case .failure(let problem) = Duration.parse(ttl) { throw ValidationError("--ttl: \(problem.message)") }
+            guard SafeID.agent(agent, registry: .builtin) != nil else {
+                throw ValidationError("--agent '\(SafeID.shown(agent))' is not an agent id (letters, digits, '-', '.', '_', such as claude-code)")
+            }
+            if let model, SafeID.model(model) == nil {
+                throw ValidationError("--model '\(SafeID.shown(model))' is not a model name (letters, digits, '.', '-', '_', '+', such as claude-opus-4.6)")
             }
         }
 
         func run() throws {
             let repository = try HooksCLI.repository()
-            let policy = try HooksCLI.policy(repository)
-            let id = policy.registry.canonicalID(for: agent) ?? agent.lowercased()
+            let policy = HooksCLI.hookPolicy(repository)
+            let id = SafeID.agent(agent, registry: policy.registry) ?? agent.lowercased()
             let now = Timestamp.now()
             let session = Session(
-                agent: id, model: model.flatMap(ModelName.normalise), started: Timestamp.format(now),
+                agent: id, model: model.flatMap(SafeID.model), started: Timestamp.format(now),
                 expires: Timestamp.format(now + Duration.parseSeconds(ttl)!))
             do { try session.save(commonDirectory: repository.commonDirectory) } catch { throw HooksCLI.fail(error.message) }
             print("session started: commits are tagged \(policy.tag.trailer): \(AssistedBy(agent: id, model: session.model).value) until \(session.expires)")

@@ -5,4 +5,10 @@
 /// linker binds libgit2's call to (see the linker setting in Package.swift), and loads no certificates.
 @_cdecl("mbedtls_x509_crt_parse_file")
 public func skipCertificateFile(_ chain: UnsafeMutableRawPointer?, _ path: UnsafePointer<CChar>?) -> Int32 { 0 }
+
+/// For the same reason, libssh2's set-up is skipped: `git_libgit2_init` calls `libssh2_init(0)`, which
+/// initialises OpenSSL and loads its engines (a measurable share of every hook run) for libgit2's
+/// SSH transport, which aitrail never uses. `libssh2_exit` does nothing when init never ran.
+@_cdecl("libssh2_init")
+public func skipSSHInitialisation(_ flags: Int32) -> Int32 { 0 }
 #endif

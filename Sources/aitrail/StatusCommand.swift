@@ -9,13 +9,13 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let repository = try HooksCLI.repository()
-        var policy = Policy.defaults
-        var policyLine: String
-        do {
-            policy = try PolicyLoader.load(workTreeOf: repository)
-            policyLine = policy.origin.map { "\($0) (valid)" } ?? "defaults (no .aitrail)"
-        } catch {
-            policyLine = "error: \(error.message)"
+        // The policy as the hooks read it; what they cannot read is said here, loudly.
+        let policyPath = repository.workDirectory.map { $0 + "/" + PolicyLoader.fileName }
+        let policy = policyPath.flatMap { FileSystem.exists($0) ? PolicyLoader.loadForHooks(path: $0) : nil } ?? .defaults
+        var policyLine = policy.origin.map { "\($0) (valid)" } ?? "defaults (no .aitrail)"
+        if !policy.warnings.isEmpty {
+            policyLine = "\(PolicyLoader.fileName): \(policy.warnings.count) problem\(policy.warnings.count == 1 ? "" : "s") (the hooks ignore unknown keys and use the defaults of a section with a bad value; `aitrail check` refuses a bad value):"
+            policyLine += policy.warnings.map { "\n  \($0)" }.joined()
         }
         let installer = HookInstaller(repository: repository, binary: HookInstaller.currentBinary(argument0: CommandLine.arguments[0]))
         do {
@@ -62,6 +62,13 @@ struct StatusCommand: ParsableCommand {
             if other > 0 { line += ", \(other) of other types" }
             if malformed > 0 { line += ", \(malformed) malformed lines" }
             print(line + ")")
+            for behind in try NotesFlow.behind(in: repository) {
+                print("  \(behind.remote) has notes you lack (fetched into \(behind.ref)): the next agent commit, `aitrail log` or `aitrail sync \(behind.remote)` merges them")
+            }
+            let unfetched = try NotesFlow.remotesWithoutFetch(in: repository)
+            if !unfetched.isEmpty {
+                print("  `git fetch` does not bring the notes of \(unfetched.joined(separator: ", ")) (run `aitrail install`, or `aitrail sync`)")
+            }
         } catch { throw HooksCLI.fail("cannot read \(Ledger.ref): \(error.message)") }
     }
 }

@@ -147,7 +147,6 @@ private let human = Identity(name: "Jane Doe", email: "jane@corp.example")
         (["GOOSE_TERMINAL": "1"], "goose", nil),
         (["CLINE_ACTIVE": "true"], "cline", nil),
         (["AITRAIL_AGENT": "codex:gpt-5.4", "CLAUDECODE": "1"], "codex", "gpt-5.4"),
-        (["AI_AGENT": "windsurf"], "windsurf", nil),
     ] as [([String: String], String, String?)])
     func detects(environment: [String: String], agent: String, model: String?) {
         let found = detector.detect(environment)

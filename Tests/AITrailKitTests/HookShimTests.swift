@@ -18,7 +18,7 @@ import TestSupport
         #expect(text.contains("[ -n \"${A_VAR-}\" ] && return 0"))
         #expect(text.contains("case ${B_VAR-} in 'it'\\''s') return 0 ;; esac"))
         #expect(text.contains("case ${C_VAR-} in *' (x)') return 0 ;; esac"))
-        #expect(text.contains("bin='/opt/ai trail/aitrail'\n"))
+        #expect(text.contains("want='/opt/ai trail/aitrail'\n"))
         #expect(text.contains("grep -qiE '^(assisted-by)[[:space:]]*:'"))
         #expect(text.firstRange(of: /@[A-Z_]+@/) == nil)
     }
@@ -32,6 +32,10 @@ import TestSupport
         let end = try #require(text.range(of: "\n}\n", range: start.upperBound..<text.endIndex))
         try Data((String(text[start.lowerBound..<end.upperBound]) + "aitrail_agent_env\n").utf8).write(to: URL(fileURLWithPath: script))
         var cases: [[String: String]] = [["CURSOR_EXTENSION_HOST_ROLE": "user"], ["GIT_AUTHOR_NAME": "Jane"], [:]]
+        // AGENT and AI_AGENT count only for names the registry knows, in any letter case.
+        cases += [["AGENT": "jenkins"], ["AI_AGENT": "windsurf"], ["AGENT": "Amp"], ["AI_AGENT": "Claude-Code/2.1"],
+                  ["AGENT": "codex@0.9"], ["AGENT": "claude code"], ["AGENT": "claudex"], ["AI_AGENT": "GITHUB_COPILOT"],
+                  ["AGENT": "goose-ish"], ["AGENT": ""], ["AI_AGENT": "/claude"]]
         for agent in AgentRegistry.builtin.agents {
             for marker in agent.environment { cases.append(HookTaggingTestsEnvironment.satisfying(marker)) }
         }

@@ -49,9 +49,14 @@ import TestSupport
         #expect(policy.evidence.scope == .head)
     }
 
-    @Test func unknownKeyNamesFileLineAndKey() {
-        let error = #expect(throws: PolicyError.self) { try load("[tag]\n\ttrailer = Assisted-by\n\tcolour = red\n") }
-        #expect(error?.message.hasPrefix("test:.aitrail:3: unknown key 'tag.colour'") == true)
+    /// A key from a newer aitrail (or a typo) is a warning naming file, line and key; the rest is read.
+    @Test func unknownKeyIsAWarningNamingFileLineAndKey() throws {
+        let policy = try load("[tag]\n\ttrailer = AI-used-for\n\tcolour = red\n[evidence]\n\trunner = unit\n[future]\n\tx = 1\n")
+        #expect(policy.tag.trailer == "AI-used-for")
+        #expect(policy.warnings.count == 3)
+        #expect(policy.warnings[0].hasPrefix("test:.aitrail:3: unknown key 'tag.colour' ignored (known keys in [tag]: merges, require, trailer"))
+        #expect(policy.warnings[1].hasPrefix("test:.aitrail:5: unknown key 'evidence.runner' ignored"))
+        #expect(policy.warnings[2].contains("known sections: agent, agents, evidence, review, tag"))
     }
 
     @Test func badValueNamesFileLineAndKey() {

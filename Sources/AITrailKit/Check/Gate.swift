@@ -47,6 +47,7 @@ public struct Gate {
             throw CheckError("the policy at the target's tip \(policyCommit.short) cannot be used: \(error.message)",
                              fix: "fix .aitrail on the target branch; the gate reads the target's policy, never the change's")
         }
+        notices += policy.warnings.map { "policy: \($0)" }
         let basePolicy = try? repository.fileContents(PolicyLoader.fileName, in: policyCommit)
         let headPolicy = try? repository.fileContents(PolicyLoader.fileName, in: range.head)
         if basePolicy != headPolicy {

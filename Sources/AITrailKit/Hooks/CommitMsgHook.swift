@@ -8,7 +8,7 @@ struct CommitMsgHook {
 
     func run(_ arguments: [String]) throws -> Int32 {
         guard let file = arguments.first else { throw HookError("commit-msg needs the message file as its first argument") }
-        let policy = try context.policy()
+        let policy = context.policy()
         let decision = try context.decision()
         if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, policy: policy) { return 0 }
 
@@ -16,7 +16,8 @@ struct CommitMsgHook {
         let trailers = Trailers.parse(try FileSystem.read(file), commentCharacter: commentCharacter)
         let found = policy.classifier.trailerFindings(trailers)
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
-        guard let rejection = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: decision.attribution) else { return 0 }
+        let written = (try? FileSystem.read(context.writtenTagPath())).map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
+        guard let rejection = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: decision.attribution, written: written) else { return 0 }
         context.report("aitrail: commit rejected: \(rejection.problem)\n  fix: \(rejection.fix)\n  (your message is kept in \(file))")
         return 1
     }
@@ -31,11 +32,13 @@ struct MessageRules {
 
     let policy: Policy
 
-    func check(trailers: [Trailer], found: [Attribution], detected: Attribution?) -> Rejection? {
+    /// `written` is the value prepare-commit-msg wrote: what aitrail wrote is never the person's
+    /// mistake, so only the values people and agents typed are checked for their form.
+    func check(trailers: [Trailer], found: [Attribution], detected: Attribution?, written: String? = nil) -> Rejection? {
         let key = policy.tag.trailer
         let suggestion = detected.map { AssistedBy(agent: $0.agent, model: $0.model, tools: $0.tools).value }
         let example = "\(key): \(suggestion ?? "claude-code:claude-opus-4.6")"
-        for trailer in trailers where trailer.key.lowercased() == key.lowercased() {
+        for trailer in trailers where trailer.key.lowercased() == key.lowercased() && trailer.value.trimmingSpaces != written {
             if case .failure(let malformed) = AssistedBy.parse(trailer.value) {
                 return Rejection(
                     problem: "malformed trailer '\(trailer.key): \(trailer.value)': \(malformed.problem)",

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Git
 
 /// What a hook run knows about where it runs. Everything is read on first use, so a hook that
@@ -28,12 +33,40 @@ public final class HookContext {
 
     private var loadedPolicy: Policy?
     /// The policy in the work tree (`.aitrail`), or the defaults. Read from disk, no repository needed.
-    public func policy() throws(PolicyError) -> Policy {
+    /// Never an error: what cannot be read is in its `warnings` and its section takes the defaults
+    /// (`PolicyLoader.loadForHooks`), so a broken policy never stops tagging.
+    public func policy() -> Policy {
         if let loadedPolicy { return loadedPolicy }
-        let path = workTree + "/" + PolicyLoader.fileName
-        let policy = FileSystem.exists(path) ? try PolicyLoader.load(path: path, displayName: PolicyLoader.fileName) : .defaults
+        let path = policyPath
+        let policy = FileSystem.exists(path) ? PolicyLoader.loadForHooks(path: path) : .defaults
         loadedPolicy = policy
         return policy
+    }
+
+    var policyPath: String { workTree + "/" + PolicyLoader.fileName }
+
+    /// Says, one line each, what of the policy and the environment was ignored. prepare-commit-msg
+    /// calls it, so each is said once per commit rather than once per hook.
+    func reportIgnored(_ decision: CommitTimeDecision) {
+        for line in policy().warnings + decision.ignored { report("aitrail: warning: \(line)") }
+    }
+
+    /// `<common-dir>/aitrail/policy-seen`: the shim starts aitrail whenever `.aitrail` is newer (a
+    /// changed policy may declare agents or a trailer key the shim does not test).
+    func policySeenPath() throws(GitError) -> String { try commonDirectory() + "/aitrail/policy-seen" }
+
+    /// After a hook run started by a shim whose tests are `shimDigest`: when the policy asks the shim
+    /// for nothing new, notes that the policy was seen, so the shim decides human commits alone again.
+    /// When it does ask for more, the note is not written: aitrail keeps deciding until `aitrail
+    /// install` rewrites the shims (`aitrail status` calls them stale).
+    func notePolicySeen(shimDigest: String) {
+        let policyPath = self.policyPath
+        guard let policyTime = FileSystem.modificationTime(policyPath), let seen = try? policySeenPath() else { return }
+        // Whole seconds, as a shell whose `test -nt` reads seconds sees them.
+        if let seenTime = FileSystem.modificationTime(seen), seenTime > policyTime { return }
+        guard HookShim(policy: policy(), binary: "").digest == shimDigest else { return }
+        try? FileSystem.makeDirectories(seen.dropLastPathComponent)
+        try? FileSystem.writeAtomically(Array("\(shimDigest)\n".utf8), to: seen)
     }
 
     /// `<git-common-dir>`, as the shim passed it, else from the repository.
@@ -50,15 +83,31 @@ public final class HookContext {
 
     /// The commit-time decision: environment markers, then the declared session.
     public func decision() throws -> CommitTimeDecision {
-        let session = try Session.load(commonDirectory: commonDirectory())
-        return CommitTimeDetector(registry: try policy().registry).decide(environment: environment, session: session)
+        if let decided { return decided }
+        // A session file that cannot be read is ignored with a warning: it never stops the
+        // environment's agent from being tagged.
+        var unreadable: String?
+        let session: Session?
+        do { session = try Session.load(commonDirectory: commonDirectory()) } catch let error as HookError {
+            session = nil
+            unreadable = error.message
+        }
+        var decision = CommitTimeDetector(registry: policy().registry).decide(environment: environment, session: session)
+        if let unreadable { decision.ignored.append(unreadable) }
+        decided = decision
+        return decision
     }
+    private var decided: CommitTimeDecision?
 
     /// The marker a commit hook leaves for post-commit: "this commit had AI assistance".
     func aiCommitMarker() throws(GitError) -> String { try gitDirectory() + "/aitrail/ai-commit" }
 
     /// The message prepare-commit-msg checked and found valid (see PrepareCommitMsgHook).
     func validatedMessagePath() throws(GitError) -> String { try gitDirectory() + "/aitrail/validated-message" }
+
+    /// The trailer value prepare-commit-msg wrote: commit-msg validates what people and agents
+    /// typed, never what aitrail wrote itself.
+    func writtenTagPath() throws(GitError) -> String { try gitDirectory() + "/aitrail/written-tag" }
 
     func leaveAICommitMarker() throws(GitError) {
         let marker = try aiCommitMarker()
@@ -71,5 +120,12 @@ public final class HookContext {
     func isRebasing() throws(GitError) -> Bool {
         let gitDirectory = try gitDirectory()
         return FileSystem.isDirectory(gitDirectory + "/rebase-merge") || FileSystem.isDirectory(gitDirectory + "/rebase-apply")
+    }
+}
+
+extension String {
+    var dropLastPathComponent: String {
+        guard let slash = lastIndex(of: "/") else { return "." }
+        return String(self[..<slash])
     }
 }

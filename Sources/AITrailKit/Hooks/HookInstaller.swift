@@ -93,6 +93,21 @@ public struct HookInstaller {
             } catch { throw HookError(error.message) }
             done.append("\(name): installed" + (FileSystem.exists(chained) ? " (runs the previous hook first: \(name)\(HookShim.chainedSuffix))" : ""))
         }
+        // The shims test what this policy declares: it has been seen (see the shim's policy test).
+        let seen = repository.commonDirectory + "/aitrail/policy-seen"
+        do {
+            try FileSystem.makeDirectories(repository.commonDirectory + "/aitrail")
+            try FileSystem.writeAtomically(Array("\(shim.digest)\n".utf8), to: seen)
+        } catch { throw HookError("cannot write \(seen): \(error.message)") }
+        done += try HookInstaller.configureNotes(repository)
+        return done
+    }
+
+    /// What install sets besides the hooks, one line each: `notes.rewriteRef`, so amend and rebase
+    /// carry the notes, and a fetch refspec per remote, so `git fetch` brings the remote's notes
+    /// (`NotesFlow`).
+    public static func configureNotes(_ repository: Repository) throws(HookError) -> [String] {
+        var done: [String] = []
         do {
             let config = try repository.config()
             if try !config.strings("notes.rewriteRef").contains(HookInstaller.rewriteRef) {
@@ -100,6 +115,16 @@ public struct HookInstaller {
             }
         } catch { throw HookError("cannot set notes.rewriteRef: \(error.message)") }
         done.append("notes.rewriteRef = \(HookInstaller.rewriteRef): amend and rebase carry the notes")
+        do {
+            _ = try NotesFlow.configureFetch(in: repository)
+            let remotes = try NotesFlow.remotes(of: repository)
+            if remotes.isEmpty {
+                done.append("notes fetch: no remote yet (run `aitrail install` again after `git remote add`, so `git fetch` brings the notes)")
+            }
+            for remote in remotes {
+                done.append("remote.\(remote).fetch += \(NotesFlow.fetchRefspec(remote: remote)): `git fetch` brings the notes, the next hook or command merges them")
+            }
+        } catch { throw HookError("cannot set the notes fetch refspec: \(error.message)") }
         return done
     }
 
@@ -129,6 +154,15 @@ public struct HookInstaller {
         do { try repository.config().remove("notes.rewriteRef", value: HookInstaller.rewriteRef) } catch {
             throw HookError("cannot unset notes.rewriteRef: \(error.message)")
         }
+        do {
+            for remote in try NotesFlow.remotes(of: repository) {
+                try repository.config().remove("remote.\(remote).fetch", value: NotesFlow.fetchRefspec(remote: remote))
+            }
+        } catch { throw HookError("cannot remove the notes fetch refspec: \(error.message)") }
+        let state = repository.commonDirectory + "/aitrail/"
+        for name in HookShim.hookNames { FileSystem.remove(state + "chained/" + name) }
+        FileSystem.remove(state + "policy-seen")
+        FileSystem.remove(state + "notes-taken-in")
         return done
     }
 
@@ -168,8 +202,16 @@ public struct HookInstaller {
 public enum HookManager: String, Sendable {
     case husky, lefthook, preCommit = "pre-commit", other
 
+    /// The manager `core.hooksPath` belongs to, when it is recognised: husky by its folder
+    /// (`.husky/_` since v9, `.husky` before) or its dispatcher files; lefthook and pre-commit by
+    /// their configuration. A `.husky` folder elsewhere in the tree does not make `.githooks` husky's.
     public static func detect(workTree: String, hooksPath: String) -> HookManager {
-        if hooksPath.contains(".husky") || FileSystem.isDirectory(workTree + "/.husky") { return .husky }
+        var path = Substring(hooksPath)
+        while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
+        let directory = hooksPath.hasPrefix("/") ? hooksPath : workTree + "/" + hooksPath
+        let huskyFolder = path == ".husky" || path.hasSuffix("/.husky") || path.hasSuffix(".husky/_")
+        let huskyDispatcher = (path == "_" || path.hasSuffix("/_")) && FileSystem.exists(directory + "/h")
+        if huskyFolder || huskyDispatcher || FileSystem.exists(directory + "/_/husky.sh") { return .husky }
         if hooksPath.contains("lefthook") || ["lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml"]
             .contains(where: { FileSystem.exists(workTree + "/" + $0) }) { return .lefthook }
         if FileSystem.exists(workTree + "/.pre-commit-config.yaml") { return .preCommit }
@@ -190,11 +232,20 @@ public enum HookManager: String, Sendable {
         }
     }
 
+    /// What `aitrail install` would set besides the hooks, for every recipe: without
+    /// `notes.rewriteRef` a rebase or an amend loses the notes.
+    static let notesSnippet = """
+        and once per clone (what `aitrail install` sets besides the hooks):
+          git config --add notes.rewriteRef refs/notes/aitrail
+          git config --add remote.origin.fetch '+refs/notes/aitrail:refs/notes/remotes/origin/aitrail'
+        """
+
     static let huskySnippet = """
           echo 'aitrail hook prepare-commit-msg "$@"' >> .husky/prepare-commit-msg
           echo 'aitrail hook commit-msg "$@"' >> .husky/commit-msg
           echo 'aitrail hook post-commit "$@"' >> .husky/post-commit
           echo 'aitrail hook pre-push "$@"' >> .husky/pre-push
+        \(notesSnippet)
         """
 
     static let lefthookSnippet = """
@@ -214,6 +265,7 @@ public enum HookManager: String, Sendable {
             commands:
               aitrail:
                 run: aitrail hook pre-push {1} {2}
+        \(notesSnippet)
         """
 
     static let preCommitSnippet = """
@@ -224,6 +276,7 @@ public enum HookManager: String, Sendable {
               - {id: aitrail-post-commit, name: aitrail usage note, entry: aitrail hook post-commit, language: system, stages: [post-commit], always_run: true, pass_filenames: false}
               - {id: aitrail-pre-push, name: aitrail sync notes, entry: aitrail hook pre-push, language: system, stages: [pre-push], always_run: true, pass_filenames: false}
         then: pre-commit install --hook-type prepare-commit-msg --hook-type commit-msg --hook-type post-commit --hook-type pre-push
+        \(notesSnippet)
         """
 
     static let genericSnippet = """
@@ -231,5 +284,6 @@ public enum HookManager: String, Sendable {
           commit-msg:          aitrail hook commit-msg "$@"
           post-commit:         aitrail hook post-commit
           pre-push:            aitrail hook pre-push "$@"
+        \(notesSnippet)
         """
 }

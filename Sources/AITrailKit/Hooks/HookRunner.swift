@@ -8,20 +8,24 @@ public enum HookRunner {
     ) -> Int32 {
         if environment["AITRAIL"] == "0" { return 0 }
         let context = HookContext(environment: environment, report: report)
+        let status: Int32
         do {
             switch name {
-            case "prepare-commit-msg": return try PrepareCommitMsgHook(context: context).run(arguments)
-            case "commit-msg": return try CommitMsgHook(context: context).run(arguments)
-            case "post-commit": return PostCommitHook(context: context).run(arguments)
-            case "pre-push": return PrePushHook(context: context).run(arguments)
+            case "prepare-commit-msg": status = try PrepareCommitMsgHook(context: context).run(arguments)
+            case "commit-msg": status = try CommitMsgHook(context: context).run(arguments)
+            case "post-commit": status = PostCommitHook(context: context).run(arguments)
+            case "pre-push": status = PrePushHook(context: context).run(arguments)
             default:
                 report("aitrail: unknown hook '\(name)' (known: \(HookShim.hookNames.joined(separator: ", ")))")
                 return 64
             }
         } catch {
             report("aitrail: \(describe(error)) (commit not tagged)")
-            return 0
+            status = 0
         }
+        // The shim passes what it tests: a policy that asks it for nothing new lets it decide alone again.
+        if let digest = environment["AITRAIL_SHIM"] { context.notePolicySeen(shimDigest: digest) }
+        return status
     }
 
     /// The user-facing message of any error the hooks may meet.

@@ -19,12 +19,17 @@ public struct HookShim: Sendable {
     public var binary: String
     /// True when the shim lives in `<git-common-dir>/hooks` and can find the common dir from `$0`.
     public var inCommonDirectory: Bool
+    /// The names `AI_AGENT` and `AGENT` count for (the registry's ids and aliases, in lower case):
+    /// any other value is no agent (`AGENT=jenkins`), and the shim does not start aitrail for it.
+    public var knownAgentNames: [String]
 
-    public init(markers: [EnvironmentMarker], trailerKeys: [String], binary: String, inCommonDirectory: Bool = true) {
+    public init(markers: [EnvironmentMarker], trailerKeys: [String], binary: String, inCommonDirectory: Bool = true,
+                knownAgentNames: [String] = []) {
         self.markers = markers
         self.trailerKeys = trailerKeys
         self.binary = binary
         self.inCommonDirectory = inCommonDirectory
+        self.knownAgentNames = knownAgentNames
     }
 
     /// The shim for the given policy: its custom agents' markers and its `tag.trailer` key included.
@@ -32,8 +37,9 @@ public struct HookShim: Sendable {
         let keys = ["assisted-by", "generated-by", "ai-used-for", policy.tag.trailer.lowercased()]
         var unique: [String] = []
         for key in keys where !unique.contains(key) { unique.append(key) }
-        self.init(markers: CommitTimeDetector(registry: policy.registry).markers, trailerKeys: unique,
-                  binary: binary, inCommonDirectory: inCommonDirectory)
+        let detector = CommitTimeDetector(registry: policy.registry)
+        self.init(markers: detector.markers, trailerKeys: unique, binary: binary, inCommonDirectory: inCommonDirectory,
+                  knownAgentNames: detector.genericAgentNames)
     }
 
     /// A short digest of what the shim tests, shown in its header.
@@ -54,7 +60,6 @@ public struct HookShim: Sendable {
             .replacing("@ENVIRONMENT_TESTS@", with: environmentTests)
             .replacing("@COMMON_DIR@", with: inCommonDirectory ? "\"${0%/*}/..\"" : "$(git rev-parse --git-common-dir)")
             .replacing("@TRAILER_KEYS@", with: trailerKeys.joined(separator: "|"))
-            .replacing("@BINARY_SHOWN@", with: binary.replacing("'", with: "").replacing("`", with: ""))
             .replacing("@BINARY@", with: HookShim.quoted(binary))
             .replacing("@SKIPPED@", with: hook == "pre-push" ? "notes not synced" : "commit not tagged")
     }
@@ -62,7 +67,8 @@ public struct HookShim: Sendable {
     /// One `-n` test for the markers that only need a value, one `case` per marker that tests it.
     var environmentTests: String {
         var lines: [String] = []
-        let presentVariables = markers.filter { $0.test == .present }.map(\.variable)
+        let generic = knownAgentNames.isEmpty ? [] : Set(CommitTimeDetector.genericVariables)
+        let presentVariables = markers.filter { $0.test == .present && !generic.contains($0.variable) }.map(\.variable)
         if !presentVariables.isEmpty {
             lines.append("\t[ -n \"\(presentVariables.map { "${\($0)-}" }.joined())\" ] && return 0")
         }
@@ -70,7 +76,11 @@ public struct HookShim: Sendable {
         for marker in markers where !presentVariables.contains(marker.variable) {
             let pattern: String
             switch marker.test {
-            case .present: continue
+            case .present:
+                guard generic.contains(marker.variable) else { continue }
+                // What EnvironmentDetector reads: a known name, case-insensitively, up to '/', ' ' or '@'.
+                let names = knownAgentNames.map(HookShim.caseInsensitive)
+                pattern = (names + names.map { $0 + "[/@]*" } + names.map { $0 + "\\ *" }).joined(separator: "|")
             case .equals(let value): pattern = HookShim.quoted(value)
             case .hasPrefix(let value): pattern = HookShim.quoted(value) + "*"
             case .hasSuffix(let value): pattern = "*" + HookShim.quoted(value)
@@ -78,6 +88,21 @@ public struct HookShim: Sendable {
             lines.append("\tcase ${\(marker.variable)-} in \(pattern)) return 0 ;; esac")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A case pattern matching `name` in any letter case: `[cC][oO][dD][eE][xX]`.
+    static func caseInsensitive(_ name: String) -> String {
+        var out = ""
+        for character in name {
+            if character.isASCII && character.isLetter {
+                out += "[\(character.lowercased())\(character.uppercased())]"
+            } else if character.isASCII && character.isNumber || "-_.".contains(character) {
+                out.append(character)
+            } else {
+                out += "\\" + String(character)
+            }
+        }
+        return out
     }
 
     /// `text` as one single-quoted sh word.
@@ -88,10 +113,41 @@ public struct HookShim: Sendable {
 #!/bin/sh
 # aitrail @HOOK@ hook (aitrail-shim @VERSION@, markers @DIGEST@), written by `aitrail install`;
 # `aitrail uninstall` restores what was here. A human commit is decided here without starting
-# aitrail: it runs only for an agent's marker, a declared session, an AI trailer or pending work.
+# aitrail: it runs only for an agent's marker, a declared session, an AI trailer, pending work,
+# or a policy changed since aitrail last read it.
 hook=@HOOK@
+
+# The hook that was here before runs first, under this hook's own name ($0), with the same
+# arguments, standard input and environment, so dispatchers that key on their name (husky's
+# `n=$(basename "$0")`, overcommit) keep working: a shell script is read by its own shell with $0
+# set to this hook (a text file without `#!` is a shell script, as git runs it); another program
+# (a binary, Perl, Ruby) runs through a link that has this hook's name.
+aitrail_shell() {
+	aitrail_sh= line=
+	IFS= read -r line <"$1" 2>/dev/null
+	case $line in
+	'#!'*) line=${line#??} ;;
+	*[![:print:][:blank:]]*) return ;;
+	*) line=/bin/sh ;;
+	esac
+	set -f
+	set -- $line
+	set +f
+	[ "${1##*/}" = env ] && shift
+	case ${1##*/} in sh|bash|dash|ksh|mksh|ash|zsh|posh|yash) aitrail_sh=$* ;; esac
+}
 if [ -x "$0.pre-aitrail" ]; then
-	"$0.pre-aitrail" "$@" || exit $?
+	aitrail_shell "$0.pre-aitrail"
+	if [ -n "$aitrail_sh" ]; then
+		set -f
+		$aitrail_sh -c '. "$0.pre-aitrail"' "$0" "$@" || exit $?
+		set +f
+	else
+		case $0 in /*) target=$0.pre-aitrail ;; *) target=$PWD/$0.pre-aitrail ;; esac
+		link=@COMMON_DIR@/aitrail/chained/$hook
+		[ "$link" -ef "$target" ] || { mkdir -p "${link%/*}" && ln -sf "$target" "$link"; } 2>/dev/null || link=$target
+		"$link" "$@" || exit $?
+	fi
 fi
 [ "${AITRAIL-}" = 0 ] && exit 0
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
@@ -109,8 +165,13 @@ aitrail_agent_env() {
 }
 
 common=@COMMON_DIR@
+policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
 if aitrail_agent_env || [ -f "$common/aitrail/session.json" ]; then
+	work=1
+elif [ -f "$policy" ] && ! [ "$common/aitrail/policy-seen" -nt "$policy" ]; then
+	# The policy changed since aitrail last read it: it may declare an agent or a trailer key
+	# this shim does not test yet, so aitrail decides (and notes when nothing changed for the shim).
 	work=1
 else
 	case $hook in
@@ -125,14 +186,15 @@ else
 fi
 [ -n "$work" ] || exit 0
 
-bin=@BINARY@
+want=@BINARY@
+bin=$want
 if [ ! -x "$bin" ]; then
 	bin=$(command -v aitrail) || {
-		echo "aitrail: @BINARY_SHOWN@ not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+		echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
 		exit 0
 	}
 fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir"
+export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@
 "$bin" hook "$hook" "$@"
 status=$?
 case $status in

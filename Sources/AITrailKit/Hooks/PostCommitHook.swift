@@ -11,8 +11,10 @@ struct PostCommitHook {
 
     func run(_ arguments: [String]) -> Int32 {
         step("usage not recorded", recordUsage)
+        step("the remote's notes not taken in yet", takeInFetchedNotes)
         step("evidence not attached", attachPendingEvidence)
         if let validated = try? context.validatedMessagePath() { FileSystem.remove(validated) }
+        if let written = try? context.writtenTagPath() { FileSystem.remove(written) }
         return 0
     }
 
@@ -30,7 +32,7 @@ struct PostCommitHook {
         if decision.attribution == nil && !marked { return }
         if try context.isRebasing() { return }
 
-        let policy = try context.policy()
+        let policy = context.policy()
         let repository = try context.repository()
         guard let head = try repository.head() else { return }
         let commit = try repository.commit(head)
@@ -39,13 +41,17 @@ struct PostCommitHook {
             Trailers.parse(commit.messageBytes, commentCharacter: repository.commentCharacter()))
         guard let attribution = UsageAttribution.choose(decision: decision.attribution, trailers: found, tagKeys: policy.classifier.assistedByKeys) else { return }
         if try amendCarriesUsage(of: attribution.agent, to: head, repository: repository) { return }
+        // An amend in the same second with nothing changed makes the very same commit again: it
+        // has its record already, and one commit gets one usage record per agent.
+        let ledger = Ledger(repository: repository)
+        if try ledger.records(on: head).records.contains(where: { $0.usage?.agent == attribution.agent }) { return }
 
         let stats = try repository.diffStats(of: commit)
         let record = UsageRecord(
             agent: attribution.agent, model: attribution.model, tools: attribution.tools,
             source: attribution.source.rawValue, at: Timestamp.format(Timestamp.now()),
             files: stats.files, insertions: stats.insertions, deletions: stats.deletions)
-        try Ledger(repository: repository).append([.usage(record)], to: head, message: "aitrail: usage for \(head.short)")
+        try ledger.append([.usage(record)], to: head, message: "aitrail: usage for \(head.short)")
     }
 }
 
@@ -76,6 +82,11 @@ extension PostCommitHook {
         if config.bool("notes.rewrite.amend") == false { return false }
         let mode = context.environment["GIT_NOTES_REWRITE_MODE"] ?? ((try? config.string("notes.rewriteMode")) ?? nil)
         return mode != "ignore"
+    }
+
+    /// Notes that `git fetch` brought into a tracking ref since: merged line-wise into the local ref.
+    func takeInFetchedNotes() throws {
+        _ = try NotesFlow.takeIn(repository: context.repository())
     }
 
     /// Evidence recorded by `aitrail eval run` on a dirty work tree waits in `<git-dir>/aitrail/pending/`

@@ -10,8 +10,9 @@ struct PrepareCommitMsgHook {
         guard let file = arguments.first else { throw HookError("prepare-commit-msg needs the message file as its first argument") }
         // The pre-commit framework passes the source in its environment instead.
         let source = arguments.count > 1 ? arguments[1] : context.environment["PRE_COMMIT_COMMIT_MSG_SOURCE"] ?? ""
-        let policy = try context.policy()
+        let policy = context.policy()
         let decision = try context.decision()
+        context.reportIgnored(decision)
         if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, policy: policy) { return 0 }
         if source == "merge" && !policy.tag.merges { return 0 }
         if try context.isRebasing() { return 0 }
@@ -24,17 +25,22 @@ struct PrepareCommitMsgHook {
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
 
         var final = message
+        let writtenTag = try context.writtenTagPath()
+        FileSystem.remove(writtenTag)
+        var written: String?
         if let detected = decision.attribution, !isTagged(trailers, agent: detected.agent, policy: policy) {
             // An agent that names its model in its own Co-authored-by gets that model in the tag.
-            let model = detected.model ?? found.first { $0.agent == detected.agent && $0.model != nil }?.model
+            let model = detected.model ?? found.first { $0.agent == detected.agent && $0.model != nil }?.model.flatMap(SafeID.model)
             let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
             final = Trailers.insert(Trailer(key: policy.tag.trailer, value: value), into: message, commentCharacter: commentCharacter)
             if final != message {
+                try FileSystem.writeAtomically(Array((value + "\n").utf8), to: writtenTag)
                 try FileSystem.writeAtomically(final, to: file)
                 trailers = Trailers.parse(final, commentCharacter: commentCharacter)
+                written = value
             }
         }
-        try rememberValidation(of: final, trailers: trailers, detected: decision.attribution, policy: policy)
+        try rememberValidation(of: final, trailers: trailers, detected: decision.attribution, written: written, policy: policy)
         return 0
     }
 
@@ -47,11 +53,11 @@ struct PrepareCommitMsgHook {
 
     /// Checks the message as commit-msg would and, when it passes, keeps a copy: the commit-msg shim
     /// compares the final message with it and skips starting aitrail again when nobody edited it.
-    private func rememberValidation(of message: [UInt8], trailers: [Trailer], detected: Attribution?, policy: Policy) throws {
+    private func rememberValidation(of message: [UInt8], trailers: [Trailer], detected: Attribution?, written: String?, policy: Policy) throws {
         let copy = try context.validatedMessagePath()
         FileSystem.remove(copy)
         let found = policy.classifier.trailerFindings(trailers)
-        guard MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected) == nil else { return }
+        guard MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected, written: written) == nil else { return }
         try FileSystem.writeAtomically(message, to: copy)
     }
 }

@@ -74,7 +74,11 @@ public struct NotesSync {
             guard let ours = tips.ours, ours != tips.theirs else { return outcome }
             if try push(ours) {
                 do {
-                    try repository.updateReference(tracking, to: ours, expected: tips.theirs, message: "aitrail: pushed to \(remote)")
+                    // git moves the tracking ref itself when the remote's fetch refspec names it (`aitrail install` adds one).
+                    let tracked = try repository.referenceTarget(tracking)
+                    if tracked != ours {
+                        try repository.updateReference(tracking, to: ours, expected: tracked, message: "aitrail: pushed to \(remote)")
+                    }
                 } catch { throw SyncError(error.message) }
                 outcome.pushed = true
                 return outcome

@@ -43,10 +43,20 @@ public struct Policy: Sendable, Hashable {
     public var reviewPaths: [String] = []
     /// Where the policy came from (`.aitrail`, `1a2b3c4:.aitrail`), or nil for the defaults.
     public var origin: String?
+    /// What could not be read: unknown keys (ignored), and for the hooks' lenient reading, bad values
+    /// whose section took its defaults. One line each, naming file, line and key.
+    public var warnings: [String] = []
 
     public init() {}
 
     public static let defaults = Policy()
+
+    /// The defaults, because the policy at `origin` could not be read at all.
+    static func defaultsBecause(_ problem: PolicyError, origin: String) -> Policy {
+        var policy = Policy()
+        policy.warnings = ["\(problem.message) (so the hooks use the default policy until it is fixed)"]
+        return policy
+    }
 
     /// The registry with this policy's custom agents added.
     public var registry: AgentRegistry { AgentRegistry.builtin.adding(customAgents) }

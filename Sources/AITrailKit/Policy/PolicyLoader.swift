@@ -12,11 +12,11 @@ public enum PolicyLoader {
     public static let fileName = ".aitrail"
 
     /// The policy in the work tree of `repository`, or the defaults when there is no `.aitrail`.
-    public static func load(workTreeOf repository: Repository) throws(PolicyError) -> Policy {
+    public static func load(workTreeOf repository: Repository, lenient: Bool = false) throws(PolicyError) -> Policy {
         guard let root = repository.workDirectory else { return .defaults }
         let path = root + "/" + fileName
         guard FileSystem.exists(path) else { return .defaults }
-        return try load(path: path, displayName: fileName)
+        return try load(path: path, displayName: fileName, lenient: lenient)
     }
 
     /// The policy as committed in `commit` (the gate reads the merge base's), or the defaults.
@@ -34,12 +34,22 @@ public enum PolicyLoader {
         return try parse(config)
     }
 
-    public static func load(path: String, displayName: String? = nil) throws(PolicyError) -> Policy {
+    public static func load(path: String, displayName: String? = nil, lenient: Bool = false) throws(PolicyError) -> Policy {
         let config: ConfigFile
         do { config = try ConfigFile(path: path, displayName: displayName ?? path) } catch {
-            throw PolicyError(message: "\(error.message) (fix the policy file's syntax)")
+            let problem = PolicyError(message: "\(error.message) (fix the policy file's syntax)")
+            guard lenient else { throw problem }
+            return Policy.defaultsBecause(problem, origin: displayName ?? path)
         }
-        return try parse(config)
+        return try parse(config, lenient: lenient)
+    }
+
+    /// The policy the hooks use: never an error. What cannot be read is in `warnings`, and the
+    /// sections it touches take their defaults, so a broken policy never stops tagging.
+    public static func loadForHooks(path: String, displayName: String = fileName) -> Policy {
+        do { return try load(path: path, displayName: displayName, lenient: true) } catch {
+            return Policy.defaultsBecause(error, origin: displayName)
+        }
     }
 
     static let knownKeys: [String: Set<String>] = [
@@ -50,11 +60,19 @@ public enum PolicyLoader {
         "review": ["path"],
     ]
 
-    public static func parse(_ config: ConfigFile) throws(PolicyError) -> Policy {
+    /// Reads the policy. An unknown key is a warning (a newer aitrail may know it), kept in
+    /// `warnings`. A bad value is an error, unless `lenient` (the hooks): then that section takes
+    /// its defaults, a warning says so, and the sections that are valid are used.
+    public static func parse(_ config: ConfigFile, lenient: Bool = false) throws(PolicyError) -> Policy {
         var policy = Policy()
         policy.origin = config.displayName
         let entries: [ConfigEntry]
-        do { entries = try config.entries() } catch { throw PolicyError(message: "\(config.displayName): \(error.message)") }
+        do { entries = try config.entries() } catch {
+            let problem = PolicyError(message: "\(config.displayName): \(error.message)")
+            guard lenient else { throw problem }
+            return Policy.defaultsBecause(problem, origin: config.displayName)
+        }
+        var broken: [String] = []
 
         var custom: [String: Agent] = [:]
         var customOrder: [String] = []
@@ -73,68 +91,89 @@ public enum PolicyLoader {
             guard let known = knownKeys[section], known.contains(variable), (section == "agent") == (subsection != nil) else {
                 let hint = knownKeys[section].map { "known keys in [\(section)\(section == "agent" ? " \"<id>\"" : "")]: \($0.sorted().joined(separator: ", "))" }
                     ?? "known sections: \(knownKeys.keys.sorted().joined(separator: ", "))"
-                throw PolicyError(message: "\(where_): unknown key '\(entry.name)' (\(hint))")
+                policy.warnings.append("\(where_): unknown key '\(entry.name)' ignored (\(hint); a newer aitrail may know it)")
+                continue
             }
             let value = entry.value.trimmingSpaces
-            switch (section, variable) {
-            case ("tag", "trailer"):
-                guard isTrailerKey(value) else { throw bad("a trailer key such as Assisted-by (letters, digits, '-')") }
-                policy.tag.trailer = value
-            case ("tag", "require"): policy.tag.require = try need(boolValue(value), "true or false")
-            case ("tag", "merges"): policy.tag.merges = try need(boolValue(value), "true or false")
-            case ("agents", "allow"):
-                guard !value.isEmpty else { throw bad("an agent id such as claude-code") }
-                policy.allowedAgents.append(AgentRegistry.builtin.canonicalID(for: value) ?? value.lowercased())
-            case ("agent", _):
-                let id = subsection!.lowercased()
-                guard AssistedByIDCheck.isAgentID(id) else {
-                    throw PolicyError(message: "\(where_): bad agent id '\(subsection!)' in '\(entry.name)': expected letters, digits, '-', '.', '_'")
-                }
-                if custom[id] == nil {
-                    custom[id] = Agent(id: id, name: subsection!)
-                    customOrder.append(id)
-                }
-                switch variable {
-                case "env":
-                    guard let marker = EnvironmentMarker(policyValue: value) else { throw bad("NAME, NAME=value, NAME=prefix* or NAME=*suffix") }
-                    custom[id]!.environment.append(marker)
-                case "kind":
-                    custom[id]!.kind = try need(Agent.Kind(rawValue: value.lowercased()), "agent or review-bot")
-                case "email":
-                    guard value.contains("@") else { throw bad("an email address") }
-                    custom[id]!.coAuthors.append(.email(.equals(value.lowercased())))
-                    custom[id]!.identities.append(.email(.equals(value.lowercased())))
+            let sectionName = section == "agent" ? "agent \"\(subsection!.lowercased())\"" : section
+            if lenient && broken.contains(sectionName) { continue }
+            do throws(PolicyError) {
+                switch (section, variable) {
+                case ("tag", "trailer"):
+                    guard isTrailerKey(value) else { throw bad("a trailer key such as Assisted-by (letters, digits, '-')") }
+                    policy.tag.trailer = value
+                case ("tag", "require"): policy.tag.require = try need(boolValue(value), "true or false")
+                case ("tag", "merges"): policy.tag.merges = try need(boolValue(value), "true or false")
+                case ("agents", "allow"):
+                    guard !value.isEmpty else { throw bad("an agent id such as claude-code") }
+                    policy.allowedAgents.append(AgentRegistry.builtin.canonicalID(for: value) ?? value.lowercased())
+                case ("agent", _):
+                    let id = subsection!.lowercased()
+                    guard AssistedByIDCheck.isAgentID(id) else {
+                        throw PolicyError(message: "\(where_): bad agent id '\(subsection!)' in '\(entry.name)': expected letters, digits, '-', '.', '_'")
+                    }
+                    if custom[id] == nil {
+                        custom[id] = Agent(id: id, name: subsection!)
+                        customOrder.append(id)
+                    }
+                    switch variable {
+                    case "env":
+                        guard let marker = EnvironmentMarker(policyValue: value) else { throw bad("NAME, NAME=value, NAME=prefix* or NAME=*suffix") }
+                        custom[id]!.environment.append(marker)
+                    case "kind":
+                        custom[id]!.kind = try need(Agent.Kind(rawValue: value.lowercased()), "agent or review-bot")
+                    case "email":
+                        guard value.contains("@") else { throw bad("an email address") }
+                        custom[id]!.coAuthors.append(.email(.equals(value.lowercased())))
+                        custom[id]!.identities.append(.email(.equals(value.lowercased())))
+                    default:
+                        guard !value.isEmpty else { throw bad("a name") }
+                        custom[id]!.coAuthors.append(.name(.equals(value.lowercased())))
+                        custom[id]!.identities.append(.name(.equals(value.lowercased())))
+                    }
+                case ("evidence", "require"):
+                    policy.evidence.require = try need(Policy.Requirement(rawValue: value.lowercased()), "ai, all or none")
+                case ("evidence", "scope"):
+                    policy.evidence.scope = try need(Policy.Scope(rawValue: value.lowercased()), "head or each")
+                case ("evidence", "kind"):
+                    let kind = try need(EvidenceKind(rawValue: value.lowercased()), "one of command, junit, sarif, json, review")
+                    if !policy.evidence.kinds.contains(kind) { policy.evidence.kinds.append(kind) }
+                case ("evidence", "max-age"):
+                    switch Duration.parse(value) {
+                    case .success(let seconds): policy.evidence.maxAge = seconds
+                    case .failure(let problem): throw PolicyError(message: "\(where_): bad value '\(entry.value)' for '\(entry.name)': \(problem.message)")
+                    }
+                case ("evidence", "merges"): policy.evidence.merges = try need(boolValue(value), "true or false")
+                case ("evidence", "bots"): policy.evidence.bots = try need(boolValue(value), "true or false")
+                case ("evidence", "name"):
+                    guard !value.isEmpty else { throw bad("an eval name such as unit") }
+                    if !policy.evidence.names.contains(value) { policy.evidence.names.append(value) }
+                case ("evidence", "signers"):
+                    guard !value.isEmpty else { throw bad("the path of an allowed-signers file such as .aitrail-signers") }
+                    policy.evidence.signers = value
+                case ("evidence", "require-signed"): policy.evidence.requireSigned = try need(boolValue(value), "true or false")
+                case ("review", "path"):
+                    guard !value.isEmpty else { throw bad("a path pattern such as src/payments/**") }
+                    policy.reviewPaths.append(value)
                 default:
-                    guard !value.isEmpty else { throw bad("a name") }
-                    custom[id]!.coAuthors.append(.name(.equals(value.lowercased())))
-                    custom[id]!.identities.append(.name(.equals(value.lowercased())))
+                    throw PolicyError(message: "\(where_): unknown key '\(entry.name)'")
                 }
-            case ("evidence", "require"):
-                policy.evidence.require = try need(Policy.Requirement(rawValue: value.lowercased()), "ai, all or none")
-            case ("evidence", "scope"):
-                policy.evidence.scope = try need(Policy.Scope(rawValue: value.lowercased()), "head or each")
-            case ("evidence", "kind"):
-                let kind = try need(EvidenceKind(rawValue: value.lowercased()), "one of command, junit, sarif, json, review")
-                if !policy.evidence.kinds.contains(kind) { policy.evidence.kinds.append(kind) }
-            case ("evidence", "max-age"):
-                policy.evidence.maxAge = try need(Duration.parseSeconds(value), "a duration such as 30d, 12h, 2w or 90m")
-            case ("evidence", "merges"): policy.evidence.merges = try need(boolValue(value), "true or false")
-            case ("evidence", "bots"): policy.evidence.bots = try need(boolValue(value), "true or false")
-            case ("evidence", "name"):
-                guard !value.isEmpty else { throw bad("an eval name such as unit") }
-                if !policy.evidence.names.contains(value) { policy.evidence.names.append(value) }
-            case ("evidence", "signers"):
-                guard !value.isEmpty else { throw bad("the path of an allowed-signers file such as .aitrail-signers") }
-                policy.evidence.signers = value
-            case ("evidence", "require-signed"): policy.evidence.requireSigned = try need(boolValue(value), "true or false")
-            case ("review", "path"):
-                guard !value.isEmpty else { throw bad("a path pattern such as src/payments/**") }
-                policy.reviewPaths.append(value)
-            default:
-                throw PolicyError(message: "\(where_): unknown key '\(entry.name)'")
+            } catch {
+                guard lenient else { throw error }
+                broken.append(sectionName)
+                policy.warnings.append("\(error.message) (so the hooks use the defaults of [\(sectionName)] until it is fixed)")
             }
         }
-        policy.customAgents = customOrder.map { custom[$0]! }
+        for section in broken {
+            switch section {
+            case "tag": policy.tag = Policy.Tag()
+            case "agents": policy.allowedAgents = []
+            case "evidence": policy.evidence = Policy.Evidence()
+            case "review": policy.reviewPaths = []
+            default: break
+            }
+        }
+        policy.customAgents = customOrder.filter { !broken.contains("agent \"\($0)\"") }.map { custom[$0]! }
         return policy
     }
 
@@ -159,23 +198,45 @@ enum AssistedByIDCheck {
     }
 }
 
-/// Durations as policy files write them: `30d`, `12h`, `2w`, `90m`, `45s` (a bare number is days).
+/// Durations as policy files and `--ttl` write them: a whole number and one unit, `45s`, `90m`,
+/// `12h`, `30d`, `2w`. Anything else — no unit, another unit (`5x`, `1y`), a fraction, a sign, or
+/// more than a hundred years (which would overflow the timestamps it is added to) — is refused.
 public enum Duration {
-    public static func parseSeconds(_ text: String) -> Int64? {
-        let trimmed = text.trimmingSpaces.lowercased()
-        guard let unit = trimmed.last else { return nil }
+    /// A hundred years, in seconds.
+    public static let maximum: Int64 = 100 * 365 * 86_400
+
+    /// The duration in seconds, or why `text` is not one.
+    public static func parse(_ text: String) -> Result<Int64, DurationError> {
+        let trimmed = text.trimmingSpaces
+        let shown = "'\(SafeID.shown(trimmed))'"
+        guard let unit = trimmed.last else { return .failure(DurationError(message: "the duration is empty (write it as 30d, 12h, 2w, 90m or 45s)")) }
         let multiplier: Int64
-        var digits = trimmed
-        switch unit {
+        switch unit.lowercased() {
         case "s": multiplier = 1
         case "m": multiplier = 60
         case "h": multiplier = 3_600
         case "d": multiplier = 86_400
         case "w": multiplier = 604_800
-        default: multiplier = 86_400
+        default:
+            return .failure(DurationError(message: "\(shown) has no unit s, m, h, d or w (write it as 30d, 12h, 2w, 90m or 45s)"))
         }
-        if unit.isLetter { digits.removeLast() }
-        guard let number = Int64(digits), number > 0 else { return nil }
-        return number * multiplier
+        let digits = trimmed.dropLast()
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return .failure(DurationError(message: "\(shown) is not a whole number followed by s, m, h, d or w (such as 30d or 12h)"))
+        }
+        guard let number = Int64(digits), case (let seconds, false) = number.multipliedReportingOverflow(by: multiplier),
+              seconds <= maximum else {
+            return .failure(DurationError(message: "\(shown) is too long (at most 100 years, such as 5200w)"))
+        }
+        guard seconds > 0 else { return .failure(DurationError(message: "\(shown) is zero (a duration must be at least 1s)")) }
+        return .success(seconds)
     }
+
+    /// The duration in seconds, or nil when `text` is not one (`parse` says why).
+    public static func parseSeconds(_ text: String) -> Int64? { try? parse(text).get() }
+}
+
+/// Why a text is not a duration, naming it.
+public struct DurationError: Error, Sendable, Hashable {
+    public let message: String
 }
