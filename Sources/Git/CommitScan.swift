@@ -267,7 +267,7 @@ extension Repository {
 func withCommitObject<T>(
     _ odb: OpaquePointer, _ files: ObjectFiles, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T
 ) throws(GitError) -> T {
-    if let (type, bytes) = files.read(id) {
+    if let (type, bytes) = try files.read(id) {
         guard type == 1 else { throw GitError("object \(id.hex) is not a commit") }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(GitError) -> T in try body(buffer) }
     }

@@ -125,20 +125,61 @@ public final class Repository {
         return String(cString: git_reference_symbolic_target(ref))
     }
 
+    /// Checks every pack index's offsets before libgit2 reads through them (see
+    /// `PackReader.verifyIndexes`): an error names the pack, the object and the fix.
+    public func verifyPackIndexes() throws(GitError) {
+        try packReader?.verifyIndexes()
+    }
+
     /// Resolves a revision (`HEAD~2`, a branch, an id, `@{upstream}`) to the commit it names.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EAMBIGUOUS.rawValue || result == GIT_EINVALIDSPEC.rawValue {
+            try diagnoseUnreadable(revision)
             throw GitError("unknown revision '\(revision)'", code: result)
         }
+        if result < 0 { try diagnoseUnreadable(revision) }
         try check(result)
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
         let peel = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
-        if peel < 0 { throw GitError("'\(revision)' does not name a commit", code: peel) }
+        if peel < 0 {
+            try diagnoseUnreadable(revision)
+            throw GitError("'\(revision)' does not name a commit", code: peel)
+        }
         defer { git_object_free(peeled) }
         return ObjectID(git_object_id(peeled)!.pointee)
+    }
+
+    /// When libgit2 cannot read what `revision` names though a reference or id names it, the error
+    /// from our own readers, which names the pack or file at fault (libgit2 says `unknown revision`
+    /// or `incorrect data check`). Returns when they read it, or nothing names it.
+    private func diagnoseUnreadable(_ revision: String) throws(GitError) {
+        var oid = git_oid()
+        var named: ObjectID?
+        if git_reference_name_to_id(&oid, pointer, revision) == 0 {
+            named = ObjectID(oid)
+        } else {
+            var reference: OpaquePointer?
+            if git_reference_dwim(&reference, pointer, revision) == 0, let reference {
+                defer { git_reference_free(reference) }
+                var resolved: OpaquePointer?
+                if git_reference_resolve(&resolved, reference) == 0, let resolved {
+                    defer { git_reference_free(resolved) }
+                    named = git_reference_target(resolved).map { ObjectID($0.pointee) }
+                }
+            } else {
+                named = ObjectID(hex: revision)
+            }
+        }
+        guard let id = named else { return }
+        let found: (type: Int, bytes: [UInt8])?
+        do { found = try objectFiles.read(id) } catch { throw GitError("cannot read '\(revision)': \(error.message)") }
+        if found == nil, !objectExists(id) {
+            throw GitError("'\(revision)' points at \(id.hex), which is not in this repository; fix: run `git fsck`, "
+                + "then fetch it again (`git fetch`) or reset the reference to a commit that exists")
+        }
     }
 
     /// Resolves a reference by full name to the object it points at, or nil when absent.

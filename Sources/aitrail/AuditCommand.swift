@@ -64,7 +64,10 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let repository: Repository
-        do { repository = try Repository(discovering: nil) } catch {
+        do {
+            repository = try Repository(discovering: nil)
+            try repository.verifyPackIndexes()
+        } catch {
             throw AuditCLI.fail(error.message, code: 2)
         }
         let policy: Policy

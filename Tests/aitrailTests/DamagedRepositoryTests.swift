@@ -163,3 +163,260 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         }
     }
 }
+
+/// A pack and its index, damaged: every case an error naming the pack or object (exit 2), never a
+/// crash, with one walk or two, before or instead of libgit2's reads of the same entries.
+@Suite(.serialized) struct DamagedPackTests {
+    struct Packed {
+        let repo: TestRepository
+        let indexPath: String
+        let packPath: String
+        let index: [UInt8]
+        let pack: [UInt8]
+        let count: Int
+        /// HEAD's position in the index.
+        let head: Int
+
+        init() throws {
+            repo = try TestRepository()
+            for index in 0..<30 { try repo.commit("commit \(index)") }
+            try repo.git(["repack", "-adq"])
+            let directory = repo.path + "/.git/objects/pack"
+            let name = try #require(FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".idx") })
+            indexPath = directory + "/" + name
+            packPath = directory + "/" + name.dropLast(4) + ".pack"
+            index = try readBytes(indexPath)
+            pack = try readBytes(packPath)
+            count = bigEndian32(index, 8 + 255 * 4)
+            let headHex = try repo.head()
+            let headBytes = stride(from: 0, to: 40, by: 2).map { offset -> UInt8 in
+                let start = headHex.index(headHex.startIndex, offsetBy: offset)
+                return UInt8(headHex[start..<headHex.index(start, offsetBy: 2)], radix: 16)!
+            }
+            var found: Int?
+            for position in 0..<count where Array(index[(1032 + position * 20)..<(1032 + position * 20 + 20)]) == headBytes { found = position }
+            head = try #require(found)
+        }
+
+        var offsetsStart: Int { 1032 + count * 24 }
+        func offset(_ position: Int) -> Int { bigEndian32(index, offsetsStart + position * 4) }
+
+        /// Writes damaged files (read-only as git leaves them, hence remove first).
+        func install(index damagedIndex: [UInt8]? = nil, pack damagedPack: [UInt8]? = nil) throws {
+            try writeBytes(damagedIndex ?? index, indexPath)
+            try writeBytes(damagedPack ?? pack, packPath)
+        }
+
+        /// An entry header: type and size (git's variable-length form).
+        static func header(type: UInt8, size: UInt64) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var byte = type << 4 | UInt8(size & 0x0F)
+            var rest = size >> 4
+            while rest > 0 {
+                bytes.append(byte | 0x80)
+                byte = UInt8(rest & 0x7F)
+                rest >>= 7
+            }
+            bytes.append(byte)
+            return bytes
+        }
+
+        /// A zlib stream of `data` in stored (uncompressed) blocks.
+        static func zlibStored(_ data: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [0x78, 0x01, 0x01, UInt8(data.count & 0xFF), UInt8(data.count >> 8)]
+            out += [~UInt8(data.count & 0xFF), ~UInt8(data.count >> 8)] + data
+            var a: UInt32 = 1, b: UInt32 = 0
+            for byte in data { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
+            let adler = b << 16 | a
+            return out + [UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF), UInt8(adler & 0xFF)]
+        }
+
+        static func varint(_ value: UInt64) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var rest = value
+            repeat {
+                var byte = UInt8(rest & 0x7F)
+                rest >>= 7
+                if rest > 0 { byte |= 0x80 }
+                bytes.append(byte)
+            } while rest > 0
+            return bytes
+        }
+
+        /// The pack with `entry` added before its checksum, and the index pointing HEAD at it.
+        func appending(_ entry: [UInt8]) -> (index: [UInt8], pack: [UInt8]) {
+            var newPack = Array(pack.dropLast(20))
+            let at = newPack.count
+            newPack += entry + pack.suffix(20)
+            var newIndex = index
+            setBigEndian32(&newIndex, offsetsStart + head * 4, UInt32(at))
+            return (newIndex, newPack)
+        }
+
+        /// HEAD's commit object, as stored, and where its compressed data starts and ends.
+        func headEntry() -> (header: Int, end: Int) {
+            let start = offset(head)
+            let next = (0..<count).map(offset).filter { $0 > start }.min() ?? (pack.count - 20)
+            var position = start
+            while pack[position] & 0x80 != 0 { position += 1 }
+            return (position + 1, next)
+        }
+    }
+
+    static func run(_ packed: Packed, _ what: String) throws {
+        for jobs in ["1", "2"] {
+            let result = try audit(packed.repo, ["--format", "json", "--no-cache", "--jobs", jobs])
+            expectExited(result, [2], "\(what), --jobs \(jobs)")
+            #expect(result.stderr.contains("pack") || result.stderr.contains("object"), "\(what): \(result.stderr)")
+        }
+        let check = try runProcess(aitrailBinary, ["check", "HEAD~3..HEAD"], in: packed.repo.path, removing: agentEnvironment)
+        expectExited(check, [2], "\(what), check")
+    }
+
+    @Test func craftedIndexAndPackDamageIsAnErrorNamingThePack() throws {
+        let packed = try Packed()
+        var index = packed.index
+        setBigEndian32(&index, packed.offsetsStart + packed.head * 4, 0x7FFF_0000)
+        try packed.install(index: index)
+        try Self.run(packed, "index offset past the end of the pack")
+
+        index = Array(packed.index.dropLast(40)) + [UInt8](repeating: 0xFF, count: 8) + packed.index.suffix(40)
+        setBigEndian32(&index, packed.offsetsStart + packed.head * 4, 0x8000_0000)
+        try packed.install(index: index)
+        try Self.run(packed, "64-bit offset with its high bit set")
+
+        index = packed.index
+        setBigEndian32(&index, packed.offsetsStart + packed.head * 4, 0x8000_0005)
+        try packed.install(index: index)
+        try Self.run(packed, "64-bit offset outside the table")
+
+        let (data, end) = packed.headEntry()
+        let compressed = Array(packed.pack[data..<end])
+        let huge = packed.appending(Packed.header(type: 1, size: 1 << 33 | 200) + compressed)
+        try packed.install(index: huge.index, pack: huge.pack)
+        try Self.run(packed, "entry size of 2^33")
+
+        let delta = Packed.varint(UInt64(try packed.repo.git(["cat-file", "-s", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines))!)
+            + Packed.varint(1 << 40) + [1, 0x78]
+        let distance = packed.pack.count - 20 - packed.offset(packed.head)
+        var ofs = [UInt8(distance & 0x7F)]
+        var rest = distance >> 7
+        while rest > 0 {
+            rest -= 1
+            ofs.insert(UInt8(0x80 | (rest & 0x7F)), at: 0)
+            rest >>= 7
+        }
+        let bigDelta = packed.appending(Packed.header(type: 6, size: UInt64(delta.count)) + ofs + Packed.zlibStored(delta))
+        try packed.install(index: bigDelta.index, pack: bigDelta.pack)
+        try Self.run(packed, "delta target size of 2^40")
+
+        index = packed.index
+        setBigEndian32(&index, 8 + 0x10 * 4, UInt32(packed.count + 1000))
+        try packed.install(index: index)
+        try Self.run(packed, "fanout out of order")
+    }
+
+    /// Random damage to the index's tables and the pack's entries, seeded: never a crash or a hang.
+    @Test(arguments: [11, 12, 13]) func fuzzedPacksNeverCrash(seed: UInt64) throws {
+        let packed = try Packed()
+        var generator = SeededGenerator(seed: seed)
+        for round in 0..<8 {
+            var index = packed.index, pack = packed.pack
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                if Bool.random(using: &generator) {
+                    index[Int.random(in: 8..<(index.count - 40), using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                } else {
+                    pack[Int.random(in: 12..<(pack.count - 20), using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            try packed.install(index: index, pack: pack)
+            for jobs in ["1", "2"] {
+                let result = try audit(packed.repo, ["--format", "json", "--no-cache", "--jobs", jobs])
+                expectExited(result, [0, 2], "seed \(seed) round \(round) --jobs \(jobs)")
+            }
+        }
+    }
+}
+
+/// A valid pack over 4 GiB (sparse: its objects lie past a hole), written as git would index it with
+/// 64-bit offsets: the audit, with one walk or two, lists what `git log` lists.
+@Suite(.serialized) struct LargePackTests {
+    /// Rewrites every object of the repository into one pack whose commits lie past 4 GiB.
+    static let packBuilder = #"""
+    import hashlib, os, struct, subprocess, sys, zlib
+    repo = sys.argv[1]
+    git = lambda *a: subprocess.run(["git", "-C", repo] + list(a), check=True, capture_output=True).stdout
+    raw = git("cat-file", "--batch-all-objects", "--batch")
+    objects, at = [], 0
+    while at < len(raw):
+        end = raw.index(b"\n", at)
+        oid, kind, size = raw[at:end].decode().split(" ")
+        objects.append((oid, kind, raw[end + 1:end + 1 + int(size)]))
+        at = end + 1 + int(size) + 1
+    types = {"commit": 1, "tree": 2, "blob": 3, "tag": 4}
+    packdir = repo + "/.git/objects/pack"
+    path = packdir + "/tmp.pack"
+    entries = []
+    with open(path, "wb") as f:
+        f.write(b"PACK" + struct.pack(">II", 2, len(objects)))
+        for number, (oid, kind, data) in enumerate(sorted(objects, key=lambda o: o[1] != "blob")):
+            if kind == "commit" and f.tell() < (1 << 32): f.seek((1 << 32) + 4096)
+            offset = f.tell()
+            size = len(data)
+            header = bytearray([(types[kind] << 4) | (size & 15)])
+            size >>= 4
+            while size:
+                header[-1] |= 0x80
+                header.append(size & 0x7F)
+                size >>= 7
+            body = bytes(header) + zlib.compress(data)
+            f.write(body)
+            entries.append((bytes.fromhex(oid), offset, zlib.crc32(body)))
+        checksum = hashlib.sha1(b"sparse pack " + str(len(objects)).encode()).digest()
+        f.write(checksum)
+    entries.sort()
+    idx = bytearray(b"\xfftOc" + struct.pack(">I", 2))
+    for byte in range(256): idx += struct.pack(">I", sum(1 for e in entries if e[0][0] <= byte))
+    for e in entries: idx += e[0]
+    for e in entries: idx += struct.pack(">I", e[2])
+    large = []
+    for e in entries:
+        if e[1] >= 1 << 31:
+            idx += struct.pack(">I", 0x80000000 | len(large)); large.append(e[1])
+        else:
+            idx += struct.pack(">I", e[1])
+    for value in large: idx += struct.pack(">Q", value)
+    idx += checksum
+    idx += hashlib.sha1(bytes(idx)).digest()
+    name = packdir + "/pack-" + checksum.hex()
+    for old in os.listdir(packdir):
+        if old != "tmp.pack": os.remove(packdir + "/" + old)
+    open(name + ".idx", "wb").write(idx)
+    os.rename(path, name + ".pack")
+    """#
+
+    @Test func aPackOver4GiBGivesWhatGitLogGives() throws {
+        // More than `AuditScanner.shortHistory` commits: `--jobs 2` then lists every packed commit first.
+        let history = try GeneratedHistory(commits: 1100, seed: 9)
+        let repo = history.repo
+        let script = repo.path + "/../build-pack-\(UUID().uuidString).py"
+        try Self.packBuilder.write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let built = try runProcess("/usr/bin/python3", [script, repo.path])
+        #expect(built.status == 0, "\(built.stderr)")
+        let packs = try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/objects/pack")
+        let pack = try #require(packs.first { $0.hasSuffix(".pack") })
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: repo.path + "/.git/objects/pack/" + pack)[.size] as? Int)
+        #expect(size > 1 << 32)
+        let expected = try repo.git(["log", "--format=%H"]).split(separator: "\n").map(String.init)
+        #expect(expected.count >= 1100)
+        for jobs in ["1", "2"] {
+            let result = try audit(repo, ["--format", "jsonl", "--no-cache", "--jobs", jobs, "--verbose"])
+            expectExited(result, [0], "--jobs \(jobs)")
+            if jobs == "2" { #expect(result.stderr.contains("(packs read in parallel)"), "\(result.stderr)") }
+            let commits = try result.stdout.split(separator: "\n").map { try jsonObject(String($0))["commit"] as? String }
+            #expect(Set(commits.compactMap { $0 }) == Set(expected), "--jobs \(jobs)")
+            #expect(commits.count == expected.count)
+        }
+    }
+}
