@@ -420,3 +420,76 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         }
     }
 }
+
+/// Commit objects git accepts (or ignores) but a careless reader trips over.
+@Suite(.serialized) struct HostileCommitTests {
+    /// Writes a commit object as given (git's checks off) and returns its id.
+    static func writeCommit(_ repo: TestRepository, _ text: String) throws -> String {
+        try repo.git(["hash-object", "--literally", "-t", "commit", "-w", "--stdin"], input: Array(text.utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func timesPastTheIntegersLimitsReadAsGitShowsThem() throws {
+        let repo = try TestRepository()
+        let base = try repo.commit("base")
+        let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var parent = base
+        var ids: [String: String] = [:]
+        for (name, time) in [("2^63", "9223372036854775808"), ("30 digits", String(repeating: "9", count: 30)),
+                             ("year 10000", "253402300800"), ("2^62", "4611686018427387904"), ("negative", "-5")] {
+            parent = try Self.writeCommit(repo, "tree \(tree)\nparent \(parent)\nauthor A <a@example.com> \(time) +0000\n"
+                + "committer C <c@example.com> \(time) +0000\n\n\(name)\n\nAssisted-by: claude-code\n")
+            ids[name] = parent
+        }
+        try repo.git(["update-ref", "refs/heads/main", parent])
+        let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
+        for format in ["table", "json", "jsonl", "csv", "markdown", "html"] {
+            for jobs in ["1", "2"] {
+                let result = try audit(repo, ["--format", format, "--no-cache", "--jobs", jobs])
+                expectExited(result, [0], "\(format) --jobs \(jobs)")
+                if format == "jsonl" {
+                    let lines = try result.stdout.split(separator: "\n").map { try jsonObject(String($0)) }
+                    #expect(Set(lines.compactMap { $0["commit"] as? String }) == expected)
+                    let overflowing = lines.first { $0["commit"] as? String == ids["2^63"] }
+                    #expect(overflowing?["time"] as? String == "1970-01-01T00:00:00Z", "git shows a date that overflows as the epoch")
+                }
+            }
+        }
+    }
+
+    @Test func aParentLineAfterTheCommitterIsNotAParent() throws {
+        let repo = try TestRepository()
+        for index in 0..<4 { try repo.commit("old \(index)") }
+        let old = try repo.head()
+        let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let root = try Self.writeCommit(repo, "tree \(tree)\nauthor A <a@example.com> 1700000000 +0000\n"
+            + "committer C <c@example.com> 1700000000 +0000\nparent \(old)\n\nroot with a late parent line\n")
+        try repo.git(["update-ref", "refs/heads/main", root])
+        let gitCount = Int(try repo.git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(gitCount == 1)
+        for jobs in ["1", "2"] {
+            let result = try audit(repo, ["--format", "json", "--no-cache", "--jobs", jobs])
+            expectExited(result, [0], "--jobs \(jobs)")
+            let totals = try jsonObject(result.stdout)["totals"] as? [String: Any]
+            #expect(totals?["commits"] as? Int == gitCount, "--jobs \(jobs)")
+            #expect(totals?["merges"] as? Int == 0)
+        }
+    }
+
+    /// Every packed commit is read at once with `--jobs 2`: one nobody reaches that cannot be read
+    /// must not fail the audit (it does not with `--jobs 1`, nor in git).
+    @Test func anUnreachableMalformedPackedCommitDoesNotFailTheAudit() throws {
+        let history = try GeneratedHistory(commits: 1100, seed: 4)
+        let repo = history.repo
+        let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let malformed = try Self.writeCommit(repo, "tree \(tree)\nauthor no identity here\n\nmalformed\n")
+        try repo.git(["pack-objects", "-q", ".git/objects/pack/pack"], input: Array((malformed + "\n").utf8))
+        let expected = Int(try repo.git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        for jobs in ["1", "2"] {
+            let result = try audit(repo, ["--format", "json", "--no-cache", "--jobs", jobs, "--verbose"])
+            expectExited(result, [0], "--jobs \(jobs)")
+            #expect((try? jsonObject(result.stdout))?["totals"].flatMap { ($0 as? [String: Any])?["commits"] as? Int } == expected)
+            if jobs == "2" { #expect(result.stderr.contains("(packs read in parallel)"), "\(result.stderr)") }
+        }
+    }
+}
