@@ -10,17 +10,52 @@ public enum FileSystem {
     /// The whole file mapped read-only (private), or nil when it cannot be opened or is empty.
     /// Give it back with `unmap`.
     static func mapReadOnly(_ path: String) -> UnsafeRawBufferPointer? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
         guard let pointer = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
         return UnsafeRawBufferPointer(start: pointer, count: Int(info.st_size))
     }
 
     static func unmap(_ mapping: UnsafeRawBufferPointer) {
         munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
+    }
+
+    /// The whole file when it is a regular file of at most `limit` bytes; else an error that says
+    /// what it is. Opened without blocking, so a FIFO (or a device such as /dev/zero) named by
+    /// mistake or malice is refused at once instead of hanging or filling the memory.
+    public static func readRegularFile(_ path: String, limit: Int) throws(GitError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            let what = type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFDIR ? "a directory"
+                : type == S_IFCHR || type == S_IFBLK ? "a device" : type == S_IFSOCK ? "a socket" : "not a regular file"
+            throw GitError("\(path) is \(what), not a regular file (write the report to a file and pass that)")
+        }
+        guard Int(info.st_size) <= limit else {
+            throw GitError("\(path) is \(Int(info.st_size) >> 20) MiB, more than the \(limit >> 20) MiB aitrail reads "
+                + "(split the report, or summarise it in aitrail's JSON form)")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                if count < 0 { throw GitError("cannot read \(path): \(lastErrno())") }
+                break
+            }
+            done += count
+        }
+        // A file that shrank while read: what is there. One that grew past the limit: refused.
+        bytes.removeLast(bytes.count - done)
+        return bytes
     }
 
     public static func read(_ path: String) throws(GitError) -> [UInt8] {
@@ -120,11 +155,12 @@ public final class LoadedFile: @unchecked Sendable {
 
     /// Nil when the file cannot be opened or mapped, or is empty.
     public init?(path: String, spare: Int) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Without blocking, and regular files only: a FIFO put in a cache's place must not hang the run.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
         size = Int(info.st_size)
         let page = Int(getpagesize())
         let filePages = (size + page - 1) / page * page

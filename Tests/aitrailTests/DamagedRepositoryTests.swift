@@ -493,3 +493,26 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         }
     }
 }
+
+/// `eval attach` with hostile reports, through the binary: an error, never a crash or a hang.
+@Suite(.serialized) struct HostileReportTests {
+    @Test func overflowingCountsFifosAndDevicesAreErrors() throws {
+        let repo = try TestRepository()
+        try repo.commit("base")
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"<testsuites><testsuite tests="9223372036854775807" failures="0"/><testsuite tests="9223372036854775807"/></testsuites>"#
+            .write(toFile: folder + "/sum.xml", atomically: true, encoding: .utf8)
+        let summed = try aitrail(["eval", "attach", "--kind", "junit", folder + "/sum.xml"], in: repo)
+        expectExited(summed, [2], "counts overflowing when summed")
+        #expect(summed.stderr.contains("too large"), "\(summed.stderr)")
+        #expect(mkfifo(folder + "/fifo.xml", 0o600) == 0)
+        let fifo = try aitrail(["eval", "attach", "--kind", "junit", folder + "/fifo.xml"], in: repo)
+        expectExited(fifo, [2], "a FIFO")
+        #expect(fifo.stderr.contains("FIFO"), "\(fifo.stderr)")
+        let zero = try aitrail(["eval", "attach", "--kind", "json", "/dev/zero"], in: repo)
+        expectExited(zero, [2], "/dev/zero")
+        #expect(zero.stderr.contains("device"), "\(zero.stderr)")
+        #expect(try repo.gitResult(["notes", "--ref", "aitrail", "list"]).stdout.isEmpty, "nothing recorded")
+    }
+}

@@ -51,9 +51,8 @@ public struct EvalRun {
         if let junitPath {
             do throws(EvidenceError) {
                 let bytes: [UInt8]
-                do { bytes = try FileSystem.read(junitPath) } catch {
-                    throw EvidenceError("the JUnit report \(junitPath) was not written: \(error.message)")
-                }
+                guard FileSystem.exists(junitPath) else { throw EvidenceError("the JUnit report \(junitPath) was not written") }
+                bytes = try ReportImporter.readFile(junitPath)
                 let result = try ReportImporter.junit(bytes, file: junitPath)
                 record.kind = .junit
                 record.summary = result.summary
