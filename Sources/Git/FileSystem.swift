@@ -36,11 +36,10 @@ public enum FileSystem {
         guard type == S_IFREG else {
             let what = type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFDIR ? "a directory"
                 : type == S_IFCHR || type == S_IFBLK ? "a device" : type == S_IFSOCK ? "a socket" : "not a regular file"
-            throw GitError("\(path) is \(what), not a regular file (write the report to a file and pass that)")
+            throw GitError("\(path) is \(what), not a regular file")
         }
         guard Int(info.st_size) <= limit else {
-            throw GitError("\(path) is \(Int(info.st_size) >> 20) MiB, more than the \(limit >> 20) MiB aitrail reads "
-                + "(split the report, or summarise it in aitrail's JSON form)")
+            throw GitError("\(path) is \(Int(info.st_size) >> 20) MiB, more than the \(limit >> 20) MiB aitrail reads")
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0

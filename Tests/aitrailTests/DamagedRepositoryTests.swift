@@ -516,3 +516,27 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         #expect(try repo.gitResult(["notes", "--ref", "aitrail", "list"]).stdout.isEmpty, "nothing recorded")
     }
 }
+
+/// A policy's `[include] path` is refused as an unknown key without the file being opened: a FIFO
+/// would hang every command, and the error would tell whether a private file exists.
+@Suite(.serialized) struct PolicyIncludeTests {
+    @Test func includesAreNeverOpened() throws {
+        let repo = try TestRepository()
+        try repo.commit("base")
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(mkfifo(folder + "/fifo", 0o600) == 0)
+        var messages: [String] = []
+        for target in [folder + "/fifo", folder + "/missing", "/etc/hostname"] {
+            for header in ["[include]", "[includeIf \"gitdir:/\"]", "[INCLUDE]"] {
+                try repo.write(".aitrail", "\(header)\n\tpath = \(target)\n[tag]\n\ttrailer = Assisted-by\n")
+                let result = try audit(repo, ["--format", "json", "--no-cache"])
+                expectExited(result, [2], "\(header) \(target)")
+                #expect(result.stderr.lowercased().contains("include"), "\(result.stderr)")
+                messages.append(result.stderr.replacingOccurrences(of: target, with: "<path>"))
+            }
+        }
+        // The same words whether the file is a FIFO, missing or readable: nothing told about it.
+        #expect(Set(messages).count == 2, "\(Set(messages))")
+    }
+}

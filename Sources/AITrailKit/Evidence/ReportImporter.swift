@@ -38,7 +38,9 @@ public enum ReportImporter {
     /// it ends), at most `sizeLimit`.
     public static func readFile(_ file: String) throws(EvidenceError) -> [UInt8] {
         guard FileSystem.exists(file) else { throw EvidenceError("no such file: \(file) (pass the report your harness wrote)") }
-        do { return try FileSystem.readRegularFile(file, limit: sizeLimit) } catch { throw EvidenceError(error.message) }
+        do { return try FileSystem.readRegularFile(file, limit: sizeLimit) } catch {
+            throw EvidenceError(error.message + " (write the report to a regular file and pass that; split a larger one, or summarise it in aitrail's JSON form)")
+        }
     }
 
     /// The verdict of a report's counts: failures or errors fail it whatever else it says, and a
