@@ -540,3 +540,77 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         #expect(Set(messages).count == 2, "\(Set(messages))")
     }
 }
+
+/// Notes are read and rewritten as bytes, and notes trees as git reads them.
+@Suite(.serialized) struct NoteBytesTests {
+    static func noteBytes(_ repo: TestRepository, _ commit: String) throws -> [UInt8] {
+        let blob = try repo.git(["notes", "--ref", "aitrail", "list", commit]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try repo.gitResult(["cat-file", "blob", blob]).stdoutBytes
+    }
+
+    static func addNote(_ repo: TestRepository, _ bytes: [UInt8], on commit: String) throws -> String {
+        let blob = try repo.git(["hash-object", "-w", "--stdin"], input: bytes).trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git(["notes", "--ref", "aitrail", "add", "-f", "-C", blob, commit])
+        return blob
+    }
+
+    @Test(arguments: [[UInt8]("{\"a\":1}\n".utf8) + [0, 0x41, 0x0A] + Array("{\"b\":2}\n".utf8),
+                      [UInt8]("{\"a\":1}\n".utf8) + [0xFF, 0xFE, 0x80, 0x0A] + Array("{\"n\":\"caf\u{e9}\"}\n".utf8)])
+    func aNoteWithANulOrNonUTF8BytesKeepsEveryByte(original: [UInt8]) throws {
+        let repo = try TestRepository()
+        let head = try repo.commit("base")
+        _ = try Self.addNote(repo, original, on: head)
+        let approved = try aitrail(["review", "approve", "HEAD"], in: repo)
+        expectExited(approved, [0], "review approve")
+        let after = try Self.noteBytes(repo, head)
+        #expect(Array(after.prefix(original.count)) == original, "the note was rewritten: \(after)")
+        #expect(after.count > original.count && String(decoding: after[original.count...], as: UTF8.self).contains("\"kind\":\"review\""))
+    }
+
+    @Test func aMissingNoteBlobIsNamedAndNotOverwritten() throws {
+        let repo = try TestRepository()
+        let head = try repo.commit("base")
+        let blob = try Self.addNote(repo, Array("{\"type\":\"usage\"}\n".utf8), on: head)
+        let tip = try repo.git(["rev-parse", "refs/notes/aitrail"])
+        try FileManager.default.removeItem(atPath: repo.path + "/.git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2))
+        let approved = try aitrail(["review", "approve", "HEAD"], in: repo)
+        expectExited(approved, [2], "review approve over a missing note blob")
+        #expect(approved.stderr.contains(blob) && approved.stderr.contains(head), "\(approved.stderr)")
+        #expect(try repo.git(["rev-parse", "refs/notes/aitrail"]) == tip, "the note was overwritten")
+    }
+
+    @Test func gitlinksAndSymlinksInANotesTreeAreNotNotes() throws {
+        let repo = try TestRepository()
+        let first = try repo.commit("first"), second = try repo.commit("second"), third = try repo.commit("third")
+        expectExited(try aitrail(["review", "approve", first], in: repo), [0], "review approve")
+        let listing = try repo.git(["ls-tree", "refs/notes/aitrail"])
+        let record = try repo.git(["hash-object", "-w", "--stdin"], input: Array("{\"type\":\"usage\"}\n".utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let tree = try repo.git(["mktree"], input: Array(
+            (listing + "160000 commit \(second)\t\(second)\n120000 blob \(record)\t\(third)\n").utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let notes = try repo.git(["commit-tree", tree, "-p", "refs/notes/aitrail", "-m", "notes"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git(["update-ref", "refs/notes/aitrail", notes])
+        let gitList = try repo.git(["notes", "--ref", "aitrail", "list"]).split(separator: "\n")
+        #expect(gitList.count == 1)
+        let log = try aitrail(["log", "--format", "json"], in: repo)
+        expectExited(log, [0], "log")
+        #expect(log.stdout.contains(first) && !log.stdout.contains(second) && !log.stdout.contains(third), "\(log.stdout)")
+        expectExited(try audit(repo, ["--format", "jsonl", "--no-cache"]), [0], "audit")
+        let approved = try aitrail(["review", "approve", second], in: repo)
+        expectExited(approved, [0], "review approve on a commit whose entry is a gitlink")
+        #expect(try repo.git(["notes", "--ref", "aitrail", "list"]).split(separator: "\n").count == 2)
+    }
+
+    @Test func aStaleNotesLockIsNamedWithTheFix() throws {
+        let repo = try TestRepository()
+        try repo.commit("base")
+        let lock = repo.path + "/.git/refs/notes/aitrail.lock"
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/refs/notes", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: lock)
+        let approved = try aitrail(["review", "approve", "HEAD"], in: repo)
+        expectExited(approved, [2], "review approve with a stale lock")
+        #expect(approved.stderr.contains(lock) && approved.stderr.contains("rm "), "\(approved.stderr)")
+    }
+}
