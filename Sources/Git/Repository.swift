@@ -63,17 +63,74 @@ public final class Repository {
     }
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
-    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+    /// A shallow clone: `<common-dir>/shallow` lists commits. Read from the common directory, as git
+    /// does: libgit2 1.5 looks in a linked worktree's own folder and so misses it there.
+    public var isShallow: Bool {
+        var info = stat()
+        return git_repository_is_shallow(pointer) == 1 || (stat(commonDirectory + "/shallow", &info) == 0 && info.st_size > 0)
+    }
 
-    /// What `--all` walks from, as `git rev-list --all` does: every reference that leads to a
-    /// commit except notes (a tag of a blob is skipped), and HEAD.
+    /// What `--all` walks from, as `git rev-list --all` (2.39) does: every reference that leads to
+    /// a commit except notes (a tag of a blob is skipped), this worktree's own refs
+    /// (`refs/bisect/*`, `refs/worktree/*`, `refs/rewritten/*`; another worktree's are not seen),
+    /// HEAD and every other worktree's HEAD. A reference to an object that is missing is an error,
+    /// as in git (`fatal: bad object`).
     public func allTips() throws(GitError) -> [ObjectID] {
         var tips: [ObjectID] = []
+        func add(_ name: String, _ target: ObjectID) throws(GitError) {
+            guard objectExists(target) else {
+                throw GitError("the reference \(name) points at \(target.hex), which is not in this repository (git fails on it too); "
+                    + "fix: fetch the object again, or delete the reference with `git update-ref -d \(name)`")
+            }
+            if let id = try? resolveCommit(target.hex) { tips.append(id) }
+        }
+        let perWorktree = ["refs/bisect/", "refs/worktree/", "refs/rewritten/"]
+        let linked = gitDirectory != commonDirectory
         for name in try referenceNames() where !name.hasPrefix("refs/notes/") {
-            if let id = try? resolveCommit(name) { tips.append(id) }
+            // In a linked worktree, those listed from the common folder are the main worktree's.
+            if linked && perWorktree.contains(where: { name.hasPrefix($0) }) { continue }
+            // A symbolic reference to a branch that does not exist (origin/HEAD after a prune) is
+            // skipped, as git does.
+            guard let target = try? referenceTarget(name) else { continue }
+            try add(name, target)
+        }
+        if linked {
+            for prefix in perWorktree {
+                for (name, target) in looseReferences(gitDirectory, String(prefix.dropLast())) { try add(name, target) }
+            }
         }
         if let head = try head() { tips.append(head) }
+        var folders = [commonDirectory]
+        for name in FileSystem.contents(ofDirectory: commonDirectory + "/worktrees").sorted() {
+            folders.append(commonDirectory + "/worktrees/" + name)
+        }
+        for folder in folders where folder != gitDirectory {
+            if let head = worktreeHead(folder) { try add(folder + "/HEAD", head) }
+        }
         return tips
+    }
+
+    /// A worktree's HEAD: the commit it names directly, or through the branch it points at.
+    private func worktreeHead(_ folder: String) -> ObjectID? {
+        guard let bytes = try? FileSystem.read(folder + "/HEAD") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)[...].trimmingCharacters(in: " \t\n\r")
+        if text.hasPrefix("ref: ") { return try? referenceTarget(String(text.dropFirst(5))) }
+        return ObjectID(hex: text)
+    }
+
+    /// The loose references under `folder/prefix`, recursively: name and target.
+    private func looseReferences(_ folder: String, _ prefix: String) -> [(String, ObjectID)] {
+        var found: [(String, ObjectID)] = []
+        for entry in FileSystem.contents(ofDirectory: folder + "/" + prefix).sorted() {
+            let name = prefix + "/" + entry, path = folder + "/" + name
+            if FileSystem.isDirectory(path) {
+                found += looseReferences(folder, name)
+            } else if let bytes = try? FileSystem.read(path), bytes.count >= 40,
+                      let id = bytes.withUnsafeBufferPointer({ ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[0..<40])) }) {
+                found.append((name, id))
+            }
+        }
+        return found
     }
 
     /// The newest entry of HEAD's reflog (this work tree's): what the last commit, amend, reset or

@@ -614,3 +614,64 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         #expect(approved.stderr.contains(lock) && approved.stderr.contains("rm "), "\(approved.stderr)")
     }
 }
+
+/// Repository states git handles that the walks must handle as git does.
+@Suite(.serialized) struct OddRepositoryStateTests {
+    static func commits(_ result: ProcessResult) throws -> Set<String> {
+        Set(try result.stdout.split(separator: "\n").compactMap { try jsonObject(String($0))["commit"] as? String })
+    }
+
+    @Test func allIncludesEveryWorktreesHeadAndPerWorktreeRefs() throws {
+        let repo = try TestRepository()
+        for index in 0..<3 { try repo.commit("main \(index)") }
+        let worktree = try makeTemporaryDirectory(prefix: "aitrail-wt") + "/wt"
+        defer { try? FileManager.default.removeItem(atPath: worktree) }
+        try repo.git(["worktree", "add", "-q", "--detach", worktree, "HEAD~1"])
+        let other = TestRepository(existing: worktree)
+        _ = other
+        try repo.git(["-C", worktree, "commit", "-q", "--allow-empty", "-m", "detached in the worktree"])
+        try repo.git(["-C", worktree, "commit", "-q", "--allow-empty", "-m", "bisect only"])
+        try repo.git(["-C", worktree, "update-ref", "refs/bisect/bad", "HEAD"])
+        try repo.git(["-C", worktree, "update-ref", "refs/worktree/mine", "HEAD"])
+        try repo.git(["-C", worktree, "reset", "-q", "--hard", "HEAD~1"])
+        try repo.git(["commit", "-q", "--allow-empty", "-m", "per-worktree ref in main"])
+        try repo.git(["update-ref", "refs/worktree/main-only", "HEAD"])
+        try repo.git(["reset", "-q", "--hard", "HEAD~1"])
+        for directory in [repo.path, worktree] {
+            let expected = Set(try runProcess("/usr/bin/git", ["-C", directory, "rev-list", "--all"]).stdout.split(separator: "\n").map(String.init))
+            for jobs in ["1", "2"] {
+                let result = try runProcess(aitrailBinary, ["audit", "--all", "--format", "jsonl", "--no-cache", "--jobs", jobs],
+                                            in: directory, removing: agentEnvironment)
+                expectExited(result, [0], "--all from \(directory) --jobs \(jobs)")
+                #expect(try Self.commits(result) == expected, "--all from \(directory == repo.path ? "main" : "the worktree") --jobs \(jobs)")
+            }
+        }
+    }
+
+    @Test func aDanglingRefIsAnErrorAsInGit() throws {
+        let repo = try TestRepository()
+        try repo.commit("base")
+        try repo.write(".git/refs/heads/dangling", String(repeating: "ab", count: 20) + "\n")
+        #expect(try repo.gitResult(["rev-list", "--all"]).status != 0)
+        let result = try audit(repo, ["--all", "--format", "json", "--no-cache"])
+        expectExited(result, [2], "a dangling ref")
+        #expect(result.stderr.contains("refs/heads/dangling") && result.stderr.contains("update-ref -d"), "\(result.stderr)")
+    }
+
+    @Test func aShallowCloneAuditedFromALinkedWorktreeStopsAtTheCut() throws {
+        let history = try GeneratedHistory(commits: 300, seed: 2)
+        let clone = try makeTemporaryDirectory(prefix: "aitrail-shallow") + "/clone"
+        defer { try? FileManager.default.removeItem(atPath: clone) }
+        try runProcess("/usr/bin/git", ["clone", "-q", "--depth", "13", "file://" + history.repo.path, clone])
+        let worktree = clone + "-wt"
+        defer { try? FileManager.default.removeItem(atPath: worktree) }
+        try runProcess("/usr/bin/git", ["-C", clone, "worktree", "add", "-q", "--detach", worktree, "HEAD"])
+        let expected = Set(try runProcess("/usr/bin/git", ["-C", worktree, "rev-list", "HEAD"]).stdout.split(separator: "\n").map(String.init))
+        #expect(expected.count <= 13 + 13)
+        for jobs in ["1", "2"] {
+            let result = try runProcess(aitrailBinary, ["audit", "--format", "jsonl", "--no-cache", "--jobs", jobs], in: worktree, removing: agentEnvironment)
+            expectExited(result, [0], "--jobs \(jobs)")
+            #expect(try Self.commits(result) == expected, "--jobs \(jobs)")
+        }
+    }
+}
