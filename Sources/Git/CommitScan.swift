@@ -204,14 +204,14 @@ public enum GraphWalk {
     /// True when walks of `repository` can use a commit-graph.
     public static func isAvailable(in repository: Repository) -> Bool {
         let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        return CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) != nil
+        return CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) != nil
     }
 
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {
         let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        guard let graph = CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) else {
+        guard let graph = CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) else {
             return nil
         }
         var odb: OpaquePointer?

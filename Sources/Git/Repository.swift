@@ -7,18 +7,45 @@ import Glibc
 public final class Repository {
     let pointer: OpaquePointer
     private var mappedPacks: PackReader??
+    /// Opened as git's environment says (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, …): so are the
+    /// workers' repositories and the object folder read directly.
+    private var fromEnvironment = false
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// How to open this repository again on another thread (one `Repository` per thread).
+    public struct Location: Sendable {
+        let gitDirectory: String
+        let fromEnvironment: Bool
+    }
+
+    public var location: Location { Location(gitDirectory: gitDirectory, fromEnvironment: fromEnvironment) }
+
+    /// The same repository, opened the same way (the environment's object folders included).
+    public convenience init(_ location: Location) throws(GitError) {
+        if location.fromEnvironment {
+            try self.init(discovering: nil)
+        } else {
+            try self.init(at: location.gitDirectory)
+        }
+    }
+
+    /// The object folder: `GIT_OBJECT_DIRECTORY` when the repository was opened from the
+    /// environment and it is set, else `<common-dir>/objects`.
+    public var objectsDirectory: String {
+        if fromEnvironment, let folder = FileSystem.environment("GIT_OBJECT_DIRECTORY"), !folder.isEmpty { return trimSlash(folder) }
+        return commonDirectory + "/objects"
+    }
 
     /// The pack files mapped for direct, lock-free reads (see PackReader); nil when there are none.
     var packReader: PackReader? {
         if let mappedPacks { return mappedPacks }
-        let packs = PackReader(objectsDirectory: commonDirectory + "/objects")
+        let packs = PackReader(objectsDirectory: objectsDirectory)
         mappedPacks = .some(packs)
         return packs
     }
     /// The packs and the loose object files, read directly (see `ObjectFiles`).
-    var objectFiles: ObjectFiles { ObjectFiles(packs: packReader, directory: commonDirectory + "/objects") }
+    var objectFiles: ObjectFiles { ObjectFiles(packs: packReader, directory: objectsDirectory) }
 
     deinit { git_repository_free(pointer) }
 
@@ -37,6 +64,7 @@ public final class Repository {
         }
         try check(result)
         self.init(repo!)
+        fromEnvironment = path == nil
     }
 
     /// Opens exactly the repository at `path` (a `.git` folder, a bare repository or a work tree), no search.

@@ -648,6 +648,27 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         }
     }
 
+    @Test(arguments: ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"])
+    func objectFoldersFromTheEnvironmentReachEveryWorker(variable: String) throws {
+        let repo = try TestRepository()
+        for index in 0..<150 { try repo.commit("commit \(index)\n\nAssisted-by: claude-code\n") }
+        try repo.git(["repack", "-adq"])
+        let elsewhere = try makeTemporaryDirectory(prefix: "aitrail-objects") + "/objects"
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        try FileManager.default.moveItem(atPath: repo.path + "/.git/objects", toPath: elsewhere)
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/objects/pack", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/objects/info", withIntermediateDirectories: true)
+        let environment = [variable: elsewhere]
+        let expected = Set(try repo.gitResult(["rev-list", "HEAD"], environment: environment).stdout.split(separator: "\n").map(String.init))
+        #expect(expected.count == 150)
+        for jobs in ["1", "2"] {
+            let result = try runProcess(aitrailBinary, ["audit", "--format", "jsonl", "--no-cache", "--lines", "--jobs", jobs], in: repo.path,
+                                        environment: environment, removing: agentEnvironment)
+            expectExited(result, [0], "\(variable) --jobs \(jobs)")
+            #expect(try Self.commits(result) == expected, "\(variable) --jobs \(jobs)")
+        }
+    }
+
     @Test func aDanglingRefIsAnErrorAsInGit() throws {
         let repo = try TestRepository()
         try repo.commit("base")

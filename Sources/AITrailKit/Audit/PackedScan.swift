@@ -35,14 +35,14 @@ extension AuditScanner {
         let results = SliceResults<Scanned?>(count: count, initial: nil)
         let jobs = options.jobs
         let failures = SliceResults<String?>(count: jobs, initial: nil)
-        let gitDirectory = repository.gitDirectory
+        let location = repository.location
         let classifier = self.classifier, lines = options.lines, progress = self.progress
         let blockSize = 512
         let blocks = (count + blockSize - 1) / blockSize
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             do {
                 // One repository per worker: libgit2 objects never cross threads.
-                let own = try Repository(at: gitDirectory)
+                let own = try Repository(location)
                 var block = worker
                 while block < blocks {
                     let numbers = (block * blockSize)..<min(count, (block + 1) * blockSize)
@@ -72,7 +72,7 @@ extension AuditScanner {
             if task == 0 {
                 do {
                     // Its own repository: libgit2 objects never cross threads.
-                    walk.nodes = try packed.walk(try Repository(at: gitDirectory), tips: tips)
+                    walk.nodes = try packed.walk(try Repository(location), tips: tips)
                 } catch {
                     walk.error = (error as? GitError)?.message ?? "\(error)"
                 }
