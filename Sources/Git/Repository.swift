@@ -138,6 +138,18 @@ public final class Repository {
         return tips
     }
 
+    /// What makes `git log` show history other than as stored: replace refs (`refs/replace/*`,
+    /// unless `GIT_NO_REPLACE_OBJECTS` is set) and grafts (`info/grafts`). Our readers walk
+    /// commits as stored; the audit says so when this is not empty.
+    public func historyRewrites() -> [String] {
+        var found: [String] = []
+        if FileSystem.environment("GIT_NO_REPLACE_OBJECTS") == nil, let names = try? referenceNames(under: "refs/replace/"), !names.isEmpty {
+            found.append("\(names.count) replace ref\(names.count == 1 ? "" : "s") (refs/replace/)")
+        }
+        if FileSystem.exists(commonDirectory + "/info/grafts") { found.append("grafts (info/grafts)") }
+        return found
+    }
+
     /// A worktree's HEAD: the commit it names directly, or through the branch it points at.
     private func worktreeHead(_ folder: String) -> ObjectID? {
         guard let bytes = try? FileSystem.read(folder + "/HEAD") else { return nil }

@@ -70,6 +70,11 @@ struct AuditCommand: ParsableCommand {
         } catch {
             throw AuditCLI.fail(error.message, code: 2)
         }
+        let rewrites = repository.historyRewrites()
+        if !rewrites.isEmpty {
+            AuditCLI.printError("aitrail audit: notice: this repository has \(rewrites.joined(separator: " and ")), which `git log` "
+                + "follows; the audit counts commits as stored, as `git --no-replace-objects log` does (without grafts)")
+        }
         let policy: Policy
         do { policy = try PolicyLoader.load(workTreeOf: repository) } catch {
             throw AuditCLI.fail("\(error.message)", code: 2)

@@ -669,6 +669,23 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         }
     }
 
+    @Test func replaceRefsAndGraftsAreNamedInANotice() throws {
+        let repo = try TestRepository()
+        for index in 0..<4 { try repo.commit("commit \(index)") }
+        let plain = try audit(repo, ["--format", "json", "--no-cache"])
+        #expect(!plain.stderr.contains("notice"))
+        try repo.git(["replace", "--graft", "HEAD~1"])
+        let replaced = try audit(repo, ["--format", "json", "--no-cache"])
+        expectExited(replaced, [0], "replace refs")
+        #expect(replaced.stderr.contains("replace ref") && replaced.stderr.contains("--no-replace-objects"), "\(replaced.stderr)")
+        let counted = try jsonObject(replaced.stdout)["totals"] as? [String: Any]
+        #expect(counted?["commits"] as? Int == Int(try repo.git(["--no-replace-objects", "rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try repo.git(["replace", "-d", try repo.git(["rev-parse", "HEAD~1"]).trimmingCharacters(in: .whitespacesAndNewlines)])
+        try repo.write(".git/info/grafts", try repo.git(["rev-parse", "HEAD~1"]))
+        let grafted = try audit(repo, ["--format", "json", "--no-cache"])
+        #expect(grafted.stderr.contains("grafts"), "\(grafted.stderr)")
+    }
+
     @Test func aDanglingRefIsAnErrorAsInGit() throws {
         let repo = try TestRepository()
         try repo.commit("base")
