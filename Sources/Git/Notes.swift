@@ -235,10 +235,6 @@ extension Repository {
 
 /// Notes as sets of lines: the union git's `cat_sort_uniq` strategy would keep, in a stable order.
 public enum NoteText {
-    public static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    }
-
     /// The lines of a note's bytes, as stored (NUL and non-UTF-8 bytes kept).
     public static func lines(bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
@@ -260,18 +256,6 @@ public enum NoteText {
             }
             out += bytes
             out.append(0x0A)
-        }
-        return out
-    }
-
-    /// `existing` with each of `added` appended unless already present; always newline-terminated.
-    public static func union(_ existing: String, _ added: [String]) -> String {
-        var present = Set(lines(existing))
-        var out = existing
-        if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-        for line in added where !line.isEmpty && !present.contains(line) {
-            present.insert(line)
-            out += line + "\n"
         }
         return out
     }
