@@ -686,6 +686,16 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         #expect(grafted.stderr.contains("grafts"), "\(grafted.stderr)")
     }
 
+    @Test func aFifoInTheAuditCachesPlaceDoesNotHang() throws {
+        let repo = try TestRepository()
+        for index in 0..<3 { try repo.commit("commit \(index)") }
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/aitrail/cache", withIntermediateDirectories: true)
+        #expect(mkfifo(repo.path + "/.git/aitrail/cache/audit", 0o600) == 0)
+        let result = try audit(repo, ["--format", "json"])
+        expectExited(result, [0], "a FIFO as the cache")
+        #expect((try jsonObject(result.stdout)["totals"] as? [String: Any])?["commits"] as? Int == 3)
+    }
+
     @Test func aDanglingRefIsAnErrorAsInGit() throws {
         let repo = try TestRepository()
         try repo.commit("base")
