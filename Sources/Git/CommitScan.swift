@@ -207,6 +207,17 @@ public enum GraphWalk {
         return CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) != nil
     }
 
+    /// A line for the user when the repository has a commit-graph that git would use but that is
+    /// not consistent (so walks read the objects instead); nil otherwise.
+    public static func damageNotice(in repository: Repository) -> String? {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        let folder = repository.objectsDirectory + "/info"
+        guard usable, FileSystem.exists(folder + "/commit-graph") || FileSystem.exists(folder + "/commit-graphs/commit-graph-chain"),
+              CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: true) == nil else { return nil }
+        return "the commit-graph in \(folder) is damaged or inconsistent and was not used (the history was read from the objects); "
+            + "fix: `git commit-graph write --reachable` (or delete it)"
+    }
+
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {

@@ -75,6 +75,7 @@ struct AuditCommand: ParsableCommand {
             AuditCLI.printError("aitrail audit: notice: this repository has \(rewrites.joined(separator: " and ")), which `git log` "
                 + "follows; the audit counts commits as stored, as `git --no-replace-objects log` does (without grafts)")
         }
+        if let damage = GraphWalk.damageNotice(in: repository) { AuditCLI.printError("aitrail audit: notice: \(damage)") }
         let policy: Policy
         do { policy = try PolicyLoader.load(workTreeOf: repository) } catch {
             throw AuditCLI.fail("\(error.message)", code: 2)

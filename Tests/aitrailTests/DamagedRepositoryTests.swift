@@ -84,6 +84,7 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
         let (intact, intactResult) = try Self.auditCount(repo, "intact graph")
         #expect(intact == count)
         #expect(intactResult.stderr.contains("(commit-graph)"), "\(intactResult.stderr)")
+        #expect(!intactResult.stderr.contains("notice"), "\(intactResult.stderr)")
         let chunks = graphChunks(original)
         let data = try #require(chunks["CDAT"]), edges = try #require(chunks["EDGE"], "no octopus in the graph")
         let records = (data.end - data.start) / 36
@@ -115,6 +116,7 @@ func graphChunks(_ bytes: [UInt8]) -> [String: (start: Int, end: Int)] {
             let (walked, result) = try Self.auditCount(repo, what)
             #expect(walked == count, "\(what): \(walked.map(String.init) ?? "no count") of \(count) commits\n\(result.stderr)")
             #expect(!result.stderr.contains("(commit-graph)"), "\(what): the damaged graph was used")
+            #expect(result.stderr.contains("commit-graph write --reachable"), "\(what): no notice: \(result.stderr)")
         }
     }
 
