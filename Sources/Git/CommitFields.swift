@@ -92,16 +92,26 @@ public struct CommitLayout: Sendable {
         var author: SignatureLayout?
         var committer: SignatureLayout?
         var encoding: Range<Int>?
+        // Parents are the `parent` lines right after the tree, as git's parse_commit_buffer reads
+        // them: one further down is an unknown header.
+        var inParents = false
         while position < end {
             let lineEnd = buffer.firstLineFeed(from: position) ?? end
             if lineEnd == position { position += 1; break }  // the blank line before the message
             let line = UnsafeBufferPointer(rebasing: buffer[position..<lineEnd])
-            if line.starts(with: CommitLayout.treePrefix) {
+            if tree == nil, line.starts(with: CommitLayout.treePrefix) {
                 tree = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: line[5...]))
-            } else if line.starts(with: CommitLayout.parentPrefix) {
+                inParents = true
+                position = lineEnd + 1
+                continue
+            } else if inParents, line.starts(with: CommitLayout.parentPrefix) {
                 if parents == 0 { firstParent = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: line[7...])) }
                 parents += 1
-            } else if author == nil, line.starts(with: CommitLayout.authorPrefix) {
+                position = lineEnd + 1
+                continue
+            }
+            inParents = false
+            if author == nil, line.starts(with: CommitLayout.authorPrefix) {
                 author = SignatureLayout(rawHeader: buffer, from: position + 7, to: lineEnd)
             } else if committer == nil, line.starts(with: CommitLayout.committerPrefix) {
                 committer = SignatureLayout(rawHeader: buffer, from: position + 10, to: lineEnd)
@@ -162,11 +172,16 @@ public struct SignatureLayout: Sendable, Hashable {
         while position < end && buffer[position] == 0x20 { position += 1 }
         var time: Int64 = 0
         var sawDigit = false
+        var overflowed = false
         while position < end, (0x30...0x39).contains(buffer[position]) {
-            time = time &* 10 &+ Int64(buffer[position] - 0x30)
+            let (times10, overflow1) = time.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(buffer[position] - 0x30))
+            overflowed = overflowed || overflow1 || overflow2
+            time = sum
             sawDigit = true
             position += 1
         }
+        if overflowed || time > Signature.latestTime { time = 0 }
         var offset: Int32 = 0
         while position < end && buffer[position] == 0x20 { position += 1 }
         if sawDigit, position + 5 <= end, buffer[position] == 0x2B || buffer[position] == 0x2D {

@@ -24,24 +24,33 @@ final class CommitGraph {
     let count: Int
 
     /// Opens the repository's commit-graph, or returns nil when there is none or git would not use it
-    /// (grafts, replace refs, a shallow clone) or it cannot be read.
+    /// (grafts, replace refs, a shallow clone) or it cannot be read or is not consistent: every
+    /// position, chunk offset and extra-edge list is checked here, once, so that the walk reading it
+    /// never leaves the mapped files (a damaged graph means the slower walk over the objects, which
+    /// `git commit-graph write --reachable` makes fast again).
     static func open(objectsDirectory: String, usable: Bool) -> CommitGraph? {
         guard usable, !FileSystem.exists(objectsDirectory + "/info/grafts") else { return nil }
         let single = objectsDirectory + "/info/commit-graph"
-        if FileSystem.exists(single) { return CommitGraph(files: [single]) }
+        if FileSystem.exists(single) { return CommitGraph(files: [(single, nil)]) }
         let chainPath = objectsDirectory + "/info/commit-graphs/commit-graph-chain"
         guard let chain = try? FileSystem.read(chainPath) else { return nil }
-        let files = String(decoding: chain, as: UTF8.self).split(separator: "\n").map {
-            objectsDirectory + "/info/commit-graphs/graph-\($0.trimmingSpacesAndNewlines).graph"
+        var files: [(path: String, hash: ObjectID?)] = []
+        for line in String(decoding: chain, as: UTF8.self).split(separator: "\n") {
+            let name = line.trimmingSpacesAndNewlines
+            // Each line names a layer by its checksum, base first: a name git would not write is a
+            // damaged chain, not a file to look for.
+            guard name.utf8.count == 40, let hash = ObjectID(hex: String(name)) else { return nil }
+            files.append((objectsDirectory + "/info/commit-graphs/graph-\(name).graph", hash))
         }
         return files.isEmpty ? nil : CommitGraph(files: files)
     }
 
-    private init?(files: [String]) {
+    private init?(files: [(path: String, hash: ObjectID?)]) {
         var total = 0
         var mapped: [Layer] = []
-        for path in files {
-            guard let layer = CommitGraph.map(path, offset: total) else {
+        for (number, file) in files.enumerated() {
+            guard let layer = CommitGraph.map(file.path, offset: total, expectedHash: file.hash,
+                                              bases: files[..<number].compactMap(\.hash)) else {
                 CommitGraph.unmap(mapped)
                 return nil
             }
@@ -58,37 +67,98 @@ final class CommitGraph {
         for layer in layers { munmap(UnsafeMutableRawPointer(mutating: layer.base), layer.length) }
     }
 
-    private static func map(_ path: String, offset: Int) -> Layer? {
+    /// Maps one graph file (one layer of a chain, whose first global position is `offset`) and checks
+    /// it whole: the header, every chunk offset, the fanout against the sorted ids, every parent
+    /// position and extra-edge list against the commits of this layer and those below it, and for a
+    /// layer of a chain its checksum (its name) and its list of base layers (git's BASE chunk), so a
+    /// chain listed out of order is refused rather than read with positions pointing elsewhere.
+    private static func map(_ path: String, offset: Int, expectedHash: ObjectID?, bases: [ObjectID]) -> Layer? {
         guard let mapping = FileSystem.mapReadOnly(path) else { return nil }
         let base = mapping.baseAddress!, length = mapping.count
         func fail() -> Layer? {
             FileSystem.unmap(mapping)
             return nil
         }
-        guard length >= 8 + 12 else { return fail() }
+        guard length >= 8 + 12 + 20 else { return fail() }
         // "CGPH", version 1, hash version 1 (SHA-1).
         guard base.load(fromByteOffset: 0, as: UInt32.self) == UInt32(bigEndian: 0x4347_5048),
               base.load(fromByteOffset: 4, as: UInt8.self) == 1,
               base.load(fromByteOffset: 5, as: UInt8.self) == 1 else { return fail() }
+        if let expectedHash {
+            let matches = withUnsafeBytes(of: expectedHash.raw.id) { memcmp(base + length - 20, $0.baseAddress!, 20) == 0 }
+            guard matches else { return fail() }
+        }
         let chunkCount = Int(base.load(fromByteOffset: 6, as: UInt8.self))
-        guard 8 + (chunkCount + 1) * 12 <= length else { return fail() }
+        let baseCount = Int(base.load(fromByteOffset: 7, as: UInt8.self))
+        guard baseCount == bases.count, 8 + (chunkCount + 1) * 12 <= length - 20 else { return fail() }
         var chunks: [UInt32: (start: Int, end: Int)] = [:]
         for index in 0..<chunkCount {
             let entry = 8 + index * 12
             let id = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: entry, as: UInt32.self))
-            let start = Int(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 4, as: UInt64.self)))
-            let end = Int(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self)))
-            guard start <= end, end <= length else { return fail() }
+            // Offsets are 64-bit: one with the high bit set, or past the checksum, is damage.
+            guard let start = Int(exactly: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 4, as: UInt64.self))),
+                  let end = Int(exactly: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self))),
+                  start >= 8 + (chunkCount + 1) * 12, start <= end, end <= length - 20 else { return fail() }
             chunks[id] = (start, end)
         }
         guard let fanout = chunks[0x4F49_4446], fanout.end - fanout.start == 1024,   // OIDF
               let lookup = chunks[0x4F49_444C],                                     // OIDL
               let data = chunks[0x4344_4154] else { return fail() }                 // CDAT
-        let count = Int(UInt32(bigEndian: base.loadUnaligned(fromByteOffset: fanout.start + 255 * 4, as: UInt32.self)))
-        guard lookup.end - lookup.start >= count * 20, data.end - data.start >= count * 36 else { return fail() }
-        let edges = chunks[0x4544_4745].map { base + $0.start }                    // EDGE
+        func fanoutValue(_ byte: Int) -> Int {
+            Int(UInt32(bigEndian: base.loadUnaligned(fromByteOffset: fanout.start + byte * 4, as: UInt32.self)))
+        }
+        let count = fanoutValue(255)
+        guard lookup.end - lookup.start == count * 20, data.end - data.start == count * 36 else { return fail() }
+        // The fanout and the ids agree, ids strictly ascending: the binary search stays inside.
+        let oids = base + lookup.start
+        var previous = 0
+        for byte in 0..<256 {
+            let value = fanoutValue(byte)
+            guard value >= previous else { return fail() }
+            for position in previous..<value where oids.load(fromByteOffset: position * 20, as: UInt8.self) != UInt8(byte) {
+                return fail()
+            }
+            previous = value
+        }
+        for position in 1..<max(count, 1) where memcmp(oids + (position - 1) * 20, oids + position * 20, 20) >= 0 {
+            return fail()
+        }
+        if !bases.isEmpty {
+            guard let list = chunks[0x4241_5345], list.end - list.start == bases.count * 20 else { return fail() }  // BASE
+            for (number, hash) in bases.enumerated() {
+                let same = withUnsafeBytes(of: hash.raw.id) { memcmp(base + list.start + number * 20, $0.baseAddress!, 20) == 0 }
+                guard same else { return fail() }
+            }
+        }
+        // Parents: positions in this layer or below it; extra-edge lists inside their chunk, ended.
+        let limit = UInt32(offset + count)
+        let edges = chunks[0x4544_4745]                                               // EDGE
+        let edgeCount = edges.map { ($0.end - $0.start) / 4 } ?? 0
+        let records = base + data.start
+        let none: UInt32 = 0x7000_0000
+        for position in 0..<count {
+            let record = records + position * 36
+            let first = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
+            let second = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 24, as: UInt32.self))
+            if first == none { continue }
+            guard first < limit else { return fail() }
+            if second == none { continue }
+            if second & 0x8000_0000 == 0 {
+                guard second < limit else { return fail() }
+                continue
+            }
+            guard let edges else { return fail() }
+            var index = Int(second & 0x7FFF_FFFF)
+            while true {
+                guard index < edgeCount else { return fail() }
+                let value = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: edges.start + index * 4, as: UInt32.self))
+                guard value & 0x7FFF_FFFF < limit else { return fail() }
+                if value & 0x8000_0000 != 0 { break }
+                index += 1
+            }
+        }
         return Layer(base: base, length: length, count: count, fanout: base + fanout.start,
-                     oids: base + lookup.start, data: base + data.start, edges: edges, offset: offset)
+                     oids: oids, data: records, edges: edges.map { base + $0.start }, offset: offset)
     }
 
     /// The global position of a commit, or nil when the graph does not have it.
@@ -134,7 +204,10 @@ final class CommitGraph {
         let time = Int64(high & 0x3) << 32 | Int64(low)
         let none: UInt32 = 0x7000_0000
         var parents: [Int] = []
-        if first != none { parents.append(Int(first)) }
+        // As git's fill_commit_in_graph: no first parent, no parents at all. Positions were checked
+        // when the layer was mapped.
+        guard first != none else { return (time, []) }
+        parents.append(Int(first))
         if second != none {
             if second & 0x8000_0000 == 0 {
                 parents.append(Int(second))

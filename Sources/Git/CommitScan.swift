@@ -12,32 +12,41 @@ public struct RawCommit: Sendable {
     /// The whole commit object as stored.
     public let bytes: [UInt8]
 
-    /// Parses a commit object's bytes; nil when they are not a commit's.
+    /// Parses a commit object's headers as git's `parse_commit_buffer` does; nil when git would call
+    /// it bogus. The tree comes first, the parents are the `parent` lines right after it (one later
+    /// in the headers is not a parent, for git or here), and the commit time is read from a
+    /// `committer` line right after the `author` line that follows them, else it is 0.
     public init?(id: ObjectID, bytes: [UInt8]) {
-        var parents: [ObjectID] = []
-        var committerTime: Int64?
-        var sawTree = false
-        var position = 0
         let count = bytes.count
-        while position < count {
-            var end = position
-            while end < count, bytes[end] != 0x0A { end += 1 }
-            if end == position { break }  // the blank line before the message
-            if RawCommit.hasPrefix(bytes, position, "tree ") {
-                sawTree = true
-            } else if RawCommit.hasPrefix(bytes, position, "parent ") {
-                guard end - position >= 47, let parent = RawCommit.oid(bytes, position + 7) else { return nil }
-                parents.append(parent)
-            } else if RawCommit.hasPrefix(bytes, position, "committer ") {
-                committerTime = RawCommit.signatureTime(bytes, position, end)
-            }
-            position = end + 1
+        // "tree " + 40 hex + "\n"
+        guard count > 46, RawCommit.hasPrefix(bytes, 0, "tree "), bytes[45] == 0x0A else { return nil }
+        var parents: [ObjectID] = []
+        var position = 46
+        while position + 47 < count, RawCommit.hasPrefix(bytes, position, "parent ") {
+            guard bytes[position + 47] == 0x0A, let parent = RawCommit.oid(bytes, position + 7) else { return nil }
+            parents.append(parent)
+            position += 48
         }
-        guard sawTree else { return nil }
         self.id = id
         self.parents = parents
-        self.committerTime = committerTime ?? 0
+        self.committerTime = RawCommit.commitDate(bytes, position)
         self.bytes = bytes
+    }
+
+    /// git's `parse_commit_date`: `author …\ncommitter …> <seconds>` at `start`, else 0.
+    static func commitDate(_ bytes: [UInt8], _ start: Int) -> Int64 {
+        let count = bytes.count
+        guard start + 6 < count, hasPrefix(bytes, start, "author") else { return 0 }
+        var position = start
+        while position < count, bytes[position] != 0x0A { position += 1 }
+        position += 1
+        guard position + 9 < count, hasPrefix(bytes, position, "committer") else { return 0 }
+        while position < count, bytes[position] != 0x3E { position += 1 }
+        guard position < count else { return 0 }
+        var end = position
+        while end < count, bytes[end] != 0x0A { end += 1 }
+        guard end < count else { return 0 }
+        return signatureTime(bytes, position, end) ?? 0
     }
 
     /// Offset of the message: just after the first blank line (the end when there is none).
@@ -66,20 +75,23 @@ public struct RawCommit: Sendable {
         bytes.withUnsafeBufferPointer { ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[at..<(at + 40)])) }
     }
 
-    static func signatureTime(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int64? {
-        var close = end - 1
-        while close > start, bytes[close] != 0x3E { close -= 1 }
-        guard close > start else { return nil }
+    /// The seconds after the `>` at `close`, up to `end` (strtoumax's leading white space skipped).
+    static func signatureTime(_ bytes: [UInt8], _ close: Int, _ end: Int) -> Int64? {
         var index = close + 1
-        while index < end, bytes[index] == 0x20 { index += 1 }
+        while index < end, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
         var seconds: Int64 = 0
         var digits = 0
+        var overflowed = false
         while index < end, (0x30...0x39).contains(bytes[index]) {
-            seconds = seconds * 10 + Int64(bytes[index] - 0x30)
+            let (times10, overflow1) = seconds.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] - 0x30))
+            overflowed = overflowed || overflow1 || overflow2
+            seconds = sum
             index += 1
             digits += 1
         }
-        return digits > 0 ? seconds : nil
+        // As `Signature`: a time no date can show is git's "date overflows", shown as the epoch.
+        return digits > 0 ? (overflowed || seconds > Signature.latestTime ? 0 : seconds) : nil
     }
 }
 
@@ -192,14 +204,25 @@ public enum GraphWalk {
     /// True when walks of `repository` can use a commit-graph.
     public static func isAvailable(in repository: Repository) -> Bool {
         let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        return CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) != nil
+        return CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) != nil
+    }
+
+    /// A line for the user when the repository has a commit-graph that git would use but that is
+    /// not consistent (so walks read the objects instead); nil otherwise.
+    public static func damageNotice(in repository: Repository) -> String? {
+        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+        let folder = repository.objectsDirectory + "/info"
+        guard usable, FileSystem.exists(folder + "/commit-graph") || FileSystem.exists(folder + "/commit-graphs/commit-graph-chain"),
+              CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: true) == nil else { return nil }
+        return "the commit-graph in \(folder) is damaged or inconsistent and was not used (the history was read from the objects); "
+            + "fix: `git commit-graph write --reachable` (or delete it)"
     }
 
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {
         let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        guard let graph = CommitGraph.open(objectsDirectory: repository.commonDirectory + "/objects", usable: usable) else {
+        guard let graph = CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) else {
             return nil
         }
         var odb: OpaquePointer?
@@ -267,7 +290,7 @@ extension Repository {
 func withCommitObject<T>(
     _ odb: OpaquePointer, _ files: ObjectFiles, _ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws(GitError) -> T
 ) throws(GitError) -> T {
-    if let (type, bytes) = files.read(id) {
+    if let (type, bytes) = try files.read(id) {
         guard type == 1 else { throw GitError("object \(id.hex) is not a commit") }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(GitError) -> T in try body(buffer) }
     }

@@ -20,9 +20,57 @@ public final class ConfigFile {
     private let lineIndex: [String: [Int]]
 
     /// Reads `path`. Syntax errors name the file and line.
-    public init(path: String, displayName: String? = nil) throws(GitError) {
+    ///
+    /// With `followingIncludes` false (a policy: its `include` keys are refused anyway), `[include]`
+    /// and `[includeIf]` sections are read as plain keys and the files they name are never opened
+    /// (one could be a FIFO, /dev/zero, or tell whether a private file exists); the file itself must
+    /// be a regular file of at most 1 MiB.
+    public convenience init(path: String, displayName: String? = nil, followingIncludes: Bool = true) throws(GitError) {
+        guard !followingIncludes else {
+            try self.init(parsing: path, displayName: displayName ?? path, keysFrom: nil)
+            return
+        }
+        let bytes = try FileSystem.readRegularFile(path, limit: 1 << 20)
+        let neutral = ConfigFile.neutralisingIncludes(bytes)
+        if neutral == bytes {
+            try self.init(parsing: path, displayName: displayName ?? path, keysFrom: bytes)
+            return
+        }
+        let copy = try writeTemporaryFile(neutral)
+        defer { unlink(copy) }
+        try self.init(parsing: copy, displayName: displayName ?? path, keysFrom: bytes)
+    }
+
+    /// The include sections' name, same length, as libgit2 does not follow it: `entries()` gives
+    /// their keys back under `include`/`includeIf`.
+    private static let inertInclude = Array("aitrinc".utf8)
+
+    /// `bytes` with each section header `[include…` renamed to `inertInclude` (same length, so
+    /// lines and columns stay where they were).
+    static func neutralisingIncludes(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        var index = 0
+        let word = Array("include".utf8)
+        while index < out.count {
+            // At a line start, after blanks: `[`, blanks, then `include` (any case).
+            var at = index
+            while at < out.count, out[at] == 0x20 || out[at] == 0x09 { at += 1 }
+            if at < out.count, out[at] == 0x5B {
+                at += 1
+                while at < out.count, out[at] == 0x20 || out[at] == 0x09 { at += 1 }
+                if at + word.count <= out.count, zip(out[at..<(at + word.count)], word).allSatisfy({ $0 | 0x20 == $1 }) {
+                    out.replaceSubrange(at..<(at + word.count), with: inertInclude)
+                }
+            }
+            while index < out.count, out[index] != 0x0A { index += 1 }
+            index += 1
+        }
+        return out
+    }
+
+    private init(parsing path: String, displayName: String, keysFrom original: [UInt8]?) throws(GitError) {
         Libgit2.initialise()
-        self.displayName = displayName ?? path
+        self.displayName = displayName
         var config: OpaquePointer?
         try check(git_config_new(&config))
         let result = git_config_add_file_ondisk(config, path, GIT_CONFIG_LEVEL_LOCAL, nil, 1)
@@ -30,18 +78,18 @@ public final class ConfigFile {
             let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unreadable"
             git_config_free(config)
             throw GitError(code: result, errorClass: Int32(GIT_ERROR_CONFIG.rawValue),
-                           message: "\(displayName ?? path): \(ConfigFile.cleanParseMessage(message, path: path, shownAs: displayName ?? path))")
+                           message: "\(displayName): \(ConfigFile.cleanParseMessage(message, path: path, shownAs: displayName))")
         }
         self.pointer = config!
-        let bytes = (try? readFile(path)) ?? []
+        let bytes = original ?? (try? readFile(path)) ?? []
         self.lineIndex = ConfigFile.locateKeys(String(decoding: bytes, as: UTF8.self))
     }
 
     /// Parses config text (for example a `.aitrail` blob read from a commit).
-    public convenience init(bytes: [UInt8], displayName: String) throws(GitError) {
-        let path = try writeTemporaryFile(bytes)
+    public convenience init(bytes: [UInt8], displayName: String, followingIncludes: Bool = true) throws(GitError) {
+        let path = try writeTemporaryFile(followingIncludes ? bytes : ConfigFile.neutralisingIncludes(bytes))
         defer { unlink(path) }
-        try self.init(path: path, displayName: displayName)
+        try self.init(parsing: path, displayName: displayName, keysFrom: bytes)
     }
 
     deinit { git_config_free(pointer) }
@@ -52,7 +100,8 @@ public final class ConfigFile {
         try check(git_config_iterator_new(&iterator, pointer))
         var out: [ConfigEntry] = []
         var seen: [String: Int] = [:]
-        for (name, value) in try drainConfigIterator(iterator) {
+        for (raw, value) in try drainConfigIterator(iterator) {
+            let name = raw.hasPrefix("aitrinc") ? "include" + raw.dropFirst(7) : raw
             let occurrence = seen[name, default: 0]
             seen[name] = occurrence + 1
             let lines = lineIndex[ConfigFile.normalised(name)] ?? []

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Small file helpers on the C library: the Git layer does not load Foundation, so hooks start fast.
 public enum FileSystem {
@@ -10,17 +11,51 @@ public enum FileSystem {
     /// The whole file mapped read-only (private), or nil when it cannot be opened or is empty.
     /// Give it back with `unmap`.
     static func mapReadOnly(_ path: String) -> UnsafeRawBufferPointer? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
         guard let pointer = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else { return nil }
         return UnsafeRawBufferPointer(start: pointer, count: Int(info.st_size))
     }
 
     static func unmap(_ mapping: UnsafeRawBufferPointer) {
         munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
+    }
+
+    /// The whole file when it is a regular file of at most `limit` bytes; else an error that says
+    /// what it is. Opened without blocking, so a FIFO (or a device such as /dev/zero) named by
+    /// mistake or malice is refused at once instead of hanging or filling the memory.
+    public static func readRegularFile(_ path: String, limit: Int) throws(GitError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            let what = type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFDIR ? "a directory"
+                : type == S_IFCHR || type == S_IFBLK ? "a device" : type == S_IFSOCK ? "a socket" : "not a regular file"
+            throw GitError("\(path) is \(what), not a regular file")
+        }
+        guard Int(info.st_size) <= limit else {
+            throw GitError("\(path) is \(Int(info.st_size) >> 20) MiB, more than the \(limit >> 20) MiB aitrail reads")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                if count < 0 { throw GitError("cannot read \(path): \(lastErrno())") }
+                break
+            }
+            done += count
+        }
+        // A file that shrank while read: what is there. One that grew past the limit: refused.
+        bytes.removeLast(bytes.count - done)
+        return bytes
     }
 
     public static func read(_ path: String) throws(GitError) -> [UInt8] {
@@ -42,8 +77,24 @@ public enum FileSystem {
     /// Writes `bytes` to a new file beside `path`, then renames it over `path`: readers see the old
     /// file or the new one, never a half-written one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(GitError) {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(GitError) in try writeAtomically(parts: [buffer], to: path) } }.get()
+    }
+
+    /// Writes the concatenation of `parts` like `writeAtomically(_:to:)`, without joining them first.
+    ///
+    /// The temporary file (`<path>.aitrail-<pid>-<n>`) never outlives the call: it is removed when
+    /// the write fails (a full disk must not be left fuller, nor git's own commit then fail), when
+    /// SIGINT, SIGTERM or SIGHUP arrives meanwhile, and, for a run killed outright (SIGKILL), by the
+    /// next write to the same path, once its process is gone.
+    public static func writeAtomically(parts: [UnsafeRawBufferPointer], to path: String) throws(GitError) {
+        removeLeftovers(of: path)
         let temporary = "\(path).aitrail-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try write(bytes, to: temporary)
+        let slot = TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(slot) }
+        do { try write(parts: parts, to: temporary) } catch {
+            unlink(temporary)
+            throw GitError("\(error.message) (nothing was changed: \(path) is as it was)")
+        }
         if rename(temporary, path) != 0 {
             let reason = lastErrno()
             unlink(temporary)
@@ -51,15 +102,22 @@ public enum FileSystem {
         }
     }
 
-    /// Writes the concatenation of `parts` like `writeAtomically(_:to:)`, without joining them first.
-    public static func writeAtomically(parts: [UnsafeRawBufferPointer], to path: String) throws(GitError) {
-        let temporary = "\(path).aitrail-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try write(parts: parts, to: temporary)
-        if rename(temporary, path) != 0 {
-            let reason = lastErrno()
-            unlink(temporary)
-            throw GitError("cannot replace \(path): \(reason)")
+    /// Removes `<path>.aitrail-<pid>-*` files whose process no longer exists: what a killed run left.
+    static func removeLeftovers(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".aitrail-"
+        guard let handle = opendir(directory) else { return }
+        var leftovers: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix) else { continue }
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { leftovers.append(directory + "/" + name) }
         }
+        closedir(handle)
+        for leftover in leftovers { unlink(leftover) }
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(GitError) {
@@ -120,11 +178,12 @@ public final class LoadedFile: @unchecked Sendable {
 
     /// Nil when the file cannot be opened or mapped, or is empty.
     public init?(path: String, spare: Int) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Without blocking, and regular files only: a FIFO put in a cache's place must not hang the run.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
         size = Int(info.st_size)
         let page = Int(getpagesize())
         let filePages = (size + page - 1) / page * page
@@ -221,5 +280,54 @@ extension FileSystem {
     public static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+}
+
+/// Temporary files being written, removed if the process is interrupted (SIGINT, SIGTERM, SIGHUP)
+/// before they are renamed into place. The handler only calls `unlink` and re-raises: what a
+/// signal handler may do. A few slots suffice: writes are not nested and rarely concurrent.
+enum TemporaryFiles {
+    private static let capacity = 16
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        #if canImport(Glibc)
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signal in
+                for index in 0..<TemporaryFiles.capacity {
+                    if let path = TemporaryFiles.slots[index] { unlink(path) }
+                }
+                Glibc.signal(signal, SIG_DFL)
+                raise(signal)
+            }
+            sigemptyset(&action.sa_mask)
+            sigaction(signal, &action, nil)
+        }
+        #endif
+        return slots
+    }()
+    private static let lock = Mutex(())
+
+    /// Registers `path`; returns its slot (-1 when all are taken: then it is only removed on errors).
+    static func register(_ path: String) -> Int {
+        let copy = strdup(path)
+        return lock.withLock { _ in
+            for index in 0..<capacity where slots[index] == nil {
+                slots[index] = copy
+                return index
+            }
+            free(copy)
+            return -1
+        }
+    }
+
+    static func unregister(_ slot: Int) {
+        guard slot >= 0 else { return }
+        lock.withLock { _ in
+            let path = slots[slot]
+            slots[slot] = nil
+            free(path)
+        }
     }
 }

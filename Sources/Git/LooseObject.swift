@@ -13,21 +13,30 @@ struct ObjectFiles: Sendable {
     let directory: String
 
     /// The object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes; nil when neither the packs nor
-    /// a loose file give it (alternates, a damaged file: libgit2 then reads it or says what is wrong).
-    func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {
-        packs?.read(id) ?? LooseObject.read(id, in: directory)
+    /// a loose file have it (alternates: libgit2 then reads it or says what is wrong). A damaged pack
+    /// entry or loose file is an error naming it: libgit2 1.5 would crash on the one and loop for
+    /// ever on the other (a truncated loose object).
+    func read(_ id: ObjectID) throws(GitError) -> (type: Int, bytes: [UInt8])? {
+        if let packs, let object = try packs.read(id) { return object }
+        return try LooseObject.read(id, in: directory)
     }
 }
 
 /// A loose object file: `objects/xx/yyyy…`, zlib over `<type> <size>\0<content>`.
 enum LooseObject {
-    static func read(_ id: ObjectID, in directory: String) -> (type: Int, bytes: [UInt8])? {
+    /// Nil when there is no such file; an error naming the file when it is there but damaged.
+    static func read(_ id: ObjectID, in directory: String) throws(GitError) -> (type: Int, bytes: [UInt8])? {
         let hex = id.hex
-        guard let compressed = try? FileSystem.read(directory + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)), !compressed.isEmpty,
-              let inflated = inflate(compressed) else { return nil }
+        let path = directory + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+        guard let compressed = try? FileSystem.read(path) else { return nil }
+        func damaged() -> GitError {
+            GitError("the loose object \(path) is damaged (truncated or not a zlib stream of an object); fix: run `git fsck`, "
+                + "then delete that file and fetch the object again from a good clone (`git fetch`), or restore it from a backup")
+        }
+        guard !compressed.isEmpty, let inflated = inflate(compressed) else { throw damaged() }
         guard let nul = inflated.firstIndex(of: 0), let space = inflated[..<nul].firstIndex(of: 0x20),
               let size = Int(String(decoding: inflated[(space + 1)..<nul], as: UTF8.self)), size == inflated.count - nul - 1 else {
-            return nil
+            throw damaged()
         }
         let type: Int
         switch String(decoding: inflated[..<space], as: UTF8.self) {
@@ -35,7 +44,7 @@ enum LooseObject {
         case "tree": type = 2
         case "blob": type = 3
         case "tag": type = 4
-        default: return nil
+        default: throw damaged()
         }
         return (type, Array(inflated[(nul + 1)...]))
     }

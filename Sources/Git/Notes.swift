@@ -10,28 +10,21 @@ public struct NoteEntry: Sendable, Hashable {
 }
 
 extension Repository {
-    /// The note on `target` under `ref` (`refs/notes/aitrail`), or nil when there is none.
+    /// The note on `target` under `ref` (`refs/notes/aitrail`), or nil when there is none. Read as
+    /// bytes (a NUL or non-UTF-8 byte does not cut it short) and decoded for reading only.
     public func note(on target: ObjectID, ref: String) throws(GitError) -> String? {
-        var note: OpaquePointer?
-        var oid = target.raw
-        guard try checkFound(git_note_read(&note, pointer, ref, &oid)) else { return nil }
-        defer { git_note_free(note) }
-        return git_note_message(note).map { String(cString: $0) } ?? ""
+        guard let tip = try referenceTarget(ref) else { return nil }
+        guard let bytes = try noteBytes(on: target, notesCommit: tip, ref: ref) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Every note on `ref`; empty when the ref does not exist.
+    /// Every note on `ref`; empty when the ref does not exist. Read as git's notes.c reads a notes
+    /// tree: regular-file entries whose path (fanout folders included) is an object id; gitlinks,
+    /// symbolic links and other names are not notes and are skipped.
     public func notes(ref: String) throws(GitError) -> [NoteEntry] {
-        var iterator: OpaquePointer?
-        guard try checkFound(git_note_iterator_new(&iterator, pointer, ref)) else { return [] }
-        defer { git_note_iterator_free(iterator) }
+        guard let tip = try referenceTarget(ref) else { return [] }
         var entries: [NoteEntry] = []
-        var blob = git_oid(), target = git_oid()
-        while true {
-            let result = git_note_next(&blob, &target, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result)
-            entries.append(NoteEntry(target: ObjectID(target), blob: ObjectID(blob)))
-        }
+        try withTree(of: tip, ref: ref) { (tree) throws(GitError) in try collectNotes(tree, prefix: "", into: &entries) }
         return entries
     }
 
@@ -45,7 +38,82 @@ extension Repository {
         return ObjectID(git_note_id(note)!.pointee)
     }
 
-    /// The text of a note blob (lossy UTF-8).
+    private func collectNotes(_ tree: OpaquePointer, prefix: String, into entries: inout [NoteEntry]) throws(GitError) {
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            let name = String(cString: git_tree_entry_name(entry))
+            let mode = git_tree_entry_filemode(entry)
+            let path = prefix + name
+            if mode == GIT_FILEMODE_TREE, name.utf8.count == 2, path.utf8.count < 40, Repository.isHex(name) {
+                var subtree: OpaquePointer?
+                try check(git_tree_lookup(&subtree, pointer, git_tree_entry_id(entry)))
+                defer { git_tree_free(subtree) }
+                try collectNotes(subtree!, prefix: path, into: &entries)
+            } else if mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE, path.utf8.count == 40, let target = ObjectID(hex: path) {
+                entries.append(NoteEntry(target: target, blob: ObjectID(git_tree_entry_id(entry)!.pointee)))
+            }
+        }
+    }
+
+    static func isHex(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Runs `body` with the tree of notes commit `tip`.
+    private func withTree<T>(of tip: ObjectID, ref: String, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
+        let tree: ObjectID
+        do { tree = try commit(tip).treeID } catch {
+            throw GitError("the notes ref \(ref) points at \(tip.hex), which cannot be read as a commit: \(error.message) "
+                + "(fix: `git fsck`, then `git update-ref \(ref) <a good notes commit>` or fetch the notes again)")
+        }
+        var object: OpaquePointer?
+        var oid = tree.raw
+        try check(git_tree_lookup(&object, pointer, &oid))
+        defer { git_tree_free(object) }
+        return try body(object!)
+    }
+
+    /// Where `target`'s note lies in a notes tree, and its blob: the path as git's fanout puts it
+    /// (`ab/cdef…`), or where a new one goes (the deepest fanout folder that matches). A note entry
+    /// that is not a regular file is not a note (as for git).
+    private func notePath(of target: ObjectID, in tree: OpaquePointer) throws(GitError) -> (path: String, blob: ObjectID?, occupied: Bool) {
+        let hex = target.hex
+        var current = tree
+        var owned: [OpaquePointer] = []
+        defer { for tree in owned { git_tree_free(tree) } }
+        var prefix = ""
+        var rest = Substring(hex)
+        while true {
+            let entry = git_tree_entry_byname(current, String(rest))
+            if let entry {
+                let mode = git_tree_entry_filemode(entry)
+                if mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE {
+                    return (prefix + rest, ObjectID(git_tree_entry_id(entry)!.pointee), true)
+                }
+            }
+            guard rest.count > 2, let folder = git_tree_entry_byname(current, String(rest.prefix(2))),
+                  git_tree_entry_filemode(folder) == GIT_FILEMODE_TREE else { return (prefix + rest, nil, entry != nil) }
+            var subtree: OpaquePointer?
+            try check(git_tree_lookup(&subtree, pointer, git_tree_entry_id(folder)))
+            owned.append(subtree!)
+            current = subtree!
+            prefix += rest.prefix(2) + "/"
+            rest = rest.dropFirst(2)
+        }
+    }
+
+    /// The bytes of `target`'s note in notes commit `tip`; nil when it has none. A note whose blob
+    /// is missing is an error naming it: read as empty, the next write would replace it.
+    private func noteBytes(on target: ObjectID, notesCommit tip: ObjectID, ref: String) throws(GitError) -> [UInt8]? {
+        let found = try withTree(of: tip, ref: ref) { (tree) throws(GitError) in try notePath(of: target, in: tree) }
+        guard let blob = found.blob else { return nil }
+        do { return try self.blob(blob) } catch {
+            throw GitError("the note on \(target.hex) in \(ref) (blob \(blob.hex)) cannot be read: \(error.message); fix: fetch the "
+                + "notes again (`git fetch origin \(ref):\(ref)` or `aitrail sync`), or remove that note with `git notes --ref \(ref) remove \(target.hex)`")
+        }
+    }
+
+    /// The text of a note blob (lossy UTF-8, never cut at a NUL).
     public func noteText(blob: ObjectID) throws(GitError) -> String {
         String(decoding: try self.blob(blob), as: UTF8.self)
     }
@@ -64,100 +132,140 @@ extension Repository {
             do {
                 return try appendNoteOnce(lines: lines, on: target, ref: ref, signature: signature, message: message)
             } catch where error.isConflict && attempt < maxAttempts {
+                // A lock nobody has touched for seconds is not another writer's (they hold it for
+                // milliseconds): say so now rather than after every retry.
+                if let stale = staleLockError(ref, olderThan: 10) { throw stale }
                 // Another process holds the ref's lock or moved it: back off briefly with jitter.
                 usleep(UInt32.random(in: 1_000...(5_000 + UInt32(min(attempt, 20)) * 1_000)))
+            } catch where error.isConflict {
+                throw staleLockError(ref, olderThan: 0) ?? error
             }
         }
+    }
+
+    /// When `<ref>.lock` exists: an error naming it and the fix (a killed writer leaves it behind,
+    /// and then every write fails). Nil without one.
+    func staleLockError(_ ref: String, olderThan seconds: Int) -> GitError? {
+        let lock = commonDirectory + "/" + ref + ".lock"
+        var info = stat()
+        guard lstat(lock, &info) == 0, Int(time(nil)) - Int(info.st_mtim.tv_sec) >= seconds else { return nil }
+        return GitError("\(lock) exists, so \(ref) cannot be updated: a git or aitrail process holds it, or one was killed while "
+            + "writing and left it behind; fix: if no git or aitrail command is running, delete it (`rm \(lock)`)", code: GIT_ELOCKED.rawValue)
     }
 
     private func appendNoteOnce(
         lines: [String], on target: ObjectID, ref: String, signature: Signature, message: String
     ) throws(GitError) -> Bool {
         let tip = try referenceTarget(ref)
-        var parent: Commit?
-        var existing = ""
-        var oid = target.raw
-        if let tip {
-            parent = try commit(tip)
-            var note: OpaquePointer?
-            if try checkFound(git_note_commit_read(&note, pointer, parent!.pointer, &oid)) {
-                existing = git_note_message(note).map { String(cString: $0) } ?? ""
-                git_note_free(note)
-            }
-        }
-        let merged = NoteText.union(existing, lines)
+        let existing = try tip.flatMap { (tip) throws(GitError) in try noteBytes(on: target, notesCommit: tip, ref: ref) } ?? []
+        let merged = NoteText.union(bytes: existing, lines.map { Array($0.utf8) })
         if merged == existing { return false }
-
-        let sig = try signature.makeGitSignature()
-        defer { git_signature_free(sig) }
-        var newCommit = git_oid(), newBlob = git_oid()
-        try check(git_note_commit_create(&newCommit, &newBlob, pointer, parent?.pointer, sig, sig, &oid, merged, 1))
-        // The notes commit message names what was added, so server-side hooks and humans can read it.
-        let withMessage = try rewordCommit(ObjectID(newCommit), message: message, signature: signature)
-        try updateReference(ref, to: withMessage, expected: tip, message: message)
+        let blob = try writeBlob(merged)
+        let tree = try notesTree(base: tip, ref: ref, updates: [(target, blob)])
+        let commit = try createCommit(
+            tree: tree, parents: tip.map { [$0] } ?? [], author: signature, committer: signature,
+            message: message.hasSuffix("\n") ? message : message + "\n")
+        try updateReference(ref, to: commit, expected: tip, message: message)
         return true
     }
 
-    /// git_note_commit_create writes a fixed message; rewrite the commit with ours (same tree and parents).
-    private func rewordCommit(_ id: ObjectID, message: String, signature: Signature) throws(GitError) -> ObjectID {
-        let original = try commit(id)
-        return try createCommit(
-            tree: original.treeID, parents: original.parentIDs, author: signature, committer: signature,
-            message: message.hasSuffix("\n") ? message : message + "\n")
+    /// The tree of notes commit `base` (empty without one) with the notes of `updates` set to their
+    /// blobs, each where git's fanout puts it: one tree write for any number of notes.
+    private func notesTree(base: ObjectID?, ref: String, updates: [(target: ObjectID, blob: ObjectID)]) throws(GitError) -> ObjectID {
+        var baseline: OpaquePointer?
+        if let base {
+            var oid = try commit(base).treeID.raw
+            try check(git_tree_lookup(&baseline, pointer, &oid))
+        } else {
+            var builder: OpaquePointer?
+            try check(git_treebuilder_new(&builder, pointer, nil))
+            var empty = git_oid()
+            let result = git_treebuilder_write(&empty, builder)
+            git_treebuilder_free(builder)
+            try check(result)
+            try check(git_tree_lookup(&baseline, pointer, &empty))
+        }
+        defer { git_tree_free(baseline) }
+        var paths: [String] = []
+        var replaced: [String] = []   // entries in a note's place that are not notes (a gitlink, a symlink)
+        paths.reserveCapacity(updates.count)
+        for update in updates {
+            let found = try notePath(of: update.target, in: baseline!)
+            paths.append(found.path)
+            if found.occupied && found.blob == nil { replaced.append(found.path) }
+        }
+        var base = baseline!
+        var cleared: OpaquePointer?
+        defer { git_tree_free(cleared) }
+        if !replaced.isEmpty {
+            let cRemoved = replaced.map { strdup($0) }
+            defer { for path in cRemoved { free(path) } }
+            var removals = cRemoved.map { git_tree_update(action: GIT_TREE_UPDATE_REMOVE, id: git_oid(), filemode: GIT_FILEMODE_BLOB, path: $0) }
+            var id = git_oid()
+            try check(git_tree_create_updated(&id, pointer, base, removals.count, &removals))
+            try check(git_tree_lookup(&cleared, pointer, &id))
+            base = cleared!
+        }
+        let cPaths = paths.map { strdup($0) }
+        defer { for path in cPaths { free(path) } }
+        var changes = updates.indices.map { index in
+            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: updates[index].blob.raw, filemode: GIT_FILEMODE_BLOB, path: cPaths[index])
+        }
+        var out = git_oid()
+        try check(git_tree_create_updated(&out, pointer, base, changes.count, &changes))
+        return ObjectID(out)
     }
 
     /// A notes commit whose notes are the line-wise union of two notes commits, with both as parents,
     /// so it fast-forwards from either side. Lines already on `ours` keep their order; new ones follow.
+    /// Every note that differs goes into one tree and one commit, however many there are.
     public func mergeNotes(ours: ObjectID, theirs: ObjectID, signature: Signature, message: String) throws(GitError) -> ObjectID {
         if try isAncestor(theirs, of: ours) { return ours }
         if try isAncestor(ours, of: theirs) { return theirs }
-        let oursCommit = try commit(ours)
-        let theirsCommit = try commit(theirs)
-        let sig = try signature.makeGitSignature()
-        defer { git_signature_free(sig) }
-
-        var current: Commit = oursCommit
-        var iterator: OpaquePointer?
-        try check(git_note_commit_iterator_new(&iterator, theirsCommit.pointer))
-        defer { git_note_iterator_free(iterator) }
-        var blob = git_oid(), target = git_oid()
-        while true {
-            let result = git_note_next(&blob, &target, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result)
-            let theirText = try noteText(blob: ObjectID(blob))
-            var ourText = ""
-            var note: OpaquePointer?
-            if try checkFound(git_note_commit_read(&note, pointer, current.pointer, &target)) {
-                ourText = git_note_message(note).map { String(cString: $0) } ?? ""
-                git_note_free(note)
-            }
-            let merged = NoteText.union(ourText, NoteText.lines(theirText))
-            if merged == ourText { continue }
-            var next = git_oid(), newBlob = git_oid()
-            try check(git_note_commit_create(&next, &newBlob, pointer, current.pointer, sig, sig, &target, merged, 1))
-            current = try commit(ObjectID(next))
+        var ourBlobs: [ObjectID: ObjectID] = [:]
+        var collected: [NoteEntry] = []
+        try withTree(of: ours, ref: "ours") { (tree) throws(GitError) in try collectNotes(tree, prefix: "", into: &collected) }
+        for entry in collected { ourBlobs[entry.target] = entry.blob }
+        collected.removeAll()
+        try withTree(of: theirs, ref: "theirs") { (tree) throws(GitError) in try collectNotes(tree, prefix: "", into: &collected) }
+        var updates: [(target: ObjectID, blob: ObjectID)] = []
+        for entry in collected where ourBlobs[entry.target] != entry.blob {
+            let theirBytes = try blob(entry.blob)
+            let ourBytes = try ourBlobs[entry.target].map { (blob) throws(GitError) in try self.blob(blob) } ?? []
+            let merged = NoteText.union(bytes: ourBytes, NoteText.lines(bytes: theirBytes))
+            if merged == ourBytes { continue }
+            updates.append((entry.target, try writeBlob(merged)))
         }
+        let tree = updates.isEmpty ? try commit(ours).treeID : try notesTree(base: ours, ref: "ours", updates: updates)
         return try createCommit(
-            tree: current.treeID, parents: [ours, theirs], author: signature, committer: signature,
+            tree: tree, parents: [ours, theirs], author: signature, committer: signature,
             message: message.hasSuffix("\n") ? message : message + "\n")
     }
 }
 
 /// Notes as sets of lines: the union git's `cat_sort_uniq` strategy would keep, in a stable order.
 public enum NoteText {
-    public static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    /// The lines of a note's bytes, as stored (NUL and non-UTF-8 bytes kept).
+    public static func lines(bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
     }
 
-    /// `existing` with each of `added` appended unless already present; always newline-terminated.
-    public static func union(_ existing: String, _ added: [String]) -> String {
-        var present = Set(lines(existing))
+    /// `existing` bytes, untouched, with each of `added` appended unless already a line of it;
+    /// newline-terminated when anything is added. Bytes that are not UTF-8, or a NUL, stay as they
+    /// were: the records after them are never lost to a decoding.
+    public static func union<Line: Collection<UInt8>>(bytes existing: [UInt8], _ added: [Line]) -> [UInt8] {
+        var present = Set(lines(bytes: existing).map { Array($0) })
         var out = existing
-        if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-        for line in added where !line.isEmpty && !present.contains(line) {
-            present.insert(line)
-            out += line + "\n"
+        var terminated = out.isEmpty || out.last == 0x0A
+        for line in added where !line.isEmpty {
+            let bytes = Array(line)
+            guard present.insert(bytes).inserted else { continue }
+            if !terminated {
+                out.append(0x0A)
+                terminated = true
+            }
+            out += bytes
+            out.append(0x0A)
         }
         return out
     }

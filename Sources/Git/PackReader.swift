@@ -19,9 +19,24 @@ final class PackReader: @unchecked Sendable {
         let pack: UnsafeRawPointer
         let packLength: Int
         let count: Int
+        /// The `.pack` file, for errors.
+        let path: String
     }
 
     private let packs: [Pack]
+    /// Index files that could not be used (bad header, fanout going down): named in errors, since
+    /// libgit2 would read them with fewer checks.
+    let damaged: [String]
+
+    static func fanoutAscends(_ fanout: UnsafeRawPointer) -> Bool {
+        var previous: UInt32 = 0
+        for byte in 0..<256 {
+            let value = UInt32(bigEndian: fanout.loadUnaligned(fromByteOffset: byte * 4, as: UInt32.self))
+            guard value >= previous else { return false }
+            previous = value
+        }
+        return true
+    }
 
     /// Maps every `objects/pack/pack-*.idx` with its `.pack`; nil when there is none usable.
     init?(objectsDirectory: String) {
@@ -36,6 +51,7 @@ final class PackReader: @unchecked Sendable {
         }
         closedir(handle)
         var mapped: [Pack] = []
+        var damaged: [String] = []
         for name in names.sorted() {
             let base = directory + "/" + String(name.dropLast(4))
             guard let index = FileSystem.mapReadOnly(base + ".idx") else { continue }
@@ -43,19 +59,26 @@ final class PackReader: @unchecked Sendable {
                 FileSystem.unmap(index)
                 continue
             }
-            // Index v2: "\377tOc", version 2, fanout, then 28 bytes an object; pack: "PACK", version 2 or 3.
+            // Index v2: "\377tOc", version 2, fanout, then 28 bytes an object, 64-bit offsets, two
+            // checksums; pack: "PACK", version 2 or 3, entries, a checksum. A fanout that goes down
+            // would send the binary search outside the names: such an index is refused (and named
+            // when an object is looked for in it, see `damage`).
             let count = index.count >= 8 + 1024 ? Int(UInt32(bigEndian: index.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) : 0
-            guard index.count >= 8 + 1024 + count * 28, index.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0xFF74_4F63),
+            guard index.count >= 8 + 1024 + count * 28 + 40, index.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0xFF74_4F63),
                   index.loadUnaligned(fromByteOffset: 4, as: UInt32.self) == UInt32(bigEndian: 2),
-                  pack.count >= 12, pack.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0x5041_434B) else {
+                  PackReader.fanoutAscends(index.baseAddress! + 8),
+                  pack.count >= 32, pack.loadUnaligned(as: UInt32.self) == UInt32(bigEndian: 0x5041_434B) else {
                 FileSystem.unmap(index)
                 FileSystem.unmap(pack)
+                damaged.append(base + ".idx")
                 continue
             }
-            mapped.append(Pack(index: index.baseAddress!, indexLength: index.count, pack: pack.baseAddress!, packLength: pack.count, count: count))
+            mapped.append(Pack(index: index.baseAddress!, indexLength: index.count, pack: pack.baseAddress!, packLength: pack.count,
+                               count: count, path: base + ".pack"))
         }
-        guard !mapped.isEmpty else { return nil }
+        guard !mapped.isEmpty || !damaged.isEmpty else { return nil }
         packs = mapped
+        self.damaged = damaged
     }
 
     deinit {
@@ -65,13 +88,48 @@ final class PackReader: @unchecked Sendable {
         }
     }
 
-    /// The object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes; nil when no pack has it or
-    /// its entry cannot be read (the caller then asks libgit2, which reports errors properly).
-    func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {
+    /// The object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes; nil when no pack has it.
+    /// An object a pack's index lists but whose entry cannot be read (an offset past the end of the
+    /// pack, a size that does not fit, a broken delta or zlib stream) is an error naming the pack
+    /// and the object: libgit2 1.5 would read the same entry with fewer checks (an offset past the
+    /// end crashes it), so it is not asked.
+    func read(_ id: ObjectID) throws(GitError) -> (type: Int, bytes: [UInt8])? {
         for pack in packs {
-            if let offset = offset(of: id, in: pack) { return object(at: offset, in: pack) }
+            guard let position = position(of: id, in: pack) else { continue }
+            guard let offset = offset(at: position, in: pack) else {
+                throw damage(pack, "the index gives object \(id.hex) an offset outside the pack")
+            }
+            guard let object = object(at: offset, in: pack) else {
+                throw damage(pack, "object \(id.hex) at offset \(offset) cannot be read (its header, size, delta or compressed data is damaged)")
+            }
+            return object
+        }
+        if let index = damaged.first {
+            throw GitError("the pack index \(index) is damaged (bad header or fanout table), and object \(id.hex) is not in the other packs; "
+                + "fix: run `git fsck`, then replace the pack from a good clone (or delete the .idx and run `git index-pack` on its .pack)")
         }
         return nil
+    }
+
+    /// Checks every pack index whole: each entry's offset must point inside its pack (a 64-bit one
+    /// inside the index's table, without the high bit). libgit2 1.5 trusts these offsets (one past
+    /// the end of the pack crashes it), so commands that read history check them before anything is
+    /// read through libgit2. About a millisecond per million objects: four bytes an entry.
+    func verifyIndexes() throws(GitError) {
+        if let index = damaged.first {
+            throw GitError("the pack index \(index) is damaged (bad header or fanout table); fix: run `git fsck`, then replace "
+                + "the pack from a good clone (or delete the .idx and run `git index-pack` on its .pack)")
+        }
+        for pack in packs {
+            for position in 0..<pack.count where offset(at: position, in: pack) == nil {
+                throw damage(pack, "the index gives object \(objectID(in: pack, position: position).hex) an offset outside the pack")
+            }
+        }
+    }
+
+    private func damage(_ pack: Pack, _ what: String) -> GitError {
+        GitError("the pack \(pack.path) is damaged: \(what); fix: run `git fsck` to see what is lost, "
+            + "then fetch the objects again from a good clone (`git fetch`, or re-clone) and `git repack -a -d`")
     }
 
     private func offset(of id: ObjectID, in pack: Pack) -> Int? {
@@ -100,14 +158,22 @@ final class PackReader: @unchecked Sendable {
     }
 
     /// The pack offset of the entry at `position` in the index.
+    /// Nil when the index gives an offset that cannot hold an entry: before the first, past the last
+    /// byte before the pack's checksum, a 64-bit one with its high bit set or outside the table.
     private func offset(at position: Int, in pack: Pack) -> Int? {
         let offsets = pack.index + 8 + 1024 + pack.count * 24   // after the fanout, the names and the CRCs
         let small = UInt32(bigEndian: offsets.loadUnaligned(fromByteOffset: position * 4, as: UInt32.self))
-        if small & 0x8000_0000 == 0 { return Int(small) }
-        let large = offsets + pack.count * 4
-        let index = Int(small & 0x7FFF_FFFF) * 8
-        guard large + index + 8 <= pack.index + pack.indexLength else { return nil }
-        return Int(UInt64(bigEndian: large.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        let offset: Int
+        if small & 0x8000_0000 == 0 {
+            offset = Int(small)
+        } else {
+            let large = offsets + pack.count * 4
+            let index = Int(small & 0x7FFF_FFFF) * 8
+            guard large + index + 8 <= pack.index + pack.indexLength - 40,
+                  let value = Int(exactly: UInt64(bigEndian: large.loadUnaligned(fromByteOffset: index, as: UInt64.self))) else { return nil }
+            offset = value
+        }
+        return offset >= 12 && offset < pack.packLength - 20 ? offset : nil
     }
 
     /// Where an object lies: its pack, its position in that pack's index, its offset in the pack.
@@ -124,50 +190,57 @@ final class PackReader: @unchecked Sendable {
         var result: [Location] = []
         for (number, pack) in packs.enumerated() {
             // Entries by offset (the index lists them by name), so the type bytes below are read
-            // front to back rather than at random.
+            // front to back rather than at random. Offset and position share one 64-bit key while
+            // both fit 32 bits; a pack over 4 GiB keeps them apart (and sorts the slow way).
+            guard pack.packLength <= Int(UInt32.max), pack.count <= Int(UInt32.max) else {
+                var entries: [(offset: Int, position: Int)] = []
+                entries.reserveCapacity(pack.count)
+                for position in 0..<pack.count {
+                    if let offset = offset(at: position, in: pack) { entries.append((offset, position)) }
+                }
+                entries.sort { $0.offset < $1.offset }
+                let sorted = entries
+                result += commits(in: number, count: sorted.count) { sorted[$0] }
+                continue
+            }
             var entries = [UInt64](repeating: 0, count: pack.count)
             var valid = 0
             entries.withUnsafeMutableBufferPointer { entries in
                 for position in 0..<pack.count {
-                    guard let offset = offset(at: position, in: pack), offset >= 12, offset < pack.packLength - 20 else { continue }
+                    guard let offset = offset(at: position, in: pack) else { continue }
                     entries[valid] = UInt64(offset) << 32 | UInt64(position)
                     valid += 1
                 }
             }
-            guard pack.packLength <= Int(UInt32.max), pack.count <= Int(UInt32.max) else {
-                entries.removeLast(pack.count - valid)
-                entries.sort()   // offsets past 4 GiB do not fit the radix sort's keys: rare enough for the slow way
-                result += commits(in: number, entries: entries)
-                continue
-            }
             entries.removeLast(pack.count - valid)
             PackReader.radixSortByHigh32(&entries)
-            result += commits(in: number, entries: entries)
+            let sorted = entries
+            result += commits(in: number, count: sorted.count) { (Int(sorted[$0] >> 32), Int(sorted[$0] & 0xFFFF_FFFF)) }
         }
         return result
     }
 
-    /// The commit entries among `entries` (offset << 32 | position, ascending) of pack `number`:
-    /// a byte read at each, by all cores at once, a slice each.
-    private func commits(in number: Int, entries: [UInt64]) -> [Location] {
+    /// The commit entries among the `count` entries of pack `number` that `entry` gives (offset and
+    /// index position, by ascending offset): a byte read at each, by all cores at once, a slice each.
+    private func commits(in number: Int, count: Int, _ entry: @Sendable (Int) -> (offset: Int, position: Int)) -> [Location] {
         let sliceSize = 1 << 16
-        let slices = (entries.count + sliceSize - 1) / sliceSize
+        let slices = (count + sliceSize - 1) / sliceSize
         let found = SliceResults<[Location]>(count: slices, initial: [])
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let pack = self.packs[number]
             let bytes = pack.pack.assumingMemoryBound(to: UInt8.self)
-            let range = (slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
+            let range = (slice * sliceSize)..<min(count, (slice + 1) * sliceSize)
             var commits: [Location] = []
-            for entry in entries[range] {
-                let offset = Int(entry >> 32)
+            for index in range {
+                let (offset, position) = entry(index)
                 if (bytes[offset] >> 4) & 0x7 == 1 {
-                    commits.append(Location(pack: number, position: Int(entry & 0xFFFF_FFFF), offset: offset))
+                    commits.append(Location(pack: number, position: position, offset: offset))
                 }
             }
             found[slice] = commits
             // Reading a byte of every object maps the whole pack into memory: let go of what this slice
             // read (the pages stay in the page cache), or the pack's size would count in the peak.
-            self.release(pack: number, offsets: Int(entries[range.first!] >> 32)..<Int(entries[range.last!] >> 32))
+            self.release(pack: number, offsets: entry(range.first!).offset..<entry(range.last!).offset)
         }
         return found.values.flatMap { $0 }
     }
@@ -221,10 +294,12 @@ final class PackReader: @unchecked Sendable {
     }
 
     /// The id of the entry at `position` in pack `number`'s index.
-    func objectID(pack number: Int, position: Int) -> ObjectID {
+    func objectID(pack number: Int, position: Int) -> ObjectID { objectID(in: packs[number], position: position) }
+
+    private func objectID(in pack: Pack, position: Int) -> ObjectID {
         var raw = git_oid()
         withUnsafeMutableBytes(of: &raw.id) {
-            $0.copyMemory(from: UnsafeRawBufferPointer(start: packs[number].index + 8 + 1024 + position * 20, count: 20))
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: pack.index + 8 + 1024 + position * 20, count: 20))
         }
         return ObjectID(raw)
     }
@@ -261,6 +336,9 @@ final class PackReader: @unchecked Sendable {
             size |= Int(byte & 0x7F) << shift
             shift += 7
         }
+        // What the inflating below can hold (zlib counts in 32 bits), and no more than the rest of the
+        // pack could inflate to (zlib expands at most 1032 to 1): a larger size is damage.
+        guard size <= Int(UInt32.max) - 258, size / 1032 <= pack.packLength - position else { return nil }
         switch type {
         case 1, 2, 3, 4:
             return .whole(type: type, size: size, data: position)
@@ -348,9 +426,11 @@ final class PackReader: @unchecked Sendable {
             }
             return nil
         }
-        guard let sourceSize = varint(), sourceSize == base.count, let targetSize = varint() else { return nil }
+        guard let sourceSize = varint(), sourceSize == base.count, let targetSize = varint(),
+              targetSize <= Int(UInt32.max) else { return nil }
         var output: [UInt8] = []
-        output.reserveCapacity(targetSize)
+        // A damaged size is not trusted with memory: the output grows past this as it is written.
+        output.reserveCapacity(min(targetSize, base.count + delta.count * 16))
         while position < delta.count {
             let op = delta[position]
             position += 1
@@ -367,11 +447,11 @@ final class PackReader: @unchecked Sendable {
                     position += 1
                 }
                 if copySize == 0 { copySize = 0x10000 }
-                guard copyOffset + copySize <= base.count else { return nil }
+                guard copyOffset + copySize <= base.count, output.count + copySize <= targetSize else { return nil }
                 output.append(contentsOf: base[copyOffset..<(copyOffset + copySize)])
             } else if op != 0 {
                 let length = Int(op)
-                guard position + length <= delta.count else { return nil }
+                guard position + length <= delta.count, output.count + length <= targetSize else { return nil }
                 output.append(contentsOf: delta[position..<(position + length)])
                 position += length
             } else {

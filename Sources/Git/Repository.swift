@@ -7,18 +7,45 @@ import Glibc
 public final class Repository {
     let pointer: OpaquePointer
     private var mappedPacks: PackReader??
+    /// Opened as git's environment says (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, …): so are the
+    /// workers' repositories and the object folder read directly.
+    private var fromEnvironment = false
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// How to open this repository again on another thread (one `Repository` per thread).
+    public struct Location: Sendable {
+        let gitDirectory: String
+        let fromEnvironment: Bool
+    }
+
+    public var location: Location { Location(gitDirectory: gitDirectory, fromEnvironment: fromEnvironment) }
+
+    /// The same repository, opened the same way (the environment's object folders included).
+    public convenience init(_ location: Location) throws(GitError) {
+        if location.fromEnvironment {
+            try self.init(discovering: nil)
+        } else {
+            try self.init(at: location.gitDirectory)
+        }
+    }
+
+    /// The object folder: `GIT_OBJECT_DIRECTORY` when the repository was opened from the
+    /// environment and it is set, else `<common-dir>/objects`.
+    public var objectsDirectory: String {
+        if fromEnvironment, let folder = FileSystem.environment("GIT_OBJECT_DIRECTORY"), !folder.isEmpty { return trimSlash(folder) }
+        return commonDirectory + "/objects"
+    }
 
     /// The pack files mapped for direct, lock-free reads (see PackReader); nil when there are none.
     var packReader: PackReader? {
         if let mappedPacks { return mappedPacks }
-        let packs = PackReader(objectsDirectory: commonDirectory + "/objects")
+        let packs = PackReader(objectsDirectory: objectsDirectory)
         mappedPacks = .some(packs)
         return packs
     }
     /// The packs and the loose object files, read directly (see `ObjectFiles`).
-    var objectFiles: ObjectFiles { ObjectFiles(packs: packReader, directory: commonDirectory + "/objects") }
+    var objectFiles: ObjectFiles { ObjectFiles(packs: packReader, directory: objectsDirectory) }
 
     deinit { git_repository_free(pointer) }
 
@@ -37,6 +64,7 @@ public final class Repository {
         }
         try check(result)
         self.init(repo!)
+        fromEnvironment = path == nil
     }
 
     /// Opens exactly the repository at `path` (a `.git` folder, a bare repository or a work tree), no search.
@@ -63,18 +91,87 @@ public final class Repository {
     }
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
-    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+    /// A shallow clone: `<common-dir>/shallow` lists commits. Read from the common directory, as git
+    /// does: libgit2 1.5 looks in a linked worktree's own folder and so misses it there.
+    public var isShallow: Bool {
+        var info = stat()
+        return git_repository_is_shallow(pointer) == 1 || (stat(commonDirectory + "/shallow", &info) == 0 && info.st_size > 0)
+    }
 
-    /// What `--all` walks from, as `git rev-list --all` does: every reference that leads to a
-    /// commit except notes (a tag of a blob is skipped), and HEAD.
+    /// What `--all` walks from, as `git rev-list --all` (2.39) does: every reference that leads to
+    /// a commit except notes (a tag of a blob is skipped), this worktree's own refs
+    /// (`refs/bisect/*`, `refs/worktree/*`, `refs/rewritten/*`; another worktree's are not seen),
+    /// HEAD and every other worktree's HEAD. A reference to an object that is missing is an error,
+    /// as in git (`fatal: bad object`).
     public func allTips() throws(GitError) -> [ObjectID] {
         var tips: [ObjectID] = []
-        // Notes and stash entries are not history (git rev-list --all would walk the stash).
+        func add(_ name: String, _ target: ObjectID) throws(GitError) {
+            guard objectExists(target) else {
+                throw GitError("the reference \(name) points at \(target.hex), which is not in this repository (git fails on it too); "
+                    + "fix: fetch the object again, or delete the reference with `git update-ref -d \(name)`")
+            }
+            if let id = try? resolveCommit(target.hex) { tips.append(id) }
+        }
+        let perWorktree = ["refs/bisect/", "refs/worktree/", "refs/rewritten/"]
+        let linked = gitDirectory != commonDirectory
+        // Notes and the stash are not history (issue 9: a stash is not work anyone committed).
         for name in try referenceNames() where !name.hasPrefix("refs/notes/") && name != "refs/stash" {
-            if let id = try? resolveCommit(name) { tips.append(id) }
+            // In a linked worktree, those listed from the common folder are the main worktree's.
+            if linked && perWorktree.contains(where: { name.hasPrefix($0) }) { continue }
+            // A symbolic reference to a branch that does not exist (origin/HEAD after a prune) is
+            // skipped, as git does.
+            guard let target = try? referenceTarget(name) else { continue }
+            try add(name, target)
+        }
+        if linked {
+            for prefix in perWorktree {
+                for (name, target) in looseReferences(gitDirectory, String(prefix.dropLast())) { try add(name, target) }
+            }
         }
         if let head = try head() { tips.append(head) }
+        var folders = [commonDirectory]
+        for name in FileSystem.contents(ofDirectory: commonDirectory + "/worktrees").sorted() {
+            folders.append(commonDirectory + "/worktrees/" + name)
+        }
+        for folder in folders where folder != gitDirectory {
+            if let head = worktreeHead(folder) { try add(folder + "/HEAD", head) }
+        }
         return tips
+    }
+
+    /// What makes `git log` show history other than as stored: replace refs (`refs/replace/*`,
+    /// unless `GIT_NO_REPLACE_OBJECTS` is set) and grafts (`info/grafts`). Our readers walk
+    /// commits as stored; the audit says so when this is not empty.
+    public func historyRewrites() -> [String] {
+        var found: [String] = []
+        if FileSystem.environment("GIT_NO_REPLACE_OBJECTS") == nil, let names = try? referenceNames(under: "refs/replace/"), !names.isEmpty {
+            found.append("\(names.count) replace ref\(names.count == 1 ? "" : "s") (refs/replace/)")
+        }
+        if FileSystem.exists(commonDirectory + "/info/grafts") { found.append("grafts (info/grafts)") }
+        return found
+    }
+
+    /// A worktree's HEAD: the commit it names directly, or through the branch it points at.
+    private func worktreeHead(_ folder: String) -> ObjectID? {
+        guard let bytes = try? FileSystem.read(folder + "/HEAD") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)[...].trimmingCharacters(in: " \t\n\r")
+        if text.hasPrefix("ref: ") { return try? referenceTarget(String(text.dropFirst(5))) }
+        return ObjectID(hex: text)
+    }
+
+    /// The loose references under `folder/prefix`, recursively: name and target.
+    private func looseReferences(_ folder: String, _ prefix: String) -> [(String, ObjectID)] {
+        var found: [(String, ObjectID)] = []
+        for entry in FileSystem.contents(ofDirectory: folder + "/" + prefix).sorted() {
+            let name = prefix + "/" + entry, path = folder + "/" + name
+            if FileSystem.isDirectory(path) {
+                found += looseReferences(folder, name)
+            } else if let bytes = try? FileSystem.read(path), bytes.count >= 40,
+                      let id = bytes.withUnsafeBufferPointer({ ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[0..<40])) }) {
+                found.append((name, id))
+            }
+        }
+        return found
     }
 
     /// The newest entry of HEAD's reflog (this work tree's): what the last commit, amend, reset or
@@ -126,20 +223,61 @@ public final class Repository {
         return String(cString: git_reference_symbolic_target(ref))
     }
 
+    /// Checks every pack index's offsets before libgit2 reads through them (see
+    /// `PackReader.verifyIndexes`): an error names the pack, the object and the fix.
+    public func verifyPackIndexes() throws(GitError) {
+        try packReader?.verifyIndexes()
+    }
+
     /// Resolves a revision (`HEAD~2`, a branch, an id, `@{upstream}`) to the commit it names.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EAMBIGUOUS.rawValue || result == GIT_EINVALIDSPEC.rawValue {
+            try diagnoseUnreadable(revision)
             throw GitError("unknown revision '\(revision)'", code: result)
         }
+        if result < 0 { try diagnoseUnreadable(revision) }
         try check(result)
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
         let peel = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
-        if peel < 0 { throw GitError("'\(revision)' does not name a commit", code: peel) }
+        if peel < 0 {
+            try diagnoseUnreadable(revision)
+            throw GitError("'\(revision)' does not name a commit", code: peel)
+        }
         defer { git_object_free(peeled) }
         return ObjectID(git_object_id(peeled)!.pointee)
+    }
+
+    /// When libgit2 cannot read what `revision` names though a reference or id names it, the error
+    /// from our own readers, which names the pack or file at fault (libgit2 says `unknown revision`
+    /// or `incorrect data check`). Returns when they read it, or nothing names it.
+    private func diagnoseUnreadable(_ revision: String) throws(GitError) {
+        var oid = git_oid()
+        var named: ObjectID?
+        if git_reference_name_to_id(&oid, pointer, revision) == 0 {
+            named = ObjectID(oid)
+        } else {
+            var reference: OpaquePointer?
+            if git_reference_dwim(&reference, pointer, revision) == 0, let reference {
+                defer { git_reference_free(reference) }
+                var resolved: OpaquePointer?
+                if git_reference_resolve(&resolved, reference) == 0, let resolved {
+                    defer { git_reference_free(resolved) }
+                    named = git_reference_target(resolved).map { ObjectID($0.pointee) }
+                }
+            } else {
+                named = ObjectID(hex: revision)
+            }
+        }
+        guard let id = named else { return }
+        let found: (type: Int, bytes: [UInt8])?
+        do { found = try objectFiles.read(id) } catch { throw GitError("cannot read '\(revision)': \(error.message)") }
+        if found == nil, !objectExists(id) {
+            throw GitError("'\(revision)' points at \(id.hex), which is not in this repository; fix: run `git fsck`, "
+                + "then fetch it again (`git fetch`) or reset the reference to a commit that exists")
+        }
     }
 
     /// Resolves a reference by full name to the object it points at, or nil when absent.

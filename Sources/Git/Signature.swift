@@ -9,6 +9,11 @@ public struct Signature: Sendable, Hashable {
     /// The author's UTC offset in minutes (`+0530` → 330).
     public var offsetMinutes: Int32
 
+    /// The last second a date can show (31 December of year 2,147,485,547, where C's `struct tm`
+    /// year ends). A commit time past it, or one that does not fit 64 bits, reads as 0, the epoch,
+    /// as git shows it (`date_overflows`): no report does arithmetic near the integer's limits.
+    public static let latestTime: Int64 = 67_768_036_191_676_799
+
     public init(name: String, email: String, time: Int64, offsetMinutes: Int32 = 0) {
         self.name = name
         self.email = email
@@ -19,7 +24,8 @@ public struct Signature: Sendable, Hashable {
     init(_ raw: git_signature) {
         self.name = String(cString: raw.name)
         self.email = String(cString: raw.email)
-        self.time = raw.when.time
+        // git reads the time unsigned: a negative one, like one past `latestTime`, is 0.
+        self.time = (0...Signature.latestTime).contains(raw.when.time) ? raw.when.time : 0
         self.offsetMinutes = raw.when.offset
     }
 

@@ -70,13 +70,24 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let repository: Repository
-        do { repository = try Repository(discovering: nil) } catch {
+        do {
+            repository = try Repository(discovering: nil)
+            try repository.verifyPackIndexes()
+        } catch {
             throw AuditCLI.fail(error.message, code: 2)
         }
+        let rewrites = repository.historyRewrites()
+        if !rewrites.isEmpty {
+            AuditCLI.printError("aitrail audit: notice: this repository has \(rewrites.joined(separator: " and ")), which `git log` "
+                + "follows; the audit counts commits as stored, as `git --no-replace-objects log` does (without grafts)")
+        }
+        if let damage = GraphWalk.damageNotice(in: repository) { AuditCLI.printError("aitrail audit: notice: \(damage)") }
         let policy: Policy
         do { policy = try PolicyLoader.load(workTreeOf: repository) } catch {
             throw AuditCLI.fail("\(error.message)", code: 2)
         }
+        // Unknown keys (a newer aitrail's, a typo, an `[include]`, never opened) are said, not fatal.
+        for warning in policy.warnings { AuditCLI.printError("aitrail audit: notice: policy: \(warning)") }
         // Each commit is read once: a worker's object cache would only hold memory.
         Libgit2.setObjectCacheLimit(bytes: 4 << 20)
         Libgit2.setReadVerification(false)

@@ -11,7 +11,11 @@ import Darwin
 enum EvidenceCLI {
     /// The repository the command runs in, as git finds it (GIT_DIR, the current directory).
     static func openRepository() throws -> Repository {
-        do { return try Repository(discovering: nil) } catch {
+        do {
+            let repository = try Repository(discovering: nil)
+            try repository.verifyPackIndexes()
+            return repository
+        } catch {
             throw fail(error.message, code: 2)
         }
     }

@@ -16,7 +16,7 @@ import TestSupport
         for line in listing.split(separator: "\n") {
             let fields = line.split(separator: " ")
             let id = try #require(ObjectID(hex: String(fields[0])))
-            let read = try #require(LooseObject.read(id, in: directory))
+            let read = try #require(try LooseObject.read(id, in: directory))
             let type = String(fields[1])
             kinds.insert(type)
             #expect(read.type == ["commit": 1, "tree": 2, "blob": 3, "tag": 4][type])
@@ -26,21 +26,26 @@ import TestSupport
         #expect(kinds == ["commit", "tree", "blob"])
     }
 
-    @Test func missingOrDamagedFilesReadAsNothing() throws {
+    @Test func aMissingFileReadsAsNothingAndADamagedOneIsNamed() throws {
         let repo = try TestRepository()
         let head = try repo.commit("only")
         let directory = repo.path + "/.git/objects"
         let id = try #require(ObjectID(hex: head))
-        #expect(LooseObject.read(try #require(ObjectID(hex: String(repeating: "1", count: 40))), in: directory) == nil)
+        #expect(try LooseObject.read(try #require(ObjectID(hex: String(repeating: "1", count: 40))), in: directory) == nil)
         let path = directory + "/" + head.prefix(2) + "/" + head.dropFirst(2)
         let bytes = try FileSystem.read(path)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        try Data(bytes.dropLast(6)).write(to: URL(fileURLWithPath: path))   // truncated stream
-        #expect(LooseObject.read(id, in: directory) == nil)
-        try Data("not zlib".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(LooseObject.read(id, in: directory) == nil)
-        // The commit read then goes to libgit2, which names the problem.
         let repository = try Repository(discovering: repo.path)
-        #expect(throws: GitError.self) { try repository.rawCommit(id) }
+        // Truncated streams (libgit2 1.5 loops for ever on some), garbage, a wrong header: each an
+        // error naming the file, and libgit2 is not asked.
+        for damaged in [Array(bytes.dropLast(6)), Array(bytes.prefix(bytes.count / 2)), Array("not zlib".utf8), []] {
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try repository.rawCommit(id)
+                Issue.record("a damaged loose object was read")
+            } catch {
+                #expect(error.description.contains(path) && error.description.contains("git fsck"), "\(error)")
+            }
+        }
     }
 }

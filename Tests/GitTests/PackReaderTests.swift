@@ -36,7 +36,7 @@ import TestSupport
             let fields = line.split(separator: " ")
             let id = try #require(ObjectID(hex: String(fields[0])))
             if fields.count > 1, !fields[1].allSatisfy({ $0 == "0" }) { deltas += 1 }
-            let ours = try #require(packs.read(id), "\(id) not read")
+            let ours = try #require(try packs.read(id), "\(id) not read")
             let theirs = try libgit2Read(repository, id)
             #expect(ours.type == theirs.0 && ours.bytes == theirs.1, "\(id)")
             checked += 1

@@ -311,7 +311,7 @@ public struct AuditScanner {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
-        let gitDirectory = repository.gitDirectory
+        let location = repository.location
         let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines, progress = self.progress
         let blockSize = 256
         let blocks = (ids.count + blockSize - 1) / blockSize
@@ -344,7 +344,7 @@ public struct AuditScanner {
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                 do {
                     // One repository per worker: libgit2 objects never cross threads.
-                    let own = try Repository(at: gitDirectory)
+                    let own = try Repository(location)
                     try work(worker, own)
                 } catch {
                     failures[worker] = (error as? GitError)?.message ?? "\(error)"

@@ -35,19 +35,23 @@ extension AuditScanner {
         let results = SliceResults<Scanned?>(count: count, initial: nil)
         let jobs = options.jobs
         let failures = SliceResults<String?>(count: jobs, initial: nil)
-        let gitDirectory = repository.gitDirectory
+        let location = repository.location
         let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines, progress = self.progress
         let blockSize = 512
         let blocks = (count + blockSize - 1) / blockSize
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             do {
                 // One repository per worker: libgit2 objects never cross threads.
-                let own = try Repository(at: gitDirectory)
+                let own = try Repository(location)
                 var block = worker
                 while block < blocks {
                     let numbers = (block * blockSize)..<min(count, (block + 1) * blockSize)
                     for number in numbers {
-                        try packed.read(number) { (id, bytes) throws(GitError) in
+                        // Every packed commit is read here, reachable or not: one that cannot be
+                        // classified is left for the walk, which scans it again only if it reaches
+                        // it, and then fails with its error as git would (an unreachable one does not
+                        // count, as for `--jobs 1`).
+                        _ = try? packed.read(number) { (id, bytes) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
                                 id: id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                         }
@@ -68,7 +72,7 @@ extension AuditScanner {
             if task == 0 {
                 do {
                     // Its own repository: libgit2 objects never cross threads.
-                    walk.nodes = try packed.walk(try Repository(at: gitDirectory), tips: tips)
+                    walk.nodes = try packed.walk(try Repository(location), tips: tips)
                 } catch {
                     walk.error = (error as? GitError)?.message ?? "\(error)"
                 }
@@ -84,20 +88,26 @@ extension AuditScanner {
         var result = ClassifiedWalk(order: [], pendingSlots: [], pendingRecords: [], scanned: [])
         result.order.reserveCapacity(walk.nodes.count)
         for node in walk.nodes {
+            let commit: RawCommit
             switch node {
             case .packed(let number):
-                result.order.append(store.records[number])
-                result.stored += 1
-            case .other(let commit):
-                result.scanned.append(try gitCall { () throws(GitError) in
-                    try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                        try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
-                    }
-                })
-                result.pendingSlots.append(result.order.count)
-                result.pendingRecords.append(-1)
-                result.order.append(-1)
+                if store.records[number] >= 0 {
+                    result.order.append(store.records[number])
+                    result.stored += 1
+                    continue
+                }
+                commit = try gitCall { () throws(GitError) in try repository.rawCommit(packed.id(number)) }
+            case .other(let other):
+                commit = other
             }
+            result.scanned.append(try gitCall { () throws(GitError) in
+                try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                }
+            })
+            result.pendingSlots.append(result.order.count)
+            result.pendingRecords.append(-1)
+            result.order.append(-1)
         }
         progress?(walk.nodes.count, walk.nodes.count)
         return result

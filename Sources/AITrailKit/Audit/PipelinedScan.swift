@@ -13,12 +13,12 @@ extension AuditScanner {
         let queue = BatchQueue()
         let collector = ScannedCollector()
         let workers = max(1, options.jobs - 1)
-        let gitDirectory = repository.gitDirectory
+        let location = repository.location
         let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines
         let work: @Sendable () -> Void = {
                 do {
                     // One repository per worker: libgit2 objects never cross threads.
-                    let own = try Repository(at: gitDirectory)
+                    let own = try Repository(location)
                     while let batch = queue.take() {
                         var done: [(Int, Scanned)] = []
                         done.reserveCapacity(batch.count)

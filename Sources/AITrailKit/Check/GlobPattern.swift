@@ -16,41 +16,38 @@ public struct GlobPattern: Sendable, Hashable {
     }
 
     public func matches(_ path: String) -> Bool {
-        Self.match(segments[...], path.split(separator: "/", omittingEmptySubsequences: true)[...])
-    }
-
-    private static func match(_ pattern: ArraySlice<Substring>, _ path: ArraySlice<Substring>) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
-        if first == "**" {
-            let rest = pattern.dropFirst()
-            if rest.isEmpty { return true }
-            var remaining = path
-            while true {
-                if match(rest, remaining) { return true }
-                guard !remaining.isEmpty else { return false }
-                remaining = remaining.dropFirst()
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return Self.match(segments, parts, isStar: { $0 == "**" }) { pattern, segment in
+            Self.match(Array(pattern.unicodeScalars), Array(segment.unicodeScalars), isStar: { $0 == "*" }) { pattern, scalar in
+                pattern == "?" ? scalar != "/" : pattern == scalar
             }
         }
-        guard let segment = path.first, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...]) else {
-            return false
-        }
-        return match(pattern.dropFirst(), path.dropFirst())
     }
 
-    private static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let first = pattern.first else { return text.isEmpty }
-        switch first {
-        case "*":
-            var remaining = text
-            while true {
-                if matchSegment(pattern.dropFirst(), remaining) { return true }
-                guard !remaining.isEmpty else { return false }
-                remaining = remaining.dropFirst()
+    /// Wildcard matching without recursion: a star matches any run of items (`**` of segments, `*`
+    /// of characters), anything else one item as `matchesOne` says. Only the last star met is ever
+    /// revisited (an earlier one could only ever have matched less), so a pattern of many stars
+    /// costs at most its length times the text's, never the exponential time of trying every split.
+    private static func match<P, T>(_ pattern: [P], _ text: [T], isStar: (P) -> Bool, _ matchesOne: (P, T) -> Bool) -> Bool {
+        var p = 0, t = 0
+        var star = -1, resume = 0
+        while t < text.count {
+            if p < pattern.count, isStar(pattern[p]) {
+                star = p
+                resume = t
+                p += 1
+            } else if p < pattern.count, matchesOne(pattern[p], text[t]) {
+                p += 1
+                t += 1
+            } else if star >= 0 {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
             }
-        case "?":
-            return !text.isEmpty && matchSegment(pattern.dropFirst(), text.dropFirst())
-        default:
-            return text.first == first && matchSegment(pattern.dropFirst(), text.dropFirst())
         }
+        while p < pattern.count, isStar(pattern[p]) { p += 1 }
+        return p == pattern.count
     }
 }

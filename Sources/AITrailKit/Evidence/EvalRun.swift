@@ -68,9 +68,8 @@ public struct EvalRun {
         if let junitPath {
             do throws(EvidenceError) {
                 let bytes: [UInt8]
-                do { bytes = try FileSystem.read(junitPath) } catch {
-                    throw EvidenceError("the JUnit report \(junitPath) was not written: \(error.message)")
-                }
+                guard FileSystem.exists(junitPath) else { throw EvidenceError("the JUnit report \(junitPath) was not written") }
+                bytes = try ReportImporter.readFile(junitPath)
                 // A report from an earlier run says nothing about this one (clock granularity allowed).
                 if let written = FileSystem.modificationTime(junitPath), written < startedAt - 1 {
                     throw EvidenceError("the JUnit report \(junitPath) was written at \(Timestamp.format(written)), before this run started (\(Timestamp.format(startedAt))): the command did not write it; point --junit at the file the command writes")

@@ -6,9 +6,7 @@ public enum EvidenceImport {
     public static func attach(
         kind: EvidenceKind, file: String, to commit: ObjectID, in repository: Repository, environment: [String: String]
     ) throws(EvidenceError) -> EvidenceRecord {
-        guard FileSystem.exists(file) else { throw EvidenceError("no such file: \(file) (pass the report your harness wrote)") }
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(file) } catch { throw EvidenceError(error.message) }
+        let bytes = try ReportImporter.readFile(file)
         let result = try ReportImporter.read(kind: kind, bytes: bytes, file: file)
         let record = try EvidenceSigning.signIfConfigured(EvidenceRecord(
             kind: kind, tree: try treeHex(of: commit, in: repository), passed: result.passed,

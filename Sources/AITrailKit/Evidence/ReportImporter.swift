@@ -30,6 +30,36 @@ public enum ReportImporter {
         }
     }
 
+    /// The largest report read: a bigger one is refused with a message rather than read into memory
+    /// (a 106 MB JUnit file took 905 MB).
+    public static let sizeLimit = 64 << 20
+
+    /// A report's bytes: regular files only (a FIFO or a device is refused at once, not read until
+    /// it ends), at most `sizeLimit`.
+    public static func readFile(_ file: String) throws(EvidenceError) -> [UInt8] {
+        guard FileSystem.exists(file) else { throw EvidenceError("no such file: \(file) (pass the report your harness wrote)") }
+        do { return try FileSystem.readRegularFile(file, limit: sizeLimit) } catch {
+            throw EvidenceError(error.message + " (write the report to a regular file and pass that; split a larger one, or summarise it in aitrail's JSON form)")
+        }
+    }
+
+    /// The verdict of a report's counts: failures or errors fail it whatever else it says, and a
+    /// report that counted no tests is not a pass (nothing was shown to work).
+    static func verdict(_ summary: EvidenceSummary, file: String, claimed: Bool = true) throws(EvidenceError) -> Bool {
+        if summary.failures > 0 || summary.errors > 0 { return false }
+        guard summary.tests > 0 else {
+            throw EvidenceError("\(file) reports no tests, so it shows nothing passing (attach the report of a run that ran its tests)")
+        }
+        return claimed
+    }
+
+    /// `a + b` for counts read from a report; an error instead of an overflow.
+    static func add(_ a: Int, _ b: Int) throws(XMLScanner.Malformed) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw XMLScanner.Malformed(reason: "its counts are too large to add up (\(a) + \(b))") }
+        return sum
+    }
+
     // MARK: JUnit
 
     /// Counts from a JUnit report. Test cases are counted where the report lists them (so nested
@@ -46,29 +76,29 @@ public enum ReportImporter {
         }
         var summary = EvidenceSummary()
         let cases = elements.filter { $0.name == "testcase" }
-        if !cases.isEmpty {
-            summary.tests = cases.count
-            summary.failures = elements.filter { $0.name == "failure" }.count
-            summary.errors = elements.filter { $0.name == "error" }.count
-            summary.skipped = elements.filter { $0.name == "skipped" }.count
-        } else {
-            let suites = elements.enumerated().filter { $0.element.name == "testsuite" }
-            for (index, suite) in suites {
-                let hasInnerSuite = elements[(index + 1)...].prefix { $0.depth > suite.depth }.contains { $0.name == "testsuite" }
-                if hasInnerSuite { continue }
-                summary.tests += suite.int("tests")
-                summary.failures += suite.int("failures")
-                summary.errors += suite.int("errors")
-                summary.skipped += suite.int("skipped") + suite.int("disabled")
+        do throws(XMLScanner.Malformed) {
+            if !cases.isEmpty {
+                summary.tests = cases.count
+                summary.failures = elements.filter { $0.name == "failure" }.count
+                summary.errors = elements.filter { $0.name == "error" }.count
+                summary.skipped = elements.filter { $0.name == "skipped" }.count
+            } else {
+                let suites = elements.enumerated().filter { $0.element.name == "testsuite" }
+                var counted = suites.filter { index, suite in
+                    !elements[(index + 1)...].prefix { $0.depth > suite.depth }.contains { $0.name == "testsuite" }
+                }.map(\.element)
+                if suites.isEmpty { counted = [root] }
+                for suite in counted {
+                    summary.tests = try add(summary.tests, try suite.count("tests"))
+                    summary.failures = try add(summary.failures, try suite.count("failures"))
+                    summary.errors = try add(summary.errors, try suite.count("errors"))
+                    summary.skipped = try add(summary.skipped, try add(try suite.count("skipped"), try suite.count("disabled")))
+                }
             }
-            if suites.isEmpty {
-                summary.tests = root.int("tests")
-                summary.failures = root.int("failures")
-                summary.errors = root.int("errors")
-                summary.skipped = root.int("skipped") + root.int("disabled")
-            }
+        } catch {
+            throw EvidenceError("\(file) is not a usable JUnit XML report: \(error.reason)")
         }
-        return ImportedResult(passed: summary.failures == 0 && summary.errors == 0, summary: summary,
+        return ImportedResult(passed: try verdict(summary, file: file), summary: summary,
                               name: root.attributes["name"] ?? elements.first { $0.name == "testsuite" }?.attributes["name"])
     }
 
@@ -91,20 +121,36 @@ public enum ReportImporter {
         let runs: [Run]
     }
 
-    /// Results with level `error` (or kind `fail`) are failures; the evidence passes with none.
+    /// Results with level `error` (or kind `fail`) are failures; the evidence passes with none. The
+    /// version must be 2.1.0 and there must be a run: a log of nothing is not a pass.
     public static func sarif(_ bytes: [UInt8], file: String) throws(EvidenceError) -> ImportedResult {
         let log: SARIFLog
         do { log = try JSONDecoder().decode(SARIFLog.self, from: Data(bytes)) } catch {
             throw EvidenceError("\(file) is not a SARIF log: \(jsonProblem(error, bytes)) (expected a JSON object with \"version\": \"2.1.0\" and \"runs\")")
         }
+        guard log.version == "2.1.0" else {
+            let found = log.version.map { "\"\($0)\"" } ?? "missing"
+            throw EvidenceError("\(file) is not a SARIF 2.1.0 log: its \"version\" is \(found) (aitrail reads SARIF 2.1.0; convert the log or upgrade the tool)")
+        }
+        guard !log.runs.isEmpty else {
+            throw EvidenceError("\(file) has no runs: no analysis ran, so it shows nothing passing (attach the log of a run)")
+        }
         var summary = EvidenceSummary()
         for run in log.runs {
             for result in run.results ?? [] {
                 summary.tests += 1
+                // SARIF 2.1.0 §3.27.10 and §3.27.9: the values are exact, lower case.
+                if let level = result.level, !["none", "note", "warning", "error"].contains(level) {
+                    throw EvidenceError("\(file) has a result with \"level\": \"\(level)\", which SARIF 2.1.0 does not define (none, note, warning or error, in lower case)")
+                }
+                if let kind = result.kind, !["notApplicable", "pass", "fail", "review", "open", "informational"].contains(kind) {
+                    throw EvidenceError("\(file) has a result with \"kind\": \"\(kind)\", which SARIF 2.1.0 does not define")
+                }
                 if result.level == "error" || result.kind == "fail" { summary.failures += 1 }
             }
         }
         let tools = log.runs.compactMap { $0.tool?.driver?.name }
+        // A run with no results is a clean analysis: SARIF's pass.
         return ImportedResult(passed: summary.failures == 0, summary: summary, name: tools.isEmpty ? nil : tools.joined(separator: ", "))
     }
 
@@ -127,10 +173,17 @@ public enum ReportImporter {
         do { value = try JSONDecoder().decode(MinimalJSON.self, from: Data(bytes)) } catch {
             throw EvidenceError("\(file) is not an aitrail JSON result: \(jsonProblem(error, bytes)) (expected {\"passed\": true|false, \"summary\": {\"tests\": N, \"failures\": N, \"errors\": N, \"skipped\": N}})")
         }
-        let summary = value.summary.map {
-            EvidenceSummary(tests: $0.tests ?? 0, failures: $0.failures ?? 0, errors: $0.errors ?? 0, skipped: $0.skipped ?? 0)
+        guard let counts = value.summary else {
+            return ImportedResult(passed: value.passed, summary: EvidenceSummary(), name: value.name)
         }
-        return ImportedResult(passed: value.passed, summary: summary ?? EvidenceSummary(), name: value.name)
+        let summary = EvidenceSummary(tests: counts.tests ?? 0, failures: counts.failures ?? 0, errors: counts.errors ?? 0, skipped: counts.skipped ?? 0)
+        for (key, count) in [("tests", summary.tests), ("failures", summary.failures), ("errors", summary.errors), ("skipped", summary.skipped)] where count < 0 {
+            throw EvidenceError("\(file) has \"summary\".\"\(key)\": \(count); counts are 0 or more")
+        }
+        // The counts decide: failures or errors fail it whatever "passed" says; no tests is no pass.
+        // Without counts, the harness's word is all there is.
+        let passed = summary.failures > 0 || summary.errors > 0 ? false : try verdict(summary, file: file, claimed: value.passed)
+        return ImportedResult(passed: passed, summary: summary, name: value.name)
     }
 
     private static func jsonProblem(_ error: Error, _ bytes: [UInt8]) -> String {
@@ -162,7 +215,15 @@ enum XMLScanner {
         let name: String
         let attributes: [String: String]
         let depth: Int
-        func int(_ key: String) -> Int { attributes[key].flatMap { Int($0.trimmingSpaces) } ?? 0 }
+        /// A count attribute: 0 when absent; an error when it is not a whole number from 0 up that
+        /// fits (read as 0, `failures="99999999999999999999"` would have passed).
+        func count(_ key: String) throws(Malformed) -> Int {
+            guard let text = attributes[key] else { return 0 }
+            guard let value = Int(text.trimmingSpaces), value >= 0 else {
+                throw Malformed(reason: "<\(name)> has \(key)=\"\(text)\", not a count (a whole number from 0 to \(Int.max))")
+            }
+            return value
+        }
     }
 
     struct Malformed: Error { let reason: String }

@@ -134,7 +134,12 @@ public struct NotesSync {
         let result = try git(["push", "--quiet", "--no-verify", remote, "\(tip.hex):\(Ledger.ref)"])
         if result.status == 0 { return true }
         let stderr = result.stderrText
-        if stderr.contains("non-fast-forward") || stderr.contains("fetch first") || stderr.contains("[rejected]") { return false }
+        // Rejected, or lost a race for the server's ref lock ("cannot lock ref … is at X but expected
+        // Y"): fetch, merge and push again.
+        if stderr.contains("non-fast-forward") || stderr.contains("fetch first") || stderr.contains("[rejected]")
+            || stderr.contains("cannot lock ref") || stderr.contains("failed to update ref") {
+            return false
+        }
         throw SyncError("git push \(remote) failed: \(Self.firstLine(stderr))")
     }
 

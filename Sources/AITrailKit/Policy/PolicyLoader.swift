@@ -28,7 +28,7 @@ public enum PolicyLoader {
         guard let bytes else { return .defaults }
         let name = "\(commit.short):\(fileName)"
         let config: ConfigFile
-        do { config = try ConfigFile(bytes: bytes, displayName: name) } catch {
+        do { config = try ConfigFile(bytes: bytes, displayName: name, followingIncludes: false) } catch {
             throw PolicyError(message: "\(error.message) (fix the policy file's syntax)")
         }
         return try parse(config)
@@ -36,7 +36,7 @@ public enum PolicyLoader {
 
     public static func load(path: String, displayName: String? = nil, lenient: Bool = false) throws(PolicyError) -> Policy {
         let config: ConfigFile
-        do { config = try ConfigFile(path: path, displayName: displayName ?? path) } catch {
+        do { config = try ConfigFile(path: path, displayName: displayName ?? path, followingIncludes: false) } catch {
             let problem = PolicyError(message: "\(error.message) (fix the policy file's syntax)")
             guard lenient else { throw problem }
             return Policy.defaultsBecause(problem, origin: displayName ?? path)
