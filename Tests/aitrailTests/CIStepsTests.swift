@@ -234,6 +234,40 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
         #expect(runner.swiftCalls.isEmpty)
     }
 
+    @Test func withoutAReleaseTheActionBuildsOnceAndTheCacheKeepsIt() throws {
+        let release = try packagedRelease.get()
+        let runner = try Runner()
+        defer { try? FileManager.default.removeItem(atPath: runner.directory) }
+        // release-url: "" (no release). The build is ensure_release_binary's; its folder is the one the
+        // fixture already built, so `swift` (the tripwire) must not run — a stale build would trip it.
+        let env = runner.github(event: "pull_request", payload: "/dev/null",
+                                extra: ["AITRAIL_RELEASE_URL": "", "AITRAIL_BUILD_PATH": releaseBuildPath])
+        let built = try runScript([packageRoot + "/ci/action/install.sh"], environment: env)
+        timing("action install, no release (build step, up to date)", built.seconds)
+        #expect(built.result.status == 0, "\(built.result.stderr)")
+        #expect(built.result.stderr.contains("building aitrail \(release.version) from \(packageRoot) (once; the cache keeps it)"))
+        #expect(runner.read("cache/aitrail/origin") == "build \(packageRoot)\n")
+        let cached = try runScript([packageRoot + "/ci/action/install.sh"], environment: env)
+        #expect(cached.result.status == 0)
+        #expect(cached.result.stderr.contains("using \(runner.directory)/cache/aitrail/bin/aitrail (build \(packageRoot), restored from the cache)"))
+        #expect(runner.swiftCalls.isEmpty, "swift was run: \(runner.swiftCalls)")
+    }
+
+    @Test func examplesPinTheSourceVersion() throws {
+        let release = try packagedRelease.get()
+        for file in ["README.md", "docs/check.md", "action.yml", "ci/gitlab/aitrail.gitlab-ci.yml"] {
+            let text = try String(contentsOfFile: packageRoot + "/" + file, encoding: .utf8)
+            #expect(!text.contains("@main") && !text.contains("aitrail/main/"), "\(file) names an unpinned main")
+            for match in text.matches(of: /aitrail\/aitrail@(v[0-9.]+)|aitrail\/(v[0-9.]+)\/|download\/(v[0-9.]+)/) {
+                let tag = String(match.1 ?? match.2 ?? match.3 ?? "")
+                #expect(tag == "v" + release.version, "\(file) pins \(tag), the sources are \(release.version)")
+            }
+            for match in text.matches(of: /uses: ([\w\/.-]+)@(\S+)/) where !match.1.hasPrefix("aitrail/") {
+                #expect(match.2.count == 40, "\(file): \(match.1)@\(match.2) is not pinned to a commit")
+            }
+        }
+    }
+
     @Test func commentModePostsTheMarkdownReportThenUpdatesItInPlace() throws {
         let release = try packagedRelease.get()
         let pr = try PullRequestRepository()
