@@ -255,7 +255,7 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
 
     @Test func examplesPinTheSourceVersion() throws {
         let release = try packagedRelease.get()
-        for file in ["README.md", "docs/check.md", "action.yml", "ci/gitlab/aitrail.gitlab-ci.yml"] {
+        for file in ["README.md", "docs/check.md", "docs/hooks.md", "action.yml", "ci/gitlab/aitrail.gitlab-ci.yml"] {
             let text = try String(contentsOfFile: packageRoot + "/" + file, encoding: .utf8)
             #expect(!text.contains("@main") && !text.contains("aitrail/main/"), "\(file) names an unpinned main")
             for match in text.matches(of: /aitrail\/aitrail@(v[0-9.]+)|aitrail\/(v[0-9.]+)\/|download\/(v[0-9.]+)/) {

@@ -46,8 +46,12 @@ print(next((str(x["id"]) for x in c if sys.argv[2] in (x.get("body") or "")), "-
   page=$((page + 1))
 done
 
+# GitHub refuses a comment over 65,536 characters: a longer report is cut, the step summary has it all.
 python3 -c 'import json,sys
-print(json.dumps({"body": sys.argv[2] + "\n" + open(sys.argv[1], encoding="utf-8").read()}))' "$report" "$marker" > "$work/body.json"
+text = open(sys.argv[1], encoding="utf-8").read()
+if len(text) > 60000:
+    text = text[:60000].rsplit("\n", 1)[0] + "\n\n… (cut: the whole report is in the job summary)\n"
+print(json.dumps({"body": sys.argv[2] + "\n" + text}))' "$report" "$marker" > "$work/body.json"
 if [ -n "$existing" ]; then
   status="$(request PATCH "$api/repos/$repository/issues/comments/$existing" "$work/body.json")"
   verb=updated
