@@ -170,6 +170,20 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
         #expect(runner.read("output").contains("key=aitrail-\(release.version)-"))
         #expect(runner.read("output").contains("path=\(runner.directory)/cache/aitrail\n"))
 
+        // A change to the action's sources is a new key (a copy of them, one file edited).
+        let copy = runner.directory + "/action-copy"
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for item in ["Package.swift", "Sources"] { try FileManager.default.copyItem(atPath: packageRoot + "/" + item, toPath: copy + "/" + item) }
+        let keyOf = { (root: String) throws -> String in
+            var keyEnv = env
+            keyEnv["GITHUB_ACTION_PATH"] = root
+            keyEnv["GITHUB_OUTPUT"] = "/dev/null"
+            return try runScript([packageRoot + "/ci/action/cache-key.sh"], environment: keyEnv).result.stdout
+        }
+        #expect(try keyOf(copy) == key.result.stdout)
+        try "// edited\n".write(toFile: copy + "/Sources/AITrailKit/Edited.swift", atomically: true, encoding: .utf8)
+        #expect(try keyOf(copy) != key.result.stdout)
+
         // Step 2, cold: the release binary, verified; no build.
         let cold = try runScript([packageRoot + "/ci/action/install.sh"], environment: env)
         timing("action install, cold (release download from file://)", cold.seconds)
@@ -215,6 +229,13 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
         #expect(merged.result.status != 0, "merge_group passed: \(merged.result.stdout)")
         #expect(!merged.result.stdout.contains("passed (0 commits)"))
         #expect(runner.swiftCalls.isEmpty)
+
+        // mode: anything but check or carry is a usage error of the carry step.
+        var carryEnv = queueEnv
+        carryEnv["AITRAIL_MODE"] = "gate"
+        let mode = try runScript([packageRoot + "/ci/action/carry.sh"], in: pr.repo.path, environment: carryEnv)
+        #expect(mode.result.status == 64)
+        #expect(mode.result.stdout.contains("::error title=aitrail::unknown mode 'gate' (use check or carry)"))
     }
 
     @Test func installRefusesAReleaseWhoseChecksumDoesNotMatch() throws {
