@@ -31,16 +31,26 @@ ensure_build_deps() {
 
 # Builds a release binary (Swift standard library linked statically) when any source is newer, or
 # when the binary was rebuilt since by a plain `swift build -c release` (linked dynamically: slower
-# to start). Prints the binary's path.
+# to start). Prints the binary's path. AITRAIL_BUILD_PATH, when set, is the build folder instead of
+# .build (a second one, e.g. for tests that run inside `swift test`, which holds .build's lock).
 ensure_release_binary() {
-  local binary="$AITRAIL_ROOT/.build/release/aitrail" stamp="$AITRAIL_ROOT/.build/aitrail-static.stamp"
+  local build="${AITRAIL_BUILD_PATH:-$AITRAIL_ROOT/.build}"
+  local binary="$build/release/aitrail" stamp="$build/aitrail-static.stamp"
   if [ ! -x "$binary" ] || [ ! -e "$stamp" ] || [ "$binary" -nt "$stamp" ] ||
      [ -n "$(find "$AITRAIL_ROOT/Sources" "$AITRAIL_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
     ensure_build_deps
     echo "aitrail: building release binary" >&2
-    (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product aitrail >&2)
+    (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product aitrail --scratch-path "$build" >&2)
     touch "$binary"
     touch -r "$binary" "$stamp"
   fi
   printf '%s\n' "$binary"
+}
+
+# The version in the sources (AITrailVersion.number in Sources/AITrailKit/Version.swift), e.g. 0.1.0.
+aitrail_source_version() {
+  local root="${1:-$AITRAIL_ROOT}" version
+  version="$(sed -nE 's/.*static let number = "([^"]+)".*/\1/p' "$root/Sources/AITrailKit/Version.swift" 2>/dev/null | head -n1)"
+  [ -n "$version" ] || { echo "aitrail: no AITrailVersion.number in $root/Sources/AITrailKit/Version.swift" >&2; return 1; }
+  printf '%s\n' "$version"
 }
