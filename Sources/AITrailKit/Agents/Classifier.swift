@@ -477,6 +477,8 @@ private final class MarkerTables: Sendable {
     let trailers: [String: [(String?, Int)]]
     /// Every trailer key (lower case) that may name an agent.
     private let markerKeys: [[UInt8]]
+    /// The same keys by length (at most 63): most trailers of a history have a length no marker has.
+    private let markerKeysByLength: [[[UInt8]]]
 
     init(_ registry: AgentRegistry, assistedByKeys: Set<String>) {
         var identities: [(IdentityPattern, Int)] = []
@@ -495,6 +497,9 @@ private final class MarkerTables: Sendable {
         self.subjectPrefixes = subjectPrefixes
         self.trailers = trailers
         markerKeys = (["co-authored-by"] + assistedByKeys + trailers.keys).map { Array($0.utf8) }
+        var byLength = [[[UInt8]]](repeating: [], count: 64)
+        for key in markerKeys where key.count < 64 { byLength[key.count].append(key) }
+        markerKeysByLength = byLength
     }
 
     /// The trailers of every trailer paragraph of `message` whose key may name an agent, keys as written. Most trailers (`Signed-off-by`, `Reviewed-by`) name none: no strings for them.
@@ -509,28 +514,51 @@ private final class MarkerTables: Sendable {
 
     private func report(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>, _ body: (String, String) -> Void) {
         // Keys as git parses them are letters, digits and dashes: ASCII case is all there is to ignore.
-        guard markerKeys.contains(where: { $0.count == key.count && $0.elementsEqual(key) { $0 == lowercasedASCII($1) } }) else { return }
+        guard key.count < 64, markerKeysByLength[key.count].contains(where: { known in
+            for index in 0..<key.count where known[index] != lowercasedASCII(key[index]) { return false }
+            return true
+        }) else { return }
         body(String(decoding: key, as: UTF8.self), Trailers.unfoldedValue(value))
     }
 }
 
 /// Identity patterns with their agents and roles, ready to match bytes.
 private struct IdentityMatcher: Sendable {
-    private var emails: [(IdentityTest, IdentityPattern.Roles, Int)] = []
-    private var names: [(IdentityTest, IdentityPattern.Roles, Int)] = []
+    private struct Entry: Sendable {
+        var test: IdentityTest
+        var roles: IdentityPattern.Roles
+        var agent: Int
+        /// The pattern holds a `[` (bot accounts: `claude[bot]`): it cannot match text without one, which
+        /// is most identities, so one `memchr` spares most tests of a long history.
+        var needsBracket: Bool
+    }
+    private var emails: [Entry] = []
+    private var names: [Entry] = []
 
     init(_ patterns: [(IdentityPattern, Int)]) {
         for (pattern, agent) in patterns {
+            let text: String
+            switch pattern.test {
+            case .equals(let value), .hasSuffix(let value), .hasPrefix(let value), .contains(let value): text = value
+            }
+            let entry = Entry(test: IdentityTest(pattern.test), roles: pattern.roles, agent: agent, needsBracket: text.contains("["))
             switch pattern.field {
-            case .email: emails.append((IdentityTest(pattern.test), pattern.roles, agent))
-            case .name: names.append((IdentityTest(pattern.test), pattern.roles, agent))
+            case .email: emails.append(entry)
+            case .name: names.append(entry)
             }
         }
     }
 
     /// The agent of the first pattern for `role` that matches: email patterns first, then names (SPEC §2).
     func agent(_ identity: RawIdentity, role: IdentityPattern.Roles) -> Int? {
-        emails.first { $0.1.contains(role) && $0.0.matches(identity.email) }?.2
-            ?? names.first { $0.1.contains(role) && $0.0.matches(identity.name) }?.2
+        IdentityMatcher.first(in: emails, identity.email, role) ?? IdentityMatcher.first(in: names, identity.name, role)
+    }
+
+    private static func first(in entries: [Entry], _ subject: UnsafeBufferPointer<UInt8>, _ role: IdentityPattern.Roles) -> Int? {
+        let hasBracket = subject.baseAddress.map { memchr($0, 0x5B, subject.count) != nil } ?? false
+        for entry in entries where (hasBracket || !entry.needsBracket) && entry.roles.contains(role) && entry.test.matches(subject) {
+            return entry.agent
+        }
+        return nil
     }
 }
