@@ -226,7 +226,9 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
         var queueEnv = runner.github(event: "merge_group", payload: queue)
         queueEnv["AITRAIL_BINARY"] = checkEnv["AITRAIL_BINARY"]
         let merged = try runScript([packageRoot + "/ci/action/check.sh"], in: pr.repo.path, environment: queueEnv)
-        #expect(merged.result.status != 0, "merge_group passed: \(merged.result.stdout)")
+        // The queue's base_sha..head_sha is judged: the AI commit, its evidence removed, fails (exit 1).
+        #expect(merged.result.status == 1, "merge_group: \(merged.result.stdout)\(merged.result.stderr)")
+        #expect(merged.result.stdout.contains(String(pr.head.prefix(7))))
         #expect(!merged.result.stdout.contains("passed (0 commits)"))
         #expect(runner.swiftCalls.isEmpty)
 
