@@ -195,44 +195,6 @@ public struct IdentityPattern: Sendable, Hashable {
     public static func name(_ test: Test, roles: Roles = .all) -> IdentityPattern { IdentityPattern(field: .name, test: test, roles: roles) }
 }
 
-/// An `IdentityPattern`'s test, ready to run on the UTF-8 bytes of a name or email, ignoring ASCII
-/// case (patterns are written in lower case): no lower-cased copies, no Unicode comparison, for every
-/// commit of a history.
-struct IdentityTest: Sendable {
-    private enum Kind { case equals, hasSuffix, hasPrefix, contains }
-    private let kind: Kind
-    private let text: [UInt8]
-
-    init(_ test: IdentityPattern.Test) {
-        switch test {
-        case .equals(let text): (kind, self.text) = (.equals, Array(text.utf8))
-        case .hasSuffix(let text): (kind, self.text) = (.hasSuffix, Array(text.utf8))
-        case .hasPrefix(let text): (kind, self.text) = (.hasPrefix, Array(text.utf8))
-        case .contains(let text): (kind, self.text) = (.contains, Array(text.utf8))
-        }
-    }
-
-    func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard subject.count >= text.count else { return false }
-        switch kind {
-        case .equals: return subject.count == text.count && matches(subject, at: 0)
-        case .hasPrefix: return matches(subject, at: 0)
-        case .hasSuffix: return matches(subject, at: subject.count - text.count)
-        case .contains:
-            guard let first = text.first else { return true }
-            for start in 0...(subject.count - text.count) where lowercasedASCII(subject[start]) == first {
-                if matches(subject, at: start) { return true }
-            }
-            return false
-        }
-    }
-
-    private func matches(_ subject: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        for offset in text.indices where lowercasedASCII(subject[start + offset]) != text[offset] { return false }
-        return true
-    }
-}
-
 func lowercasedASCII(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
 /// A trailer key (case-insensitive) and, optionally, the value it must have.

@@ -17,6 +17,22 @@ public struct AgentRegistry: Sendable {
         }
         self.byID = byID
         self.byAlias = byAlias
+        var firstWords: Set<String> = []
+        for name in byAlias.keys {
+            if let word = name.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).first { firstWords.insert(String(word)) }
+        }
+        self.firstWords = firstWords
+    }
+
+    /// The first words of every id, name and alias (`claude`, `github`): a name that starts with none
+    /// of them names no agent, found with one lookup (human co-authors, the most of a long history).
+    private let firstWords: Set<String>
+
+    /// Whether `word` (lower case) may begin an agent's name.
+    func mayStartAgentName(_ word: Substring) -> Bool {
+        if firstWords.contains(String(word)) { return true }
+        guard let dash = word.firstIndex(where: { $0 == "-" || $0 == "_" }) else { return false }
+        return firstWords.contains(String(word[..<dash]))
     }
 
     public subscript(id: String) -> Agent? { byID[id].map { agents[$0] } }

@@ -62,6 +62,7 @@ public struct Classification: Sendable, Hashable {
 /// named alone gets its maker's name (`Opus 4.7` → `claude-opus-4.7`).
 public enum ModelName {
     public static func normalise(_ raw: String) -> String? {
+        if isInOneSpelling(raw) { return raw }
         var text = Substring(raw.trimmingSpaces)
         // A parenthesised note ("(1M context)") or a bracketed variant ("[1m]") ends the name.
         if let cut = text.firstIndex(where: { $0 == "(" || $0 == "[" }) { text = text[..<cut] }
@@ -101,6 +102,28 @@ public enum ModelName {
         if let family = joined.first, ["opus", "sonnet", "haiku"].contains(family) { joined.insert("claude", at: 0) }
         let result = joined.joined(separator: "-")
         return result.isEmpty ? nil : result
+    }
+
+    /// Whether `raw` is already in its one spelling (`claude-opus-4.6`, `gpt-5`, as the hooks write
+    /// them and most trailers carry them): lower-case ASCII words joined by single dashes, no version
+    /// split by a dash, no release date, no `latest`, no Claude family alone. The rules above then
+    /// change nothing, and the audit spares building words for every such trailer.
+    static func isInOneSpelling(_ raw: String) -> Bool {
+        let bytes = raw.utf8
+        guard let first = bytes.first, let last = bytes.last, first != 0x2D, last != 0x2D, first != 0x2E, last != 0x2E else { return false }
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0, digitRun = 0
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        for byte in bytes {
+            guard isDigit(byte) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x2E else { return false }
+            if byte == 0x2D && previous == 0x2D { return false }
+            // `4-5`: a version split by a dash.
+            if isDigit(byte) && previous == 0x2D && isDigit(beforePrevious) { return false }
+            digitRun = isDigit(byte) ? digitRun + 1 : 0
+            if digitRun >= 4 { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return !raw.hasSuffix("-latest") && !raw.hasPrefix("opus") && !raw.hasPrefix("sonnet") && !raw.hasPrefix("haiku")
     }
 
     /// A version component: one or two digits, no leading zero (`03-25` is a date, not a version).

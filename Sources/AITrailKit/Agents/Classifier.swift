@@ -179,6 +179,8 @@ public struct Classifier: Sendable {
     /// person who shares a name with an agent (`Claude Martin`, `Devin <devin@corp.example>`) stays one.
     private func namedAgent(_ identity: Identity) -> (agent: String, model: String?)? {
         let base = identity.name.firstIndex(of: "(").map { String(identity.name[..<$0]) } ?? identity.name
+        guard let first = base.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "_" }).first,
+              registry.mayStartAgentName(first.lowercased()[...]) else { return nil }
         let words = base.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "_" }).map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return nil }
         for length in stride(from: words.count, through: 1, by: -1) {
@@ -326,7 +328,9 @@ public struct Classifier: Sendable {
             let withoutNote = name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
             let lower = withoutNote.trimmingSpaces.lowercased()
             // The agent's own name (`Claude`, `Claude Code`) or account names no model.
-            guard lower != bare, !lower.contains("[bot]"), registry.canonicalID(for: lower) == nil else { return nil }
+            // A model's name has a version; an agent's name (`Claude Code`) has none, and only then is looked up.
+            guard lower != bare, !lower.contains("[bot]"),
+                  lower.contains(where: \.isNumber) || registry.canonicalID(for: lower) == nil else { return nil }
             return ModelName.normalise(withoutNote)
         case .parenthesised:
             guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
@@ -522,43 +526,117 @@ private final class MarkerTables: Sendable {
     }
 }
 
-/// Identity patterns with their agents and roles, ready to match bytes.
+/// Identity patterns with their agents and roles, ready to match bytes. Most patterns are whole
+/// addresses or names (`noreply@anthropic.com`, `claude[bot]`): those are found by length, so a
+/// person's identity meets only the few patterns of its length, not the whole registry. The patterns'
+/// bytes live in one array and entries are plain values: no reference counting per test.
 private struct IdentityMatcher: Sendable {
+    private enum Kind: UInt8, Sendable { case equals, hasSuffix, hasPrefix, contains }
+
     private struct Entry: Sendable {
-        var test: IdentityTest
+        var kind: Kind
+        /// The pattern's bytes (lower case) in `Field.text`.
+        var start: Int
+        var count: Int
         var roles: IdentityPattern.Roles
         var agent: Int
-        /// The pattern holds a `[` (bot accounts: `claude[bot]`): it cannot match text without one, which
-        /// is most identities, so one `memchr` spares most tests of a long history.
+        /// The pattern's place in the registry: the first that matches wins.
+        var order: Int
+        /// The pattern holds a `[` (bot accounts: `x[bot]@`): it cannot match text without one, which is
+        /// most identities, so one `memchr` spares those tests.
         var needsBracket: Bool
     }
-    private var emails: [Entry] = []
-    private var names: [Entry] = []
+
+    /// Equality patterns by their length, and the other patterns in order, for one field.
+    private struct Field: Sendable {
+        var text: [UInt8] = []
+        var equalsByLength: [[Entry]] = []
+        var others: [Entry] = []
+
+        mutating func add(kind: Kind, _ pattern: String, roles: IdentityPattern.Roles, agent: Int, order: Int) {
+            let bytes = Array(pattern.utf8)
+            let entry = Entry(kind: kind, start: text.count, count: bytes.count, roles: roles, agent: agent, order: order,
+                              needsBracket: bytes.contains(0x5B))
+            text += bytes
+            if kind == .equals {
+                if equalsByLength.count <= bytes.count {
+                    equalsByLength += Array(repeating: [], count: bytes.count + 1 - equalsByLength.count)
+                }
+                equalsByLength[bytes.count].append(entry)
+            } else {
+                others.append(entry)
+            }
+        }
+
+        func first(_ subject: UnsafeBufferPointer<UInt8>, _ role: IdentityPattern.Roles) -> Int? {
+            text.withUnsafeBufferPointer { text in
+                var best = -1, bestOrder = Int.max
+                if subject.count < equalsByLength.count {
+                    equalsByLength[subject.count].withUnsafeBufferPointer { entries in
+                        for index in entries.indices where entries[index].roles.contains(role)
+                            && Field.matches(entries[index], text, subject) {
+                            best = entries[index].agent
+                            bestOrder = entries[index].order
+                            return
+                        }
+                    }
+                }
+                guard !others.isEmpty else { return best < 0 ? nil : best }
+                let hasBracket = subject.baseAddress.map { memchr($0, 0x5B, subject.count) != nil } ?? false
+                others.withUnsafeBufferPointer { entries in
+                    for index in entries.indices where entries[index].order < bestOrder {
+                        let entry = entries[index]
+                        if (hasBracket || !entry.needsBracket) && entry.roles.contains(role) && Field.matches(entry, text, subject) {
+                            best = entry.agent
+                            return
+                        }
+                    }
+                }
+                return best < 0 ? nil : best
+            }
+        }
+
+        /// The test of `entry` on `subject`, ignoring ASCII case (patterns are lower case).
+        static func matches(_ entry: Entry, _ text: UnsafeBufferPointer<UInt8>, _ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard subject.count >= entry.count else { return false }
+            func at(_ offset: Int) -> Bool {
+                for index in 0..<entry.count where lowercasedASCII(subject[offset + index]) != text[entry.start + index] { return false }
+                return true
+            }
+            switch entry.kind {
+            case .equals: return subject.count == entry.count && at(0)
+            case .hasPrefix: return at(0)
+            case .hasSuffix: return at(subject.count - entry.count)
+            case .contains:
+                guard entry.count > 0 else { return true }
+                let first = text[entry.start]
+                for offset in 0...(subject.count - entry.count) where lowercasedASCII(subject[offset]) == first && at(offset) { return true }
+                return false
+            }
+        }
+    }
+
+    private var emails = Field()
+    private var names = Field()
 
     init(_ patterns: [(IdentityPattern, Int)]) {
-        for (pattern, agent) in patterns {
-            let text: String
+        for (order, (pattern, agent)) in patterns.enumerated() {
+            let kind: Kind, text: String
             switch pattern.test {
-            case .equals(let value), .hasSuffix(let value), .hasPrefix(let value), .contains(let value): text = value
+            case .equals(let value): (kind, text) = (.equals, value)
+            case .hasSuffix(let value): (kind, text) = (.hasSuffix, value)
+            case .hasPrefix(let value): (kind, text) = (.hasPrefix, value)
+            case .contains(let value): (kind, text) = (.contains, value)
             }
-            let entry = Entry(test: IdentityTest(pattern.test), roles: pattern.roles, agent: agent, needsBracket: text.contains("["))
             switch pattern.field {
-            case .email: emails.append(entry)
-            case .name: names.append(entry)
+            case .email: emails.add(kind: kind, text, roles: pattern.roles, agent: agent, order: order)
+            case .name: names.add(kind: kind, text, roles: pattern.roles, agent: agent, order: order)
             }
         }
     }
 
     /// The agent of the first pattern for `role` that matches: email patterns first, then names (SPEC §2).
     func agent(_ identity: RawIdentity, role: IdentityPattern.Roles) -> Int? {
-        IdentityMatcher.first(in: emails, identity.email, role) ?? IdentityMatcher.first(in: names, identity.name, role)
-    }
-
-    private static func first(in entries: [Entry], _ subject: UnsafeBufferPointer<UInt8>, _ role: IdentityPattern.Roles) -> Int? {
-        let hasBracket = subject.baseAddress.map { memchr($0, 0x5B, subject.count) != nil } ?? false
-        for entry in entries where (hasBracket || !entry.needsBracket) && entry.roles.contains(role) && entry.test.matches(subject) {
-            return entry.agent
-        }
-        return nil
+        emails.first(identity.email, role) ?? names.first(identity.name, role)
     }
 }
