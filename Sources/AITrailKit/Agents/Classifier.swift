@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Git
+import Synchronization
 
 /// A name and an email, as in a commit header or a `Co-authored-by` value.
 public struct Identity: Sendable, Hashable {
@@ -320,7 +321,21 @@ public struct Classifier: Sendable {
                            marker: "\(role) \(identity.name) <\(identity.email)>")
     }
 
+    /// The model a co-author's name gives, computed once per distinct name: a long history repeats a few
+    /// names (`Claude Opus 4.6`) thousands of times.
     private func coAuthorModel(_ agent: Agent, _ name: String) -> String? {
+        if case .none = agent.coAuthorModel { return nil }
+        let key = agent.id + "\u{0}" + name
+        if let known = tables.models.withLock({ $0[key] }) { return known }
+        let model = computedCoAuthorModel(agent, name)
+        tables.models.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+            cache[key] = .some(model)
+        }
+        return model
+    }
+
+    private func computedCoAuthorModel(_ agent: Agent, _ name: String) -> String? {
         switch agent.coAuthorModel {
         case .none:
             return nil
@@ -479,6 +494,8 @@ private final class MarkerTables: Sendable {
     let footers: [([UInt8], Int)]
     let subjectPrefixes: [([UInt8], Int)]
     let trailers: [String: [(String?, Int)]]
+    /// Co-authors' models by agent and name (see `Classifier.coAuthorModel`): shared by the workers.
+    let models = Mutex<[String: String?]>([:])
     /// Every trailer key (lower case) that may name an agent.
     private let markerKeys: [[UInt8]]
     /// The same keys by length (at most 63): most trailers of a history have a length no marker has.
