@@ -2,19 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A deterministic generator for the fuzz cases (SplitMix64): the same seed, the same damage.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1330_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The built binary ran and exited with one of aitrail's codes: a crash (a signal: Foundation
 /// reports its number, 4 for SIGILL, 11 for SIGSEGV) or a hang fails here, not in the test runner.
 func expectExited(_ result: ProcessResult, _ codes: Set<Int32> = [0, 1, 2], _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
