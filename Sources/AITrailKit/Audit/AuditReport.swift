@@ -27,59 +27,61 @@ public enum CommitClass: String, Sendable, CaseIterable {
 public enum AuditPeriod: String, Sendable, CaseIterable {
     case week, month, quarter
 
-    /// The start (UTC) of the period holding `time`.
+    /// The start (UTC) of the period holding `time`. Computed in 64 bits: any commit time (years
+    /// before 1970 or past 9999 included) has a period, with no `struct tm` to overflow.
     func start(of time: Int64) -> Int64 {
-        let parts = AuditPeriod.utc(time)
+        let days = AuditPeriod.day(of: time)
         switch self {
         case .week:
-            let weekday = (Int64(parts.tm_wday) + 6) % 7  // Monday = 0
-            let midnight = time - Int64(parts.tm_hour) * 3600 - Int64(parts.tm_min) * 60 - Int64(parts.tm_sec)
-            return midnight - weekday * 86_400
-        case .month:
-            return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 1)
-        case .quarter:
-            return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon / 3 * 3 + 1)
+            let weekday = ((days + 3) % 7 + 7) % 7  // Monday = 0 (1970-01-01 was a Thursday)
+            return (days - weekday) * 86_400
+        case .month, .quarter:
+            let date = Timestamp.civil(days: days)
+            let month = self == .month ? date.month : (date.month - 1) / 3 * 3 + 1
+            return AuditPeriod.days(year: date.year, month: month, day: 1) * 86_400
         }
     }
 
     /// The start of the period after the one starting at `start`.
     func next(after start: Int64) -> Int64 {
-        let parts = AuditPeriod.utc(start)
         switch self {
         case .week: return start + 7 * 86_400
-        case .month: return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 2)
-        case .quarter: return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 4)
+        case .month, .quarter:
+            let date = Timestamp.civil(days: AuditPeriod.day(of: start))
+            let month = date.month + (self == .month ? 1 : 3)
+            return AuditPeriod.days(year: date.year + (month - 1) / 12, month: (month - 1) % 12 + 1, day: 1) * 86_400
         }
     }
 
     /// `2025-W07` (ISO 8601 week), `2025-02`, `2025-Q1`.
     func label(_ start: Int64) -> String {
-        let parts = AuditPeriod.utc(start)
-        let year = parts.tm_year + 1900, month = parts.tm_mon + 1
+        let date = Timestamp.civil(days: AuditPeriod.day(of: start))
         switch self {
-        case .month: return "\(year)-\(month < 10 ? "0" : "")\(month)"
-        case .quarter: return "\(year)-Q\((month - 1) / 3 + 1)"
+        case .month: return "\(Timestamp.year(date.year))-\(date.month < 10 ? "0" : "")\(date.month)"
+        case .quarter: return "\(Timestamp.year(date.year))-Q\((date.month - 1) / 3 + 1)"
         case .week:
             // The ISO week belongs to the year of its Thursday.
-            let thursday = AuditPeriod.utc(start + 3 * 86_400)
-            let week = Int(thursday.tm_yday) / 7 + 1
-            return "\(thursday.tm_year + 1900)-W\(week < 10 ? "0" : "")\(week)"
+            let thursday = AuditPeriod.day(of: start) + 3
+            let year = Timestamp.civil(days: thursday).year
+            let week = (thursday - AuditPeriod.days(year: year, month: 1, day: 1)) / 7 + 1
+            return "\(Timestamp.year(year))-W\(week < 10 ? "0" : "")\(week)"
         }
     }
 
-    private static func utc(_ time: Int64) -> tm {
-        var value = time_t(time)
-        var parts = tm()
-        gmtime_r(&value, &parts)
-        return parts
+    /// Days since 1970-01-01 of the day holding `time` (rounded down, so before 1970 too).
+    static func day(of time: Int64) -> Int64 {
+        let (days, rest) = time.quotientAndRemainder(dividingBy: 86_400)
+        return rest < 0 ? days - 1 : days
     }
 
-    private static func timestamp(year: Int32, month: Int32) -> Int64 {
-        var parts = tm()
-        parts.tm_year = year - 1900 + (month - 1) / 12
-        parts.tm_mon = (month - 1) % 12
-        parts.tm_mday = 1
-        return Int64(timegm(&parts))
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 
@@ -167,6 +169,8 @@ public struct AuditReport: Sendable {
 
     /// The author row of every bot account, and the model row of AI commits that name no model.
     public static let botsKey = "(bots)", noModelKey = "(no model)"
+    /// The most periods a trend fills in between its first and last commit (192 years of weeks).
+    static let longestTrend = 10_000
 
     public init(commits: [AuditedCommit], repository: String = "", scope: String, period: AuditPeriod = .month,
                 groupings: [AuditGrouping] = AuditGrouping.allCases, lines: Bool = false, summarise: Bool = true, asOf: Int64? = nil) {
@@ -268,9 +272,14 @@ public struct AuditReport: Sendable {
         if let first, let last {
             var start = period.start(of: first)
             let end = period.start(of: last)
-            while start <= end {
+            while start <= end && trend.count <= AuditReport.longestTrend {
                 trend.append(periods[start] ?? AuditGroup(key: period.label(start)))
                 start = period.next(after: start)
+            }
+            // A date centuries away (mistyped, or hostile: year 10000) would make the trend millions
+            // of empty periods: then only the periods that have commits are listed.
+            if trend.count > AuditReport.longestTrend {
+                trend = periods.keys.sorted().map { periods[$0]! }
             }
             if period.next(after: end) > (asOf ?? Timestamp.now()) + 1 { trend[trend.count - 1].partial = true }
         }

@@ -8,12 +8,34 @@ import Darwin
 public enum Timestamp {
     public static func now() -> Int64 { Int64(time(nil)) }
 
+    /// `2026-11-25T20:05:00Z`. Any time an `Int64` holds: years before 1000 with four digits, years
+    /// past 9999 with all of theirs (`10000-01-01T00:00:00Z`, as `git log --format=%aI` shows it),
+    /// years before 1 as `-0001`; computed, so no date is out of `gmtime`'s range.
     public static func format(_ seconds: Int64) -> String {
-        var value = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&value, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        var (days, time) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        if time < 0 { (days, time) = (days - 1, time + 86_400) }
+        let date = civil(days: days)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year(date.year))-\(two(date.month))-\(two(date.day))T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
+    }
+
+    /// A year as ISO 8601 writes it: at least four digits (`0790`, `10000`), `-0001` before year 1.
+    public static func year(_ year: Int64) -> String {
+        let digits = String(year.magnitude)
+        return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    public static func civil(days daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let days = daysSinceEpoch + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, or nil.

@@ -62,7 +62,7 @@ private struct JSONLines {
         insertions = pieces.add(#"],"insertions":"#)
         deletions = pieces.add(#","deletions":"#)
         end = pieces.add(withLines ? "}\n" : "]}\n")
-        longest = (pieces.bytes.count - fixedStart) + 40 + 20 + 2 * 21
+        longest = (pieces.bytes.count - fixedStart) + 40 + Line.longestTime + 2 * 21
             + (authors.map(\.count).max() ?? 0) + 3 * (lists.map(\.count).max() ?? 0)
             + (sources.map(\.count).max() ?? 0) + (evidence.map(\.count).max() ?? 0)
     }
@@ -150,6 +150,14 @@ private struct Line {
         return UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0xF]) << 8
     }
 
+    /// The longest time `Timestamp.format` writes: `-292277022657-01-27T08:29:52Z`.
+    static let longestTime = 30
+
+    /// Text that is not one of the pieces (rare: no faster path needed).
+    mutating func text(_ value: String) {
+        for byte in value.utf8 { self.byte(byte) }
+    }
+
     /// Two digits for each of 0 to 99.
     static let decimalPairs: [UInt16] = (0..<100).map { UInt16(0x30 + $0 / 10) | UInt16(0x30 + $0 % 10) << 8 }
 
@@ -226,9 +234,16 @@ private struct DateCache {
     // between a few days, so one remembered day would miss half the time.
     private var days = [Int64](repeating: .min, count: 256)
     private var dates = [(UInt64, UInt16)](repeating: (0, 0), count: 256)  // `YYYY-MM-DD`
+    /// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z.
+    static let yearZero: Int64 = -62_167_219_200, year10000: Int64 = 253_402_300_800
 
     @inline(__always)
     mutating func write(_ time: Int64, to line: inout Line) {
+        // The cache holds four-digit years; other years (a hostile or mistyped date) take the long way.
+        guard time >= DateCache.yearZero, time < DateCache.year10000 else {
+            line.text(Timestamp.format(time))
+            return
+        }
         let days = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
         let slot = Int(UInt64(bitPattern: days) & 255)
         if self.days[slot] != days {
@@ -249,22 +264,14 @@ private struct DateCache {
         line.byte(0x5A)
     }
 
-    /// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's algorithm).
+    /// `YYYY-MM-DD` from days since 1970-01-01, for years 0000 to 9999.
     private static func civil(_ daysSinceEpoch: Int64) -> (UInt64, UInt16) {
-        let days = daysSinceEpoch + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = Timestamp.civil(days: daysSinceEpoch)
         var text: (UInt64, UInt16) = (0, 0)
         withUnsafeMutableBytes(of: &text) { out in
             var rest = year
             for index in (0..<4).reversed() {
-                out[index] = UInt8(0x30 + ((rest % 10) + 10) % 10)
+                out[index] = UInt8(0x30 + rest % 10)
                 rest /= 10
             }
             out[4] = 0x2D

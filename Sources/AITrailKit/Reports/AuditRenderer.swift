@@ -53,8 +53,8 @@ enum AuditText {
     /// `1 commit`, `12,345 commits`.
     static func commits(_ value: Int) -> String { count(value) + (value == 1 ? " commit" : " commits") }
 
-    /// `2025-02-24`.
-    static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix(10)) }
+    /// `2025-02-24` (`10000-01-01` past the year 9999).
+    static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix { $0 != "T" }) }
 
     /// A ratio as JSON numbers print it: at most four decimals.
     static func ratio(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
