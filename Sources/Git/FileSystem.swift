@@ -102,6 +102,32 @@ public enum FileSystem {
         }
     }
 
+    /// Removes libgit2's temporary object files (`tmp_object_git2_*`, in `directory`) that a writer
+    /// killed outright (SIGKILL, a crash) left: files of this user, untouched for a second, that no
+    /// process of this user has open (read from `/proc`; a live writer holds its file open until the
+    /// rename that follows at once). Elsewhere than Linux, nothing is removed (`git gc` does it).
+    static func removeAbandonedObjectFiles(in directory: String) {
+        let prefix = "tmp_object_git2_"
+        let candidates = contents(ofDirectory: directory).filter { $0.hasPrefix(prefix) }.map { directory + "/" + $0 }
+        guard !candidates.isEmpty, isDirectory("/proc/self/fd") else { return }
+        var abandoned: [String] = []
+        for path in candidates {
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_uid == getuid(), Int(time(nil)) - Int(info.st_mtim.tv_sec) >= 1 else { continue }
+            abandoned.append(path)
+        }
+        guard !abandoned.isEmpty else { return }
+        var open = Set<String>()
+        for process in contents(ofDirectory: "/proc") where Int32(process) != nil {
+            for descriptor in contents(ofDirectory: "/proc/\(process)/fd") {
+                var target = [CChar](repeating: 0, count: 4096)
+                let count = readlink("/proc/\(process)/fd/\(descriptor)", &target, target.count - 1)
+                if count > 0 { open.insert(String(decoding: target[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+            }
+        }
+        for path in abandoned where !open.contains(path) && !open.contains(realPath(path) ?? path) { unlink(path) }
+    }
+
     /// Removes `<path>.aitrail-<pid>-*` files whose process no longer exists: what a killed run left.
     static func removeLeftovers(of path: String) {
         let slash = path.lastIndex(of: "/")
@@ -284,8 +310,10 @@ extension FileSystem {
 }
 
 /// Temporary files being written, removed if the process is interrupted (SIGINT, SIGTERM, SIGHUP)
-/// before they are renamed into place. The handler only calls `unlink` and re-raises: what a
-/// signal handler may do. A few slots suffice: writes are not nested and rarely concurrent.
+/// before they are renamed into place; and writes that must not be cut in half (a ref's lock held,
+/// git objects half-written), during which those signals wait (`deferringSignals`). The handler
+/// only calls `unlink`, atomics and `raise`: what a signal handler may do. A few slots suffice:
+/// writes are not nested and rarely concurrent.
 enum TemporaryFiles {
     private static let capacity = 16
     nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
@@ -295,18 +323,56 @@ enum TemporaryFiles {
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
-                for index in 0..<TemporaryFiles.capacity {
-                    if let path = TemporaryFiles.slots[index] { unlink(path) }
+                guard TemporaryFiles.deferring.load(ordering: .sequentiallyConsistent) > 0 else { return TemporaryFiles.terminate(signal) }
+                // Left for the write in progress to act on when it ends; if it ended meanwhile
+                // (another thread), whichever of the two takes the signal back acts on it.
+                _ = TemporaryFiles.pending.compareExchange(expected: 0, desired: signal, ordering: .sequentiallyConsistent)
+                if TemporaryFiles.deferring.load(ordering: .sequentiallyConsistent) == 0,
+                   TemporaryFiles.pending.exchange(0, ordering: .sequentiallyConsistent) != 0 {
+                    TemporaryFiles.terminate(signal)
                 }
-                Glibc.signal(signal, SIG_DFL)
-                raise(signal)
             }
             sigemptyset(&action.sa_mask)
-            sigaction(signal, &action, nil)
+            var previous = sigaction()
+            sigaction(signal, &action, &previous)
+            // A signal the process was started to ignore (`nohup`) stays ignored.
+            if let handler = previous.__sigaction_handler.sa_handler,
+               unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                sigaction(signal, &previous, nil)
+            }
         }
         #endif
         return slots
     }()
+    /// Writes in progress that signals wait for, and the first signal that came meanwhile.
+    private static let deferring = Atomic<Int>(0)
+    private static let pending = Atomic<Int32>(0)
+
+    /// Removes the registered files and ends the process by `signal`, as it would have ended.
+    private static func terminate(_ signal: Int32) {
+        for index in 0..<TemporaryFiles.capacity {
+            if let path = TemporaryFiles.slots[index] { unlink(path) }
+        }
+        #if canImport(Glibc)
+        Glibc.signal(signal, SIG_DFL)
+        #endif
+        raise(signal)
+    }
+
+    /// Runs `body` with SIGINT, SIGTERM and SIGHUP held back until it ends: a writer stopped
+    /// there would leave a ref's `.lock` (every later write then fails) or libgit2's temporary
+    /// object files behind. `body` takes milliseconds; the signal then ends the process.
+    static func deferringSignals<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        _ = slots  // the handlers installed
+        deferring.add(1, ordering: .sequentiallyConsistent)
+        defer {
+            if deferring.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
+                let signal = pending.exchange(0, ordering: .sequentiallyConsistent)
+                if signal != 0 { terminate(signal) }
+            }
+        }
+        return try body()
+    }
     private static let lock = Mutex(())
 
     /// Registers `path`; returns its slot (-1 when all are taken: then it is only removed on errors).

@@ -126,11 +126,15 @@ extension Repository {
         lines: [String], on target: ObjectID, ref: String, signature: Signature, message: String,
         maxAttempts: Int = 200
     ) throws(GitError) -> Bool {
+        FileSystem.removeAbandonedObjectFiles(in: objectsDirectory)
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try appendNoteOnce(lines: lines, on: target, ref: ref, signature: signature, message: message)
+                // Objects and the ref written whole, or not at all, when a signal comes.
+                return try TemporaryFiles.deferringSignals { () throws(GitError) in
+                    try appendNoteOnce(lines: lines, on: target, ref: ref, signature: signature, message: message)
+                }
             } catch where error.isConflict && attempt < maxAttempts {
                 // A lock nobody has touched for seconds is not another writer's (they hold it for
                 // milliseconds): say so now rather than after every retry.
@@ -220,6 +224,14 @@ extension Repository {
     /// so it fast-forwards from either side. Lines already on `ours` keep their order; new ones follow.
     /// Every note that differs goes into one tree and one commit, however many there are.
     public func mergeNotes(ours: ObjectID, theirs: ObjectID, signature: Signature, message: String) throws(GitError) -> ObjectID {
+        FileSystem.removeAbandonedObjectFiles(in: objectsDirectory)
+        // Thousands of objects may be written: a signal waits rather than leave half-written ones.
+        return try TemporaryFiles.deferringSignals { () throws(GitError) in
+            try mergeNotesNow(ours: ours, theirs: theirs, signature: signature, message: message)
+        }
+    }
+
+    private func mergeNotesNow(ours: ObjectID, theirs: ObjectID, signature: Signature, message: String) throws(GitError) -> ObjectID {
         if try isAncestor(theirs, of: ours) { return ours }
         if try isAncestor(ours, of: theirs) { return theirs }
         var ourBlobs: [ObjectID: ObjectID] = [:]

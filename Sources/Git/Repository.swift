@@ -316,7 +316,10 @@ public final class Repository {
         // "Must not exist yet" is the zero id: libgit2 then compares under the ref's lock. Its
         // non-forced create checks before taking the lock, so two first writers could both win.
         var old = expected?.raw ?? git_oid()
-        try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
+        // Not stopped by SIGTERM while libgit2 holds `<name>.lock`: a lock left behind fails every later update.
+        try TemporaryFiles.deferringSignals { () throws(GitError) in
+            _ = try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
+        }
         git_reference_free(ref)
     }
 
