@@ -231,6 +231,11 @@ public final class Repository {
 
     /// Resolves a revision (`HEAD~2`, a branch, an id, `@{upstream}`) to the commit it names.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        // libgit2 1.5 inflates a truncated loose object for ever: the object a reference or id
+        // names is read first by our reader, which names the damaged file instead (one small file).
+        if let named = namedObject(Repository.baseOfNavigation(revision)) {
+            do { _ = try LooseObject.read(named, in: objectsDirectory) } catch { throw GitError("cannot read '\(revision)': \(error.message)") }
+        }
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EAMBIGUOUS.rawValue || result == GIT_EINVALIDSPEC.rawValue {
@@ -254,30 +259,43 @@ public final class Repository {
     /// from our own readers, which names the pack or file at fault (libgit2 says `unknown revision`
     /// or `incorrect data check`). Returns when they read it, or nothing names it.
     private func diagnoseUnreadable(_ revision: String) throws(GitError) {
-        var oid = git_oid()
-        var named: ObjectID?
-        if git_reference_name_to_id(&oid, pointer, revision) == 0 {
-            named = ObjectID(oid)
-        } else {
-            var reference: OpaquePointer?
-            if git_reference_dwim(&reference, pointer, revision) == 0, let reference {
-                defer { git_reference_free(reference) }
-                var resolved: OpaquePointer?
-                if git_reference_resolve(&resolved, reference) == 0, let resolved {
-                    defer { git_reference_free(resolved) }
-                    named = git_reference_target(resolved).map { ObjectID($0.pointee) }
-                }
-            } else {
-                named = ObjectID(hex: revision)
-            }
-        }
-        guard let id = named else { return }
+        guard let id = namedObject(revision) else { return }
         let found: (type: Int, bytes: [UInt8])?
         do { found = try objectFiles.read(id) } catch { throw GitError("cannot read '\(revision)': \(error.message)") }
         if found == nil, !objectExists(id) {
             throw GitError("'\(revision)' points at \(id.hex), which is not in this repository; fix: run `git fsck`, "
                 + "then fetch it again (`git fetch`) or reset the reference to a commit that exists")
         }
+    }
+
+    /// `HEAD` of `HEAD~2^{tree}`: the revision without its trailing `~n`, `^n` and `^{…}` steps.
+    static func baseOfNavigation(_ revision: String) -> String {
+        var base = Substring(revision)
+        while true {
+            if base.hasSuffix("}"), let brace = base.lastIndex(of: "{"), brace > base.startIndex,
+               base[base.index(before: brace)] == "^" {
+                base = base[..<base.index(before: brace)]
+                continue
+            }
+            let digits = base.reversed().prefix { $0.isASCII && $0.isNumber }.count
+            let step = base.dropLast(digits)
+            guard let last = step.last, last == "~" || last == "^" else { return String(base) }
+            base = step.dropLast()
+        }
+    }
+
+    /// The object `revision` names when it is a reference (full or short name) or a full id,
+    /// found without reading any object; nil for other revisions (`HEAD~2`, `v1^{tree}`).
+    private func namedObject(_ revision: String) -> ObjectID? {
+        var oid = git_oid()
+        if git_reference_name_to_id(&oid, pointer, revision) == 0 { return ObjectID(oid) }
+        var reference: OpaquePointer?
+        guard git_reference_dwim(&reference, pointer, revision) == 0, let reference else { return ObjectID(hex: revision) }
+        defer { git_reference_free(reference) }
+        var resolved: OpaquePointer?
+        guard git_reference_resolve(&resolved, reference) == 0, let resolved else { return nil }
+        defer { git_reference_free(resolved) }
+        return git_reference_target(resolved).map { ObjectID($0.pointee) }
     }
 
     /// Resolves a reference by full name to the object it points at, or nil when absent.
