@@ -26,11 +26,12 @@ let package = Package(
                 "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // Exports the executable's stand-ins for libgit2's CA loading and libssh2's OpenSSL set-up
-            // (Sources/aitrail/SkipCertificateLoading.swift).
+            // Exports the executable's stand-ins for libgit2's CA loading, libssh2's OpenSSL set-up and
+            // mbedTLS's HAVEGE warm-up (Sources/aitrail/SkipCertificateLoading.swift).
             linkerSettings: [.unsafeFlags([
                 "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
                 "-Xlinker", "--export-dynamic-symbol=libssh2_init",
+                "-Xlinker", "--export-dynamic-symbol=mbedtls_havege_init",
             ], .when(platforms: [.linux]))]
         ),
         .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),

@@ -41,9 +41,43 @@ fi
 [ -n "${AITRAIL_SYNCING-}" ] && exit 0
 gitdir=${GIT_DIR:-.git}
 [ -d "$gitdir" ] || gitdir=${GIT_INDEX_FILE%/*}
+
+# The message tests below read a message's usual length (up to 100 lines) with shell builtins, so
+# they start no process (a cmp or grep costs about as much as the rest of the shim); beyond that,
+# cmp and grep decide.
+
+# Whether files $1 and $2 are equal, as `cmp -s` says.
+aitrail_same() {
+	aitrail_lines=0
+	while :; do
+		aitrail_a= aitrail_b=
+		IFS= read -r aitrail_a <&3
+		aitrail_end=$?
+		IFS= read -r aitrail_b <&4
+		[ "$aitrail_end" = $? ] && [ "$aitrail_a" = "$aitrail_b" ] || return 1
+		[ "$aitrail_end" = 0 ] || return 0
+		aitrail_lines=$((aitrail_lines + 1))
+		[ "$aitrail_lines" -lt 100 ] || break
+	done 2>/dev/null 3<"$1" 4<"$2" || return 1
+	cmp -s "$1" "$2"
+}
+
+# Whether a line of message $1 starts with an AI trailer key, as
+# `grep -qiE '^(<keys>)[[:space:]]*:'` says (the builtin test may also start aitrail for
+# `<key> text: …`, which aitrail then reads as no trailer).
+aitrail_trailer_key() {
+	aitrail_lines=0
+	while IFS= read -r aitrail_a || [ -n "$aitrail_a" ]; do
+		case $aitrail_a in @TRAILER_KEY_PATTERNS@) return 0 ;; esac
+		aitrail_lines=$((aitrail_lines + 1))
+		[ "$aitrail_lines" -lt 100 ] || break
+	done 2>/dev/null <"$1" || return 1
+	[ "$aitrail_lines" -ge 100 ] && grep -qiE '^(@TRAILER_KEYS@)[[:space:]]*:' "$1" 2>/dev/null
+}
+
 # prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
 if [ "$hook" = commit-msg ] && [ -f "$gitdir/aitrail/validated-message" ] &&
-	cmp -s "$1" "$gitdir/aitrail/validated-message"; then
+	aitrail_same "$1" "$gitdir/aitrail/validated-message"; then
 	exit 0
 fi
 
@@ -64,7 +98,7 @@ elif [ -f "$policy" ] && ! [ "$common/aitrail/policy-seen" -nt "$policy" ]; then
 else
 	case $hook in
 	prepare-commit-msg|commit-msg)
-		grep -qiE '^(@TRAILER_KEYS@)[[:space:]]*:' "$1" 2>/dev/null && work=1 ;;
+		aitrail_trailer_key "$1" && work=1 ;;
 	post-commit)
 		[ -e "$gitdir/aitrail/ai-commit" ] && work=1
 		for pending in "$gitdir"/aitrail/pending/*; do [ -e "$pending" ] && work=1; break; done ;;

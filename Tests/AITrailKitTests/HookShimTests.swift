@@ -47,6 +47,83 @@ import TestSupport
     }
 }
 
+/// The shim's message tests run with shell builtins (no process) for up to 100 lines and hand longer
+/// messages to `cmp` and `grep`: they must answer as `cmp -s` and the shim's former `grep` do.
+@Suite struct HookShimMessageTests {
+    static let keys = ["assisted-by", "generated-by", "ai-used-for", "x-ai"]
+
+    /// The shim's two message functions, in a script that runs one on its arguments.
+    func script() throws -> String {
+        let text = HookShim(markers: [], trailerKeys: Self.keys, binary: "/bin/false").render(hook: "commit-msg")
+        let start = try #require(text.range(of: "aitrail_same() {"))
+        let middle = try #require(text.range(of: "aitrail_trailer_key() {", range: start.upperBound..<text.endIndex))
+        let end = try #require(text.range(of: "\n}\n", range: middle.upperBound..<text.endIndex))
+        let path = try makeTemporaryDirectory() + "/message-tests.sh"
+        try Data((String(text[start.lowerBound..<end.upperBound]) + "\"$@\"\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func file(_ directory: String, _ name: String, _ text: String) throws -> String {
+        let path = directory + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static let lines = (1...150).map { "line \($0) of a long message, with * and \\ and $HOME\n" }.joined()
+
+    @Test func sameAnswersAsCmp() throws {
+        let script = try script(), directory = try makeTemporaryDirectory()
+        let pairs: [(String, String)] = [
+            ("Subject\n\nBody\n\nAssisted-by: claude-code\n", "Subject\n\nBody\n\nAssisted-by: claude-code\n"),
+            ("Subject\n\nAssisted-by: claude-code\n", "Subject\n\nAssisted-by: claude-code:x\n"),
+            ("Subject\n", "Subject"),
+            ("Subject\n", "Subject\n\n"),
+            ("", ""),
+            ("", "\n"),
+            (" lead and trail \t\n", " lead and trail \t\n"),
+            (" lead and trail \t\n", "lead and trail \t\n"),
+            ("back\\slash\\n\n", "back\\slash\\n\n"),
+            ("back\\slash\n", "backslash\n"),
+            ("crlf\r\n", "crlf\n"),
+            ("-e\n*\n", "-e\n*\n"),
+            (Self.lines, Self.lines),
+            (Self.lines, Self.lines.replacingOccurrences(of: "line 140 ", with: "line 14O ")),
+            (Self.lines, Self.lines + "one more\n"),
+        ]
+        for (index, (first, second)) in pairs.enumerated() {
+            let a = try file(directory, "a\(index)", first), b = try file(directory, "b\(index)", second)
+            let builtin = try runProcess("/bin/sh", [script, "aitrail_same", a, b]).status
+            let cmp = try runProcess("/usr/bin/cmp", ["-s", a, b]).status
+            #expect((builtin == 0) == (cmp == 0), "pair \(index): \(first.prefix(40).debugDescription) / \(second.prefix(40).debugDescription)")
+        }
+        let missing = try runProcess("/bin/sh", [script, "aitrail_same", directory + "/none", directory + "/a0"]).status
+        #expect(missing != 0)
+    }
+
+    @Test func trailerKeyAnswersAsGrep() throws {
+        let script = try script(), directory = try makeTemporaryDirectory()
+        let messages = [
+            "Subject\n\nAssisted-by: claude-code\n", "Subject\n\nASSISTED-BY : codex\n", "Subject\n\nassisted-by\t: codex\n",
+            "Subject\n\nGenerated-by: aider", "Subject\n\nX-AI: tool\r\n", "AI-used-for: tests\nSubject below\n",
+            "Subject\n\n  Assisted-by: indented\n", "Subject\n\nNot-Assisted-by: x\n", "Subject\n\nAssisted-byx: y\n",
+            "Subject\n\nAssisted-by\n", "Subject\n\nSigned-off-by: A <a@example.com>\n", "", "\n\n",
+            Self.lines, Self.lines + "Assisted-by: late\n", "Assisted-by: early\n" + Self.lines,
+            Self.lines.replacingOccurrences(of: "line 120 of", with: "Generated-by: middle\nline 120 of"),
+        ]
+        let pattern = "^(" + Self.keys.joined(separator: "|") + ")[[:space:]]*:"
+        for (index, message) in messages.enumerated() {
+            let path = try file(directory, "m\(index)", message)
+            let builtin = try runProcess("/bin/sh", [script, "aitrail_trailer_key", path]).status
+            let grep = try runProcess("/bin/grep", ["-qiE", pattern, path]).status
+            #expect((builtin == 0) == (grep == 0), "message \(index): \(message.prefix(60).debugDescription)")
+        }
+        // The one difference: text between the key and a colon starts aitrail, which then finds no trailer.
+        let loose = try file(directory, "loose", "Subject\n\nAssisted-by me: a note\n")
+        #expect(try runProcess("/bin/sh", [script, "aitrail_trailer_key", loose]).status == 0)
+        #expect(try runProcess("/bin/sh", [script, "aitrail_trailer_key", directory + "/none"]).status != 0)
+    }
+}
+
 enum HookTaggingTestsEnvironment {
     static func satisfying(_ marker: EnvironmentMarker) -> [String: String] {
         switch marker.test {

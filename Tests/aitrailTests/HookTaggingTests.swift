@@ -57,6 +57,34 @@ import TestSupport
         #expect(result.stderr.isEmpty)
     }
 
+    /// The shims read a message of up to 100 lines with shell builtins and a longer one with grep and
+    /// cmp: both lengths are decided alike, end to end.
+    @Test(arguments: [3, 150])
+    func messagesOfAnyLengthAreDecidedAlike(lines: Int) throws {
+        let body = (1...lines).map { "line \($0) of the body" }.joined(separator: "\n")
+        // A person's message: the shim alone lets it through (the binary is gone).
+        let binary = try copiedBinary()
+        let human = try HookedRepository(binary: binary)
+        try FileManager.default.removeItem(atPath: binary)
+        let plain = try human.commit(["-m", "by hand\n\n" + body])
+        #expect(plain.status == 0)
+        #expect(plain.stderr.isEmpty)
+        // A trailer typed at the end is seen and recorded.
+        let hooked = try HookedRepository()
+        try hooked.commit(["-m", "pasted\n\n\(body)\n\nAssisted-by: gemini-cli"])
+        #expect(try hooked.usage().first?["agent"] as? String == "gemini-cli")
+        // An agent's commit is tagged once with one record; an edit made after prepare-commit-msg is checked.
+        let agent = try hooked.commit(["-m", "agent work\n\n" + body], environment: ["CLAUDECODE": "1"])
+        #expect(agent.status == 0)
+        #expect(try hooked.message().components(separatedBy: "Assisted-by: claude-code").count == 2)
+        #expect(try hooked.usage().count == 1)
+        let edited = try hooked.commit(
+            ["-e", "-m", "agent work\n\n" + body],
+            environment: ["CLAUDECODE": "1", "GIT_EDITOR": "sed -i 's/^Assisted-by: claude-code$/Assisted-by: !!!/'"])
+        #expect(edited.status == 1)
+        #expect(edited.stderr.contains("malformed trailer 'Assisted-by: !!!'"))
+    }
+
     @Test func explicitAgentModelAndCoAuthorModelAreKept() throws {
         let hooked = try HookedRepository()
         try hooked.commit(environment: ["AITRAIL_AGENT": "codex:GPT-5.4"])

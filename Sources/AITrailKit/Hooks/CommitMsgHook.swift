@@ -10,11 +10,11 @@ struct CommitMsgHook {
         guard let file = arguments.first else { throw HookError("commit-msg needs the message file as its first argument") }
         let policy = context.policy()
         let decision = try context.decision()
-        if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, policy: policy) { return 0 }
+        if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, keys: context.classifier().assistedByKeys) { return 0 }
 
         let commentCharacter = try context.repository().commentCharacter()
         let trailers = Trailers.parse(try FileSystem.read(file), commentCharacter: commentCharacter)
-        let found = policy.classifier.trailerFindings(trailers)
+        let found = context.classifier().trailerFindings(trailers)
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
         let written = (try? FileSystem.read(context.writtenTagPath())).map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
         guard let rejection = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: decision.attribution, written: written) else { return 0 }

@@ -45,6 +45,15 @@ public final class HookContext {
 
     var policyPath: String { workTree + "/" + PolicyLoader.fileName }
 
+    private var builtClassifier: Classifier?
+    /// The policy's classifier, built once per hook run (building one costs more than reading a message).
+    func classifier() -> Classifier {
+        if let builtClassifier { return builtClassifier }
+        let classifier = policy().classifier
+        builtClassifier = classifier
+        return classifier
+    }
+
     /// Says, one line each, what of the policy and the environment was ignored. prepare-commit-msg
     /// calls it, so each is said once per commit rather than once per hook.
     func reportIgnored(_ decision: CommitTimeDecision) {

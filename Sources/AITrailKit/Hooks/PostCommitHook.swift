@@ -37,9 +37,10 @@ struct PostCommitHook {
         guard let head = try repository.head() else { return }
         let commit = try repository.commit(head)
         if commit.isMerge && !policy.tag.merges { return }
-        let found = policy.classifier.trailerFindings(
+        let classifier = context.classifier()
+        let found = classifier.trailerFindings(
             Trailers.parse(commit.messageBytes, commentCharacter: repository.commentCharacter()))
-        guard let attribution = UsageAttribution.choose(decision: decision.attribution, trailers: found, tagKeys: policy.classifier.assistedByKeys) else { return }
+        guard let attribution = UsageAttribution.choose(decision: decision.attribution, trailers: found, tagKeys: classifier.assistedByKeys) else { return }
         if try amendCarriesUsage(of: attribution.agent, to: head, repository: repository) { return }
         // An amend in the same second with nothing changed makes the very same commit again: it
         // has its record already, and one commit gets one usage record per agent.

@@ -13,7 +13,7 @@ struct PrepareCommitMsgHook {
         let policy = context.policy()
         let decision = try context.decision()
         context.reportIgnored(decision)
-        if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, policy: policy) { return 0 }
+        if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, keys: context.classifier().assistedByKeys) { return 0 }
         if source == "merge" && !policy.tag.merges { return 0 }
         if try context.isRebasing() { return 0 }
 
@@ -21,14 +21,15 @@ struct PrepareCommitMsgHook {
         let commentCharacter = repository.commentCharacter()
         let message = try FileSystem.read(file)
         var trailers = Trailers.parse(message, commentCharacter: commentCharacter)
-        let found = policy.classifier.trailerFindings(trailers)
+        let classifier = context.classifier()
+        let found = classifier.trailerFindings(trailers)
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
 
         var final = message
         let writtenTag = try context.writtenTagPath()
         FileSystem.remove(writtenTag)
         var written: String?
-        if let detected = decision.attribution, !isTagged(trailers, agent: detected.agent, policy: policy) {
+        if let detected = decision.attribution, !isTagged(trailers, agent: detected.agent, classifier: classifier) {
             // An agent that names its model in its own Co-authored-by gets that model in the tag.
             let model = detected.model ?? found.first { $0.agent == detected.agent && $0.model != nil }?.model.flatMap(SafeID.model)
             let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
@@ -44,10 +45,10 @@ struct PrepareCommitMsgHook {
         return 0
     }
 
-    private func isTagged(_ trailers: [Trailer], agent: String, policy: Policy) -> Bool {
+    private func isTagged(_ trailers: [Trailer], agent: String, classifier: Classifier) -> Bool {
         trailers.contains { trailer in
-            policy.classifier.assistedByKeys.contains(trailer.key.lowercased())
-                && policy.classifier.assistedBy(trailer.value, marker: "")?.agent == agent
+            classifier.assistedByKeys.contains(trailer.key.lowercased())
+                && classifier.assistedBy(trailer.value, marker: "")?.agent == agent
         }
     }
 
@@ -56,7 +57,7 @@ struct PrepareCommitMsgHook {
     private func rememberValidation(of message: [UInt8], trailers: [Trailer], detected: Attribution?, written: String?, policy: Policy) throws {
         let copy = try context.validatedMessagePath()
         FileSystem.remove(copy)
-        let found = policy.classifier.trailerFindings(trailers)
+        let found = context.classifier().trailerFindings(trailers)
         guard MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected, written: written) == nil else { return }
         try FileSystem.writeAtomically(message, to: copy)
     }
@@ -65,9 +66,8 @@ struct PrepareCommitMsgHook {
 /// Cheap looks at a commit message file before anything is parsed.
 enum MessageFile {
     /// True when a line starts with an AI trailer key (the shim's grep, for runs without the shim).
-    static func mayHaveAITrailer(_ file: String, policy: Policy) -> Bool {
+    static func mayHaveAITrailer(_ file: String, keys: Set<String>) -> Bool {
         guard let bytes = try? FileSystem.read(file) else { return false }
-        let keys = policy.classifier.assistedByKeys
         var lineStart = 0
         for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
             let line = bytes[lineStart..<index]
