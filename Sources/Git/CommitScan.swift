@@ -3,96 +3,31 @@ import CGit2
 import Glibc
 #endif
 
-/// A commit as stored: its id, parents, committer time and the raw object (headers, blank line, message).
+/// A commit as stored: its id, the raw object (headers, blank line, message) and where its fields
+/// are in it, parsed once (`CommitLayout`).
 public struct RawCommit: Sendable {
     public let id: ObjectID
-    public let parents: [ObjectID]
-    /// Committer time, seconds since the epoch: what git orders and filters walks by.
-    public let committerTime: Int64
     /// The whole commit object as stored.
     public let bytes: [UInt8]
+    public let layout: CommitLayout
 
-    /// Parses a commit object's headers as git's `parse_commit_buffer` does; nil when git would call
-    /// it bogus. The tree comes first, the parents are the `parent` lines right after it (one later
-    /// in the headers is not a parent, for git or here), and the commit time is read from a
-    /// `committer` line right after the `author` line that follows them, else it is 0.
+    /// Nil when git would call the object bogus (see `CommitLayout`).
     public init?(id: ObjectID, bytes: [UInt8]) {
-        let count = bytes.count
-        // "tree " + 40 hex + "\n"
-        guard count > 46, RawCommit.hasPrefix(bytes, 0, "tree "), bytes[45] == 0x0A else { return nil }
-        var parents: [ObjectID] = []
-        var position = 46
-        while position + 47 < count, RawCommit.hasPrefix(bytes, position, "parent ") {
-            guard bytes[position + 47] == 0x0A, let parent = RawCommit.oid(bytes, position + 7) else { return nil }
-            parents.append(parent)
-            position += 48
-        }
+        guard let layout = bytes.withUnsafeBufferPointer({ CommitLayout($0) }) else { return nil }
         self.id = id
-        self.parents = parents
-        self.committerTime = RawCommit.commitDate(bytes, position)
         self.bytes = bytes
+        self.layout = layout
     }
 
-    /// git's `parse_commit_date`: `author …\ncommitter …> <seconds>` at `start`, else 0.
-    static func commitDate(_ bytes: [UInt8], _ start: Int) -> Int64 {
-        let count = bytes.count
-        guard start + 6 < count, hasPrefix(bytes, start, "author") else { return 0 }
-        var position = start
-        while position < count, bytes[position] != 0x0A { position += 1 }
-        position += 1
-        guard position + 9 < count, hasPrefix(bytes, position, "committer") else { return 0 }
-        while position < count, bytes[position] != 0x3E { position += 1 }
-        guard position < count else { return 0 }
-        var end = position
-        while end < count, bytes[end] != 0x0A { end += 1 }
-        guard end < count else { return 0 }
-        return signatureTime(bytes, position, end) ?? 0
+    /// Committer time, seconds since the epoch: what git orders and filters walks by (`CommitLayout.date`).
+    public var committerTime: Int64 { layout.date }
+
+    public var parents: [ObjectID] {
+        bytes.withUnsafeBufferPointer { buffer in (0..<layout.parentCount).map { layout.parentID($0, in: buffer) } }
     }
 
-    /// Offset of the message: just after the first blank line (the end when there is none).
-    public var messageStart: Int {
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A { return index + 2 }
-            index += 1
-        }
-        return bytes.count
-    }
-
-    /// The raw message bytes.
-    public var messageBytes: ArraySlice<UInt8> { bytes[messageStart...] }
-
-    static func hasPrefix(_ bytes: [UInt8], _ at: Int, _ prefix: StaticString) -> Bool {
-        let length = prefix.utf8CodeUnitCount
-        guard at + length <= bytes.count else { return false }
-        return prefix.withUTF8Buffer { buffer in
-            for index in 0..<length where bytes[at + index] != buffer[index] { return false }
-            return true
-        }
-    }
-
-    static func oid(_ bytes: [UInt8], _ at: Int) -> ObjectID? {
-        bytes.withUnsafeBufferPointer { ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[at..<(at + 40)])) }
-    }
-
-    /// The seconds after the `>` at `close`, up to `end` (strtoumax's leading white space skipped).
-    static func signatureTime(_ bytes: [UInt8], _ close: Int, _ end: Int) -> Int64? {
-        var index = close + 1
-        while index < end, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-        var seconds: Int64 = 0
-        var digits = 0
-        var overflowed = false
-        while index < end, (0x30...0x39).contains(bytes[index]) {
-            let (times10, overflow1) = seconds.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] - 0x30))
-            overflowed = overflowed || overflow1 || overflow2
-            seconds = sum
-            index += 1
-            digits += 1
-        }
-        // As `Signature`: a time no date can show is git's "date overflows", shown as the epoch.
-        return digits > 0 ? (overflowed || seconds > Signature.latestTime ? 0 : seconds) : nil
-    }
+    /// The raw message bytes (leading blank lines removed).
+    public var messageBytes: ArraySlice<UInt8> { bytes[layout.message] }
 }
 
 /// A fast history walk for plain tips (no `^A` or `A..B`): every commit object is read once,

@@ -64,11 +64,11 @@ public final class PackedCommits: @unchecked Sendable {
         reader.objectID(pack: locations[number].pack, position: locations[number].position)
     }
 
-    /// Reads commit `number` and runs `body` over its id and bytes (the object as stored); nil, and
+    /// Reads commit `number` and runs `body` over its id, bytes (the object as stored) and layout; nil, and
     /// `body` not run, when its entry cannot be read or is not a commit's (the walk then reads it
     /// through the object database, which reports what is wrong). Safe from several threads at once
     /// for different numbers.
-    public func read<T, E: Error>(_ number: Int, _ body: (ObjectID, UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T? {
+    public func read<T, E: Error>(_ number: Int, _ body: (ObjectID, UnsafeBufferPointer<UInt8>, CommitLayout) throws(E) -> T) throws(E) -> T? {
         let id = self.id(number)
         guard let (type, bytes) = reader.object(at: locations[number]), type == 1,
               let commit = RawCommit(id: id, bytes: bytes) else { return nil }
@@ -82,7 +82,7 @@ public final class PackedCommits: @unchecked Sendable {
             return .other(parent)
         }
         headers[number] = Header(time: commit.committerTime, parents: parents)
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in try body(id, buffer) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in try body(id, buffer, commit.layout) }
     }
 
     /// Lets go of the pack pages that held commits `numbers`, once read (they are read once, in pack

@@ -18,7 +18,7 @@ import TestSupport
         let read = SliceResults<[UInt8]?>(count: packed.count, initial: nil)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for number in stride(from: worker, to: packed.count, by: 2) {
-                read[number] = packed.read(number) { _, bytes in Array(bytes) }
+                read[number] = packed.read(number) { _, bytes, _ in Array(bytes) }
             }
         }
         let ids = try tips.map { try repository.resolveCommit($0) }

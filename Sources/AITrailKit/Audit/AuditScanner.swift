@@ -322,14 +322,14 @@ public struct AuditScanner {
                 let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
                 for position in range {
                     let id = ids[position]
-                    let scan = { (bytes: UnsafeBufferPointer<UInt8>) throws(GitError) -> Scanned in
-                        try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier,
+                    let scan = { (bytes: UnsafeBufferPointer<UInt8>, layout: CommitLayout?) throws(GitError) -> Scanned in
+                        try AuditScanner.scanCommit(id: id, bytes: bytes, layout: layout, repository: repository, classifier: classifier,
                                                     reviewBots: reviewBots, notes: notes, lines: lines)
                     }
                     if let raw {
-                        results[position] = try raw.withBytes(slot: slots[position], scan)
+                        results[position] = try raw.withCommit(slot: slots[position], scan)
                     } else {
-                        results[position] = try repository.withCommitBytes(id, scan)
+                        results[position] = try repository.withCommitBytes(id) { (bytes) throws(GitError) in try scan(bytes, nil) }
                     }
                 }
                 done += range.count
@@ -364,14 +364,15 @@ public struct AuditScanner {
         return Identity(name: mapped.name, email: mapped.email)
     }
 
-    /// Classifies a commit from its raw object (`CommitLayout`): the message and identities are
-    /// classified as bytes, so a commit without findings costs strings for its author only. A
-    /// commit with an `encoding` header other than UTF-8 is first converted, as `git log` shows it.
+    /// Classifies a commit from its raw object and its `layout` (parsed here when the walk did not):
+    /// the message and identities are classified as bytes, so a commit without findings costs strings
+    /// for its author only. A commit with an `encoding` header other than UTF-8 is first converted,
+    /// as `git log` shows it.
     static func scanCommit(
-        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier, reviewBots: Set<String>,
-        notes: NoteIndex, lines: Bool
+        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, layout parsed: CommitLayout? = nil, repository: Repository,
+        classifier: Classifier, reviewBots: Set<String>, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        guard let layout = CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
+        guard let layout = parsed ?? CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
         if let encoding = layout.encoding, !TextEncoding.isUTF8(UnsafeBufferPointer(rebasing: bytes[encoding])),
            let converted = TextEncoding.utf8(bytes, from: String(decoding: UnsafeBufferPointer(rebasing: bytes[encoding]), as: UTF8.self)) {
             return try converted.withUnsafeBufferPointer { (utf8) throws(GitError) -> Scanned in
@@ -388,15 +389,16 @@ public struct AuditScanner {
         id: ObjectID, commit: CommitLayout, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier,
         reviewBots: Set<String>, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
+        guard let authorLine = commit.author, let committerLine = commit.committer else { throw GitError.malformedCommit(id) }
         func identity(_ signature: SignatureLayout) -> RawIdentity {
             RawIdentity(name: UnsafeBufferPointer(rebasing: bytes[signature.name]), email: UnsafeBufferPointer(rebasing: bytes[signature.email]))
         }
-        let author = identity(commit.author)
+        let author = identity(authorLine)
         let classification = classifier.classify(
-            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(commit.committer))
+            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(committerLine))
         return try scanned(
             id: id, tree: commit.treeID, firstParent: commit.firstParentID, isMerge: commit.isMerge,
-            commitTime: commit.committer.time, authorTime: commit.author.time, author: Identity(author), found: classification.attributions,
+            commitTime: committerLine.time, authorTime: authorLine.time, author: Identity(author), found: classification.attributions,
             repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
     }
 

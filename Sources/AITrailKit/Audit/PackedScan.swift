@@ -51,9 +51,9 @@ extension AuditScanner {
                         // classified is left for the walk, which scans it again only if it reaches
                         // it, and then fails with its error as git would (an unreachable one does not
                         // count, as for `--jobs 1`).
-                        _ = try? packed.read(number) { (id, bytes) throws(GitError) in
+                        _ = try? packed.read(number) { (id, bytes, layout) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
-                                id: id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                                id: id, bytes: bytes, layout: layout, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                         }
                     }
                     packed.release(numbers)
@@ -102,7 +102,7 @@ extension AuditScanner {
             }
             result.scanned.append(try gitCall { () throws(GitError) in
                 try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, layout: commit.layout, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                 }
             })
             result.pendingSlots.append(result.order.count)

@@ -24,7 +24,7 @@ extension AuditScanner {
                         done.reserveCapacity(batch.count)
                         for item in batch {
                             let scanned = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, layout: item.commit.layout, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                             }
                             done.append((item.index, scanned))
                         }

@@ -57,7 +57,7 @@ struct WalkPlan {
         var ids: [ObjectID] = []
         for commit in scan {
             ids.append(commit.id)
-            raw.append(commit.bytes)
+            raw.append(commit)
         }
         if let error = scan.error { throw error }
         return WalkedCommits(ids: ids, raw: raw, method: "one read per commit")
@@ -110,21 +110,24 @@ struct WalkedCommits {
     let method: String
 }
 
-/// Raw commit objects in one buffer: no allocation per commit, shared read-only by the workers.
+/// Raw commit objects in one buffer, with their parsed layouts: no allocation per commit, shared
+/// read-only by the workers.
 final class RawCommitStore: @unchecked Sendable {
     // Written only by the walk, before any worker starts; read-only afterwards.
     private var bytes: [UInt8] = []
     private var offsets: [Int] = [0]
+    private var layouts: [CommitLayout] = []
 
-    func append(_ object: [UInt8]) {
-        bytes.append(contentsOf: object)
+    func append(_ commit: RawCommit) {
+        bytes.append(contentsOf: commit.bytes)
         offsets.append(bytes.count)
+        layouts.append(commit.layout)
     }
 
-    /// Runs `body` over the raw object of the commit in `slot`.
-    func withBytes<T, E: Error>(slot: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T {
+    /// Runs `body` over the raw object and layout of the commit in `slot`.
+    func withCommit<T, E: Error>(slot: Int, _ body: (UnsafeBufferPointer<UInt8>, CommitLayout) throws(E) -> T) throws(E) -> T {
         try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in
-            try body(UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]))
+            try body(UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]), layouts[slot])
         }
     }
 }
