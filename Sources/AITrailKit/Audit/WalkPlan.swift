@@ -1,11 +1,13 @@
 import Git
 
-/// The revisions to walk, resolved. A walk of plain tips (HEAD, branches, `--all`) can be cached and
-/// extended later; one with exclusions (`A..B`, `^A`, `A...B`) is walked in full each time.
+/// The revisions to walk, resolved (`Revisions`). A walk of plain tips (HEAD, branches, `--all`)
+/// can be cached and extended later; one with exclusions (`A..B`, `^A`, `A...B`) is walked in full
+/// each time.
 struct WalkPlan {
     let options: WalkOptions
+    let revisions: ResolvedRevisions
     /// The resolved tips when the walk has no exclusions; nil otherwise.
-    let cacheableTips: [ObjectID]?
+    var cacheableTips: [ObjectID]? { revisions.excluded.isEmpty ? revisions.included : nil }
     /// Identifies walks whose cached results can extend each other.
     var key: String { options.firstParent ? "first-parent" : "all-parents" }
 
@@ -15,28 +17,10 @@ struct WalkPlan {
         walk.until = nil
         walk.order = .time
         walk.reverse = false
-        var tips: [ObjectID] = []
-        var hasExclusions = false
-        for revision in options.revisions {
-            if revision.hasPrefix("^") || revision.contains("..") {
-                hasExclusions = true
-            } else {
-                tips.append(try repository.resolveCommit(revision))
-            }
-        }
-        if options.all {
-            tips += try repository.allTips()
-        } else if options.revisions.isEmpty {
-            if let head = try repository.head() { tips.append(head) }
-        }
-        var seen = Set<ObjectID>()
-        tips = tips.filter { seen.insert($0).inserted }
-        self.cacheableTips = hasExclusions ? nil : tips
-        if !hasExclusions {
-            // Walk exactly the resolved tips: a ref that moves during the run cannot make the walk and its key disagree.
-            walk.revisions = tips.map(\.hex)
-            walk.all = false
-        }
+        // Walk exactly the resolved commits: a ref that moves during the run cannot make the walk and its key disagree.
+        var revisions = try repository.resolve(Revisions(options.revisions), all: options.all)
+        if options.revisions.isEmpty && !options.all, let head = try repository.head() { revisions.included.append(head) }
+        self.revisions = revisions
         self.options = walk
     }
 
@@ -46,7 +30,7 @@ struct WalkPlan {
     func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
         guard let tips = cacheableTips else {
             if repository.isShallow { return WalkedCommits(ids: try shallowRange(repository), raw: nil, method: "shallow range walk") }
-            return WalkedCommits(ids: try RevisionWalk(repository, options: options).ids(), raw: nil, method: "revision walk")
+            return WalkedCommits(ids: try RevisionWalk(repository, resolved: revisions, options: options).ids(), raw: nil, method: "revision walk")
         }
         if tips.isEmpty { return WalkedCommits(ids: [], raw: nil, method: "nothing to walk") }
         if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
@@ -66,33 +50,14 @@ struct WalkPlan {
 
 extension WalkPlan {
     /// A walk with exclusions in a shallow clone, where libgit2 1.5's walk fails at the cut: the
-    /// commits the positive revisions reach minus those the negative ones reach, both walked with
-    /// the cut respected (as git does), in the positive walk's order.
+    /// commits the included revisions reach minus those the excluded ones reach, both walked with
+    /// the cut respected (as git does), in the included walk's order.
     func shallowRange(_ repository: Repository) throws(GitError) -> [ObjectID] {
-        var positive: [ObjectID] = [], negative: [ObjectID] = []
-        for revision in options.revisions {
-            if revision.hasPrefix("^") {
-                negative.append(try repository.resolveCommit(String(revision.dropFirst())))
-            } else if let range = revision.firstRange(of: "...") {
-                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-                let a = try repository.resolveCommit(left.isEmpty ? "HEAD" : left)
-                let b = try repository.resolveCommit(right.isEmpty ? "HEAD" : right)
-                positive += [a, b]
-                if let base = try repository.mergeBase(a, b) { negative.append(base) }
-            } else if let range = revision.firstRange(of: "..") {
-                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-                negative.append(try repository.resolveCommit(left.isEmpty ? "HEAD" : left))
-                positive.append(try repository.resolveCommit(right.isEmpty ? "HEAD" : right))
-            } else {
-                positive.append(try repository.resolveCommit(revision))
-            }
-        }
-        if options.all { positive += try repository.allTips() }
         var hidden = Set<ObjectID>()
-        let negatives = try CommitScan(repository, tips: negative)
+        let negatives = try CommitScan(repository, tips: revisions.excluded)
         while let commit = negatives.next() { hidden.insert(commit.id) }
         if let error = negatives.error { throw error }
-        let positives = try CommitScan(repository, tips: positive, firstParent: options.firstParent)
+        let positives = try CommitScan(repository, tips: revisions.included, firstParent: options.firstParent)
         var ids: [ObjectID] = []
         while let commit = positives.next() {
             if !hidden.contains(commit.id) { ids.append(commit.id) }
@@ -162,9 +127,8 @@ struct IncrementalWalk {
                 }
             }
             guard covered, !oldTips.isEmpty || newTips.isEmpty else { continue }
-            var options = WalkOptions(revisions: tips.map(\.hex) + oldTips.map { "^" + $0.hex }, firstParent: key == "first-parent")
-            options.order = .time
-            let fresh = try RevisionWalk(repository, options: options).ids()
+            let fresh = try RevisionWalk(repository, resolved: ResolvedRevisions(included: tips, excluded: Array(oldTips)),
+                                         options: WalkOptions(firstParent: key == "first-parent", order: .time)).ids()
             return IncrementalWalk(base: walk, newCommits: fresh, oldTips: oldTips)
         }
         return nil
