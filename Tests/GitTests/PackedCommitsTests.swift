@@ -24,8 +24,8 @@ import TestSupport
         let ids = try tips.map { try repository.resolveCommit($0) }
         return try packed.walk(repository, tips: ids, firstParent: firstParent).map { node in
             switch node {
-            case .packed(let number): return (packed.id(number).hex, try #require(read[number]))
-            case .other(let commit): return (commit.id.hex, commit.bytes)
+            case .indexed(let number): return (packed.id(number).hex, try #require(read[number]))
+            case .read(let commit): return (commit.id.hex, commit.bytes)
             }
         }
     }
@@ -101,7 +101,7 @@ import TestSupport
         let head = try #require(try repository.head())
         let nodes = try packed.walk(repository, tips: [head])
         let ids = nodes.map { node -> String in
-            if case .other(let commit) = node { return commit.id.hex }
+            if case .read(let commit) = node { return commit.id.hex }
             return "read by read(_:_:)"
         }
         #expect(ids == (try revList(repo.path, ["HEAD"])))

@@ -90,14 +90,14 @@ extension AuditScanner {
         for node in walk.nodes {
             let commit: RawCommit
             switch node {
-            case .packed(let number):
+            case .indexed(let number):
                 if store.records[number] >= 0 {
                     result.order.append(store.records[number])
                     result.stored += 1
                     continue
                 }
                 commit = try gitCall { () throws(GitError) in try repository.rawCommit(packed.id(number)) }
-            case .other(let other):
+            case .read(let other):
                 commit = other
             }
             result.scanned.append(try gitCall { () throws(GitError) in
@@ -116,7 +116,7 @@ extension AuditScanner {
 
 /// The walk's result, from the thread that walked.
 private final class WalkResult: @unchecked Sendable {
-    var nodes: [PackedCommits.Node] = []
+    var nodes: [WalkedCommit] = []
     var error: String?
 }
 
