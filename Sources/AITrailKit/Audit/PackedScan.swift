@@ -85,14 +85,14 @@ extension AuditScanner {
         }
         if let error = walk.error { throw AuditError(error) }
         cache = store.cache
-        var result = ClassifiedWalk(order: [], pendingSlots: [], pendingRecords: [], scanned: [])
-        result.order.reserveCapacity(walk.nodes.count)
+        var result = ClassifiedWalk(method: "packs read in parallel")
+        result.order.reserve(walk.nodes.count)
         for node in walk.nodes {
             let commit: RawCommit
             switch node {
             case .indexed(let number):
                 if store.records[number] >= 0 {
-                    result.order.append(store.records[number])
+                    result.order.place(packed.id(number), cached: .current(store.records[number]))
                     result.stored += 1
                     continue
                 }
@@ -100,14 +100,13 @@ extension AuditScanner {
             case .read(let other):
                 commit = other
             }
+            result.order.place(commit.id, cached: .none)
             result.scanned.append(try gitCall { () throws(GitError) in
                 try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, layout: commit.layout, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, layout: commit.layout, repository: repository,
+                                                classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                 }
             })
-            result.pendingSlots.append(result.order.count)
-            result.pendingRecords.append(-1)
-            result.order.append(-1)
         }
         progress?(walk.nodes.count, walk.nodes.count)
         return result
