@@ -208,21 +208,16 @@ public struct AuditScanner {
             AuditScanner.person(name: table.strings[Int(identity.name)], email: table.strings[Int(identity.email)], mailmap: mailmap)
         }
         let bots = authors.map(BotAccount.isBot)
-        if let since = options.walk.since {
-            order.removeAll { table.commitTime(Int($0)) < since }
-        }
-        if let until = options.walk.until {
-            order.removeAll { table.commitTime(Int($0)) > until }
-        }
-        if options.noMerges {
-            order.removeAll { table.flags(Int($0)) & 1 != 0 }
-        }
-        if options.noBots {
-            // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
-            table.withRecords { base in
+        let since = options.walk.since, until = options.walk.until, noMerges = options.noMerges, noBots = options.noBots
+        if since != nil || until != nil || noMerges || noBots {
+            table.withRecords { records in
                 order.removeAll { row in
-                    let record = base + Int(row) * CommitTable.recordSize
-                    return bots[Int(record.u32(CommitTable.identityOffset))] && record.u32(CommitTable.agentsOffset) == 0
+                    let record = records[row]
+                    if let since, record.commitTime < since { return true }
+                    if let until, record.commitTime > until { return true }
+                    if noMerges, record.isMerge { return true }
+                    // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
+                    return noBots && bots[record.identity] && record.agentList == 0
                 }
             }
         }
@@ -233,10 +228,8 @@ public struct AuditScanner {
     /// Newest first by committer time, then by author time, then by id: one order for a set of
     /// commits however it was walked (fresh, or extended from the cache), so outputs are comparable.
     static func sortCanonically(_ order: inout [Int32], table: CommitTable) {
-        table.withRecords { base in
-            func precedes(_ a: Int32, _ b: Int32) -> Bool {
-                CommitTable.precedes(base + Int(a) * CommitTable.recordSize, base + Int(b) * CommitTable.recordSize)
-            }
+        table.withRecords { records in
+            func precedes(_ a: Int32, _ b: Int32) -> Bool { CommitRecord.precedes(records[a], records[b]) }
             var sorted = true
             for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
                 sorted = false
@@ -254,7 +247,7 @@ public struct AuditScanner {
 
     /// A cached record still holds when it was read from the same notes and has what this run needs.
     func isCurrent(_ index: Int32, in cache: AuditCache, notes: NoteIndex) -> Bool {
-        if options.lines && cache.table.flags(Int(index)) & 2 == 0 { return false }
+        if options.lines && !cache.table.record(Int(index), \.hasLineCounts) { return false }
         let blobs = cache.notes.isEmpty ? nil : cache.notes[index]
         if notes.isEmpty { return blobs == nil }
         let id = cache.table.id(Int(index))
