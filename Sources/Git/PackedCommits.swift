@@ -11,6 +11,10 @@ import CGit2
 ///
 /// Every packed commit is read, reachable from the tips or not: this is for walks that reach most
 /// of a repository's history (HEAD, `--all`), not for a short one.
+///
+/// `@unchecked Sendable`: the only state written after `init` is `headers`, one slot per commit,
+/// written by the one `read` of that commit and read by `walk` after every `read` has returned (the
+/// caller's join orders them); the pack reader shares nothing mutable.
 public final class PackedCommits: @unchecked Sendable {
     private enum Parent {
         case packed(Int32)

@@ -1,5 +1,6 @@
 import Dispatch
 import Git
+import Synchronization
 
 extension AuditScanner {
     /// True when reading every packed commit on all workers before walking beats walking first: a
@@ -66,33 +67,39 @@ extension AuditScanner {
         }
         if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
 
-        let walk = WalkResult()
-        let store = StoreResult(cache: cache, count: count)
+        // One task walks while the other stores the records; each writes its own result, read here
+        // once both have finished.
+        let walked = Mutex<Result<[WalkedCommit], AuditError>>(.success([]))
+        let stored = Mutex((cache: cache, records: [Int32](repeating: -1, count: count)))
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
-                do {
-                    // Its own repository: libgit2 objects never cross threads.
-                    walk.nodes = try packed.walk(try Repository(location), tips: tips)
-                } catch {
-                    walk.error = (error as? GitError)?.message ?? "\(error)"
+                // Its own repository: libgit2 objects never cross threads.
+                let result = Result { () throws(AuditError) in
+                    try gitCall { () throws(GitError) in try packed.walk(try Repository(location), tips: tips) }
                 }
+                walked.withLock { $0 = result }
             } else {
-                store.cache.table.reserve(count)
-                for number in 0..<count {
-                    if let scanned = results[number] { store.records[number] = store.cache.store(scanned.record, replacing: -1) }
+                stored.withLock { stored in
+                    stored.cache.table.reserve(count)
+                    for number in 0..<count {
+                        if let scanned = results[number] { stored.records[number] = stored.cache.store(scanned.record, replacing: -1) }
+                    }
                 }
             }
         }
-        if let error = walk.error { throw AuditError(error) }
-        cache = store.cache
+        let nodes = try walked.withLock { $0 }.get()
+        let records = stored.withLock { stored in
+            cache = stored.cache
+            return stored.records
+        }
         var result = ClassifiedWalk(method: "packs read in parallel")
-        result.order.reserve(walk.nodes.count)
-        for node in walk.nodes {
+        result.order.reserve(nodes.count)
+        for node in nodes {
             let commit: RawCommit
             switch node {
             case .indexed(let number):
-                if store.records[number] >= 0 {
-                    result.order.place(packed.id(number), cached: .current(store.records[number]))
+                if records[number] >= 0 {
+                    result.order.place(packed.id(number), cached: .current(records[number]))
                     result.stored += 1
                     continue
                 }
@@ -108,24 +115,7 @@ extension AuditScanner {
                 }
             })
         }
-        progress?(walk.nodes.count, walk.nodes.count)
+        progress?(nodes.count, nodes.count)
         return result
-    }
-}
-
-/// The walk's result, from the thread that walked.
-private final class WalkResult: @unchecked Sendable {
-    var nodes: [WalkedCommit] = []
-    var error: String?
-}
-
-/// The cache the records went into, and each packed commit's record, from the thread that stored them.
-private final class StoreResult: @unchecked Sendable {
-    var cache: AuditCache
-    var records: [Int32]
-
-    init(cache: AuditCache, count: Int) {
-        self.cache = cache
-        records = [Int32](repeating: -1, count: count)
     }
 }
