@@ -25,31 +25,25 @@ public struct Revisions: Sendable, Hashable {
         public var isPlain: Bool { if case .include = self { return true } else { return false } }
     }
 
-    /// The terms, each with whether a `--not` before it turns it around.
-    public let terms: [(term: Term, negated: Bool)]
+    /// A term, and whether a `--not` before it turns it around.
+    public struct Entry: Sendable, Hashable {
+        public var term: Term
+        public var negated: Bool
+    }
+
+    public let terms: [Entry]
 
     public init(_ arguments: [String]) {
         var negated = false
-        var terms: [(Term, Bool)] = []
+        var terms: [Entry] = []
         for argument in arguments {
             if argument == "--not" {
                 negated.toggle()
             } else {
-                terms.append((Revisions.parse(argument), negated))
+                terms.append(Entry(term: Revisions.parse(argument), negated: negated))
             }
         }
         self.terms = terms
-    }
-
-    public static func == (a: Revisions, b: Revisions) -> Bool {
-        a.terms.map(\.term) == b.terms.map(\.term) && a.terms.map(\.negated) == b.terms.map(\.negated)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for (term, negated) in terms {
-            hasher.combine(term)
-            hasher.combine(negated)
-        }
     }
 
     /// True when every term is a plain commit: the walk is of tips only, with nothing left out.
@@ -96,9 +90,9 @@ extension Repository {
     /// reference's tip with `all` (see `allTips`). Each list without repeats, in the order given.
     public func resolve(_ revisions: Revisions, all: Bool = false) throws(GitError) -> ResolvedRevisions {
         var resolved = ResolvedRevisions()
-        for (term, negated) in revisions.terms {
+        for entry in revisions.terms {
             var included: [ObjectID] = [], excluded: [ObjectID] = []
-            switch term {
+            switch entry.term {
             case .include(let name):
                 included.append(try resolveCommit(name))
             case .exclude(let name):
@@ -126,7 +120,7 @@ extension Repository {
                 included.append(id)
                 excluded.append(parents[number - 1])
             }
-            if negated { swap(&included, &excluded) }
+            if entry.negated { swap(&included, &excluded) }
             resolved.included += included
             resolved.excluded += excluded
         }
