@@ -9,7 +9,7 @@ import CGit2
 ///
 /// The fast path for reading many commits (the audit reads every commit of a history): one object
 /// database read and one scan of the buffer, without libgit2's commit parser and its object cache.
-/// Fields mean what `Commit`'s do; identities are split the way libgit2 splits them.
+/// Fields mean what `Commit`'s do; identities are split the way `git log` splits them (`CommitLayout`).
 public struct CommitFields: Sendable {
     public var id: ObjectID
     public var treeID: ObjectID
@@ -54,73 +54,82 @@ extension CommitFields {
     }
 
     init?(id: ObjectID, buffer: UnsafeBufferPointer<UInt8>) {
-        guard let layout = CommitLayout(buffer) else { return nil }
+        guard let layout = CommitLayout(buffer), let author = layout.author, let committer = layout.committer else { return nil }
         self.id = id
         self.treeID = layout.treeID
         self.parentCount = layout.parentCount
         self.firstParentID = layout.firstParentID
-        self.author = Signature(layout.author, in: buffer)
-        self.committer = Signature(layout.committer, in: buffer)
+        self.author = Signature(author, in: buffer)
+        self.committer = Signature(committer, in: buffer)
         self.message = layout.message.isEmpty ? "" : String(decoding: UnsafeBufferPointer(rebasing: buffer[layout.message]), as: UTF8.self)
     }
 }
 
 /// Where a raw commit object's fields are: the header's values, and names, emails and the message
-/// as ranges of the object's bytes. For readers that look at most commits' text without copying it
-/// into strings (the audit classifies from these bytes).
+/// as ranges of the object's bytes. The one parser of commit headers: walks read the parents and
+/// `date` from it, the audit classifies from the same layout without copying text into strings.
+///
+/// Read as git 2.39 reads a commit: `parse_commit_buffer` for the tree, the parents (the `parent`
+/// lines right after the tree; one further down is an unknown header) and the walk's date;
+/// `pretty.c`'s `parse_commit_header` for the identities `git log` shows (the last `author` and the
+/// last `committer` line win).
 public struct CommitLayout: Sendable {
     public var treeID: ObjectID
     public var parentCount: Int
     /// The first parent, or nil for a root commit.
     public var firstParentID: ObjectID?
-    public var author: SignatureLayout
-    public var committer: SignatureLayout
+    /// Where the `parent` lines start (each is `parent ` + 40 hex digits + a line feed).
+    private var parentsStart: Int
+    /// The time git orders and filters walks by (`parse_commit_date`): the `committer` line right
+    /// after an `author` line right after the parents, else 0.
+    public var date: Int64
+    /// The last `author` line; nil when there is none or git cannot split it (no `<…>`).
+    public var author: SignatureLayout?
+    /// The last `committer` line; nil as for `author`.
+    public var committer: SignatureLayout?
     /// The message with leading blank lines removed, as `Commit.message` (the bytes as written).
     public var message: Range<Int>
-    /// The `encoding` header's value, nil without one (UTF-8: git's default).
+    /// The first `encoding` header's value (as git's `get_header`), nil without one (UTF-8: git's default).
     public var encoding: Range<Int>?
 
     public var isMerge: Bool { parentCount > 1 }
 
-    /// Parses a raw commit object: `tree`, `parent`*, `author`, `committer`, other headers, a blank line, the message.
+    /// Parses a raw commit object: `tree`, `parent`*, then the other headers, a blank line, the
+    /// message. Nil where git's `parse_commit_buffer` calls the object bogus (no tree line first, a
+    /// `parent` line that is not an id).
     public init?(_ buffer: UnsafeBufferPointer<UInt8>) {
-        var position = 0
         let end = buffer.count
-        var tree: ObjectID?
+        // "tree " + 40 hex + "\n"
+        guard end > 46, buffer.starts(with: CommitLayout.treePrefix), buffer[45] == 0x0A,
+              let tree = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: buffer[5..<45])) else { return nil }
+        var position = 46
+        parentsStart = position
         var parents = 0
         var firstParent: ObjectID?
+        while position + 47 < end, UnsafeBufferPointer(rebasing: buffer[position...]).starts(with: CommitLayout.parentPrefix) {
+            guard buffer[position + 47] == 0x0A,
+                  let parent = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: buffer[(position + 7)..<(position + 47)])) else { return nil }
+            if parents == 0 { firstParent = parent }
+            parents += 1
+            position += 48
+        }
+        date = CommitLayout.commitDate(buffer, from: position)
         var author: SignatureLayout?
         var committer: SignatureLayout?
         var encoding: Range<Int>?
-        // Parents are the `parent` lines right after the tree, as git's parse_commit_buffer reads
-        // them: one further down is an unknown header.
-        var inParents = false
         while position < end {
             let lineEnd = buffer.firstLineFeed(from: position) ?? end
             if lineEnd == position { position += 1; break }  // the blank line before the message
             let line = UnsafeBufferPointer(rebasing: buffer[position..<lineEnd])
-            if tree == nil, line.starts(with: CommitLayout.treePrefix) {
-                tree = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: line[5...]))
-                inParents = true
-                position = lineEnd + 1
-                continue
-            } else if inParents, line.starts(with: CommitLayout.parentPrefix) {
-                if parents == 0 { firstParent = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: line[7...])) }
-                parents += 1
-                position = lineEnd + 1
-                continue
-            }
-            inParents = false
-            if author == nil, line.starts(with: CommitLayout.authorPrefix) {
+            if line.starts(with: CommitLayout.authorPrefix) {
                 author = SignatureLayout(rawHeader: buffer, from: position + 7, to: lineEnd)
-            } else if committer == nil, line.starts(with: CommitLayout.committerPrefix) {
+            } else if line.starts(with: CommitLayout.committerPrefix) {
                 committer = SignatureLayout(rawHeader: buffer, from: position + 10, to: lineEnd)
-            } else if line.first == 0x65, line.starts(with: CommitLayout.encodingPrefix) {
+            } else if encoding == nil, line.first == 0x65, line.starts(with: CommitLayout.encodingPrefix) {
                 encoding = (position + 9)..<lineEnd
             }
             position = lineEnd + 1
         }
-        guard let tree, let author, let committer else { return nil }
         while position < end && buffer[position] == 0x0A { position += 1 }
         self.treeID = tree
         self.parentCount = parents
@@ -129,6 +138,26 @@ public struct CommitLayout: Sendable {
         self.committer = committer
         self.message = min(position, end)..<end
         self.encoding = encoding
+    }
+
+    /// Parent `index` (0..<parentCount) of the commit whose bytes this layout was read from.
+    public func parentID(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> ObjectID {
+        precondition(index >= 0 && index < parentCount, "parent \(index) of \(parentCount)")
+        let start = parentsStart + 48 * index + 7
+        return ObjectID(hexBytes: UnsafeBufferPointer(rebasing: buffer[start..<(start + 40)]))!
+    }
+
+    /// git's `parse_commit_date`: `author…\ncommitter…> <seconds>` at `start`, else 0.
+    static func commitDate(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int64 {
+        let count = buffer.count
+        guard start + 6 < count, UnsafeBufferPointer(rebasing: buffer[start...]).starts(with: CommitLayout.authorPrefix.prefix(6)),
+              let authorEnd = buffer.firstLineFeed(from: start) else { return 0 }
+        let position = authorEnd + 1
+        guard position + 9 < count, UnsafeBufferPointer(rebasing: buffer[position...]).starts(with: CommitLayout.committerPrefix.prefix(9)),
+              let base = buffer.baseAddress, let found = memchr(base + position, 0x3E, count - position) else { return 0 }
+        let close = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        guard let lineEnd = buffer.firstLineFeed(from: close) else { return 0 }
+        return SignatureLayout.seconds(buffer, from: close + 1, to: lineEnd) ?? 0
     }
 
     private static let treePrefix = Array("tree ".utf8)
@@ -154,36 +183,26 @@ public struct SignatureLayout: Sendable, Hashable {
     public var time: Int64
     public var offsetMinutes: Int32
 
-    /// `Name <email> 1700000000 +0100` in `buffer[start..<end]`, split as libgit2's signature parser
-    /// does: the email between the last `<` and the last `>`, the name before it trimmed; a missing or
-    /// bad date is 0.
+    /// `Name <email> 1700000000 +0100` in `buffer[start..<end]`, split as git's `split_ident_line`
+    /// does (what `git log` shows): the email between the first `<` and the first `>` after it, as
+    /// written; the name before that `<` with trailing white space removed; the date after the last
+    /// `>`. Nil without a `<…>`; a missing or bad date is 0.
     init?(rawHeader buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
         let line = buffer[start..<end]
-        guard let open = line.lastIndex(of: 0x3C), let close = line.lastIndex(of: 0x3E), open < close else { return nil }
-        func trimmed(_ from: Int, _ to: Int) -> Range<Int> {
-            var lower = from, upper = to
-            while lower < upper && (buffer[lower] == 0x20 || buffer[lower] == 0x09) { lower += 1 }
-            while upper > lower && (buffer[upper - 1] == 0x20 || buffer[upper - 1] == 0x09) { upper -= 1 }
-            return lower..<upper
-        }
-        name = trimmed(start, open)
-        email = trimmed(open + 1, close)
-        var position = close + 1
-        while position < end && buffer[position] == 0x20 { position += 1 }
-        var time: Int64 = 0
-        var sawDigit = false
-        var overflowed = false
-        while position < end, (0x30...0x39).contains(buffer[position]) {
-            let (times10, overflow1) = time.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int64(buffer[position] - 0x30))
-            overflowed = overflowed || overflow1 || overflow2
-            time = sum
-            sawDigit = true
-            position += 1
-        }
-        if overflowed || time > Signature.latestTime { time = 0 }
+        guard let open = line.firstIndex(of: 0x3C), let close = buffer[(open + 1)..<end].firstIndex(of: 0x3E) else { return nil }
+        var nameEnd = open
+        while nameEnd > start && SignatureLayout.isSpace(buffer[nameEnd - 1]) { nameEnd -= 1 }
+        name = start..<nameEnd
+        email = (open + 1)..<close
+        // git looks for the date after the last `>`, for idents with a stray `>` in the email.
+        let dateStart = line.lastIndex(of: 0x3E)! + 1
+        var position = dateStart
+        while position < end && SignatureLayout.isSpace(buffer[position]) { position += 1 }
+        let digitsStart = position
+        while position < end, (0x30...0x39).contains(buffer[position]) { position += 1 }
+        let sawDigit = position > digitsStart
         var offset: Int32 = 0
-        while position < end && buffer[position] == 0x20 { position += 1 }
+        while position < end && SignatureLayout.isSpace(buffer[position]) { position += 1 }
         if sawDigit, position + 5 <= end, buffer[position] == 0x2B || buffer[position] == 0x2D {
             func digit(_ index: Int) -> Int32? {
                 (0x30...0x39).contains(buffer[position + index]) ? Int32(buffer[position + index] - 0x30) : nil
@@ -193,8 +212,30 @@ public struct SignatureLayout: Sendable, Hashable {
                 if buffer[position] == 0x2D { offset = -offset }
             }
         }
-        self.time = sawDigit ? time : 0
+        self.time = sawDigit ? SignatureLayout.seconds(buffer, from: digitsStart, to: end) ?? 0 : 0
         self.offsetMinutes = offset
+    }
+
+    /// git's `isspace` (sane_ctype): space, tab, line feed, carriage return.
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    /// The seconds at `start` (white space first skipped, as `strtoumax` does), up to `end`; nil
+    /// without a digit. A time no date can show is git's "date overflows", read as the epoch.
+    static func seconds(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int64? {
+        var index = start
+        while index < end, isSpace(buffer[index]) { index += 1 }
+        var seconds: Int64 = 0
+        var digits = 0
+        var overflowed = false
+        while index < end, (0x30...0x39).contains(buffer[index]) {
+            let (times10, overflow1) = seconds.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(buffer[index] - 0x30))
+            overflowed = overflowed || overflow1 || overflow2
+            seconds = sum
+            index += 1
+            digits += 1
+        }
+        return digits > 0 ? (overflowed || seconds > Signature.latestTime ? 0 : seconds) : nil
     }
 }
 

@@ -193,35 +193,45 @@ final class CommitGraph {
         return ObjectID(raw)
     }
 
-    /// Commit time (seconds) and parent positions of the commit at `position`.
-    func commit(at position: Int) -> (time: Int64, parents: [Int]) {
+    /// Commit time (seconds) of the commit at `position`.
+    func time(at position: Int) -> Int64 {
+        let (layer, local) = layer(for: position)
+        let record = layer.data + local * 36
+        let high = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+        let low = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
+        return Int64(high & 0x3) << 32 | Int64(low)
+    }
+
+    /// Runs `body` over the parent positions of the commit at `position`, first first, until it
+    /// returns false. As git's fill_commit_in_graph: no first parent, no parents at all. Positions
+    /// were checked when the layer was mapped.
+    func forEachParent<E: Error>(at position: Int, _ body: (Int) throws(E) -> Bool) throws(E) {
         let (layer, local) = layer(for: position)
         let record = layer.data + local * 36
         let first = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
         let second = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 24, as: UInt32.self))
-        let high = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
-        let low = UInt32(bigEndian: record.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
-        let time = Int64(high & 0x3) << 32 | Int64(low)
         let none: UInt32 = 0x7000_0000
-        var parents: [Int] = []
-        // As git's fill_commit_in_graph: no first parent, no parents at all. Positions were checked
-        // when the layer was mapped.
-        guard first != none else { return (time, []) }
-        parents.append(Int(first))
-        if second != none {
-            if second & 0x8000_0000 == 0 {
-                parents.append(Int(second))
-            } else if let edges = layer.edges {
-                var index = Int(second & 0x7FFF_FFFF)
-                while true {
-                    let value = UInt32(bigEndian: edges.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
-                    parents.append(Int(value & 0x7FFF_FFFF))
-                    if value & 0x8000_0000 != 0 { break }
-                    index += 1
-                }
+        guard first != none, try body(Int(first)), second != none else { return }
+        if second & 0x8000_0000 == 0 {
+            _ = try body(Int(second))
+        } else if let edges = layer.edges {
+            var index = Int(second & 0x7FFF_FFFF)
+            while true {
+                let value = UInt32(bigEndian: edges.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+                guard try body(Int(value & 0x7FFF_FFFF)), value & 0x8000_0000 == 0 else { break }
+                index += 1
             }
         }
-        return (time, parents)
+    }
+}
+
+/// The graph as the walk's index: its positions are the numbers.
+extension CommitGraph: CommitIndex {
+    func number(of id: ObjectID) -> Int? { position(of: id) }
+    func id(_ number: Int) -> ObjectID { id(at: number) }
+    func time(_ number: Int) -> Int64? { time(at: number) }
+    func forEachParent(_ number: Int, _ body: (IndexedParent) throws(GitError) -> Bool) throws(GitError) {
+        try forEachParent(at: number) { (parent) throws(GitError) -> Bool in try body(.number(parent)) }
     }
 }
 

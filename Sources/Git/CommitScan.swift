@@ -3,112 +3,39 @@ import CGit2
 import Glibc
 #endif
 
-/// A commit as stored: its id, parents, committer time and the raw object (headers, blank line, message).
+/// A commit as stored: its id, the raw object (headers, blank line, message) and where its fields
+/// are in it, parsed once (`CommitLayout`).
 public struct RawCommit: Sendable {
     public let id: ObjectID
-    public let parents: [ObjectID]
-    /// Committer time, seconds since the epoch: what git orders and filters walks by.
-    public let committerTime: Int64
     /// The whole commit object as stored.
     public let bytes: [UInt8]
+    public let layout: CommitLayout
 
-    /// Parses a commit object's headers as git's `parse_commit_buffer` does; nil when git would call
-    /// it bogus. The tree comes first, the parents are the `parent` lines right after it (one later
-    /// in the headers is not a parent, for git or here), and the commit time is read from a
-    /// `committer` line right after the `author` line that follows them, else it is 0.
+    /// Nil when git would call the object bogus (see `CommitLayout`).
     public init?(id: ObjectID, bytes: [UInt8]) {
-        let count = bytes.count
-        // "tree " + 40 hex + "\n"
-        guard count > 46, RawCommit.hasPrefix(bytes, 0, "tree "), bytes[45] == 0x0A else { return nil }
-        var parents: [ObjectID] = []
-        var position = 46
-        while position + 47 < count, RawCommit.hasPrefix(bytes, position, "parent ") {
-            guard bytes[position + 47] == 0x0A, let parent = RawCommit.oid(bytes, position + 7) else { return nil }
-            parents.append(parent)
-            position += 48
-        }
+        guard let layout = bytes.withUnsafeBufferPointer({ CommitLayout($0) }) else { return nil }
         self.id = id
-        self.parents = parents
-        self.committerTime = RawCommit.commitDate(bytes, position)
         self.bytes = bytes
+        self.layout = layout
     }
 
-    /// git's `parse_commit_date`: `author …\ncommitter …> <seconds>` at `start`, else 0.
-    static func commitDate(_ bytes: [UInt8], _ start: Int) -> Int64 {
-        let count = bytes.count
-        guard start + 6 < count, hasPrefix(bytes, start, "author") else { return 0 }
-        var position = start
-        while position < count, bytes[position] != 0x0A { position += 1 }
-        position += 1
-        guard position + 9 < count, hasPrefix(bytes, position, "committer") else { return 0 }
-        while position < count, bytes[position] != 0x3E { position += 1 }
-        guard position < count else { return 0 }
-        var end = position
-        while end < count, bytes[end] != 0x0A { end += 1 }
-        guard end < count else { return 0 }
-        return signatureTime(bytes, position, end) ?? 0
+    /// Committer time, seconds since the epoch: what git orders and filters walks by (`CommitLayout.date`).
+    public var committerTime: Int64 { layout.date }
+
+    public var parents: [ObjectID] {
+        bytes.withUnsafeBufferPointer { buffer in (0..<layout.parentCount).map { layout.parentID($0, in: buffer) } }
     }
 
-    /// Offset of the message: just after the first blank line (the end when there is none).
-    public var messageStart: Int {
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A { return index + 2 }
-            index += 1
-        }
-        return bytes.count
-    }
-
-    /// The raw message bytes.
-    public var messageBytes: ArraySlice<UInt8> { bytes[messageStart...] }
-
-    static func hasPrefix(_ bytes: [UInt8], _ at: Int, _ prefix: StaticString) -> Bool {
-        let length = prefix.utf8CodeUnitCount
-        guard at + length <= bytes.count else { return false }
-        return prefix.withUTF8Buffer { buffer in
-            for index in 0..<length where bytes[at + index] != buffer[index] { return false }
-            return true
-        }
-    }
-
-    static func oid(_ bytes: [UInt8], _ at: Int) -> ObjectID? {
-        bytes.withUnsafeBufferPointer { ObjectID(hexBytes: UnsafeBufferPointer(rebasing: $0[at..<(at + 40)])) }
-    }
-
-    /// The seconds after the `>` at `close`, up to `end` (strtoumax's leading white space skipped).
-    static func signatureTime(_ bytes: [UInt8], _ close: Int, _ end: Int) -> Int64? {
-        var index = close + 1
-        while index < end, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-        var seconds: Int64 = 0
-        var digits = 0
-        var overflowed = false
-        while index < end, (0x30...0x39).contains(bytes[index]) {
-            let (times10, overflow1) = seconds.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] - 0x30))
-            overflowed = overflowed || overflow1 || overflow2
-            seconds = sum
-            index += 1
-            digits += 1
-        }
-        // As `Signature`: a time no date can show is git's "date overflows", shown as the epoch.
-        return digits > 0 ? (overflowed || seconds > Signature.latestTime ? 0 : seconds) : nil
-    }
+    /// The raw message bytes (leading blank lines removed).
+    public var messageBytes: ArraySlice<UInt8> { bytes[layout.message] }
 }
 
-/// A fast history walk for plain tips (no `^A` or `A..B`): every commit object is read once,
-/// straight from the object database, and handed out whole, newest first by committer time —
-/// the order `git log` uses. `--since` prunes like git's unlimited walks do (a commit older than
-/// it is dropped and its parents are not followed through it); `--until` only filters.
+/// A history walk of plain tips (no `^A` or `A..B`) that reads every commit object once, straight
+/// from the object database, and hands it out whole, newest first by committer time — the order
+/// `git log` uses (`TimeOrderedWalk` without an index: for a repository without a commit-graph).
 public final class CommitScan: Sequence, IteratorProtocol {
     private let odb: OpaquePointer
-    private let files: ObjectFiles
-    private var queue = TimeQueue<RawCommit>()
-    private var seen = Set<ObjectID>()
-    private let firstParent: Bool
-    private let since: Int64?
-    private let until: Int64?
-    /// Where a shallow clone's history is cut: their parents are not followed, as git does.
-    private let shallow: Set<ObjectID>
+    private var walk: TimeOrderedWalk<NoCommitIndex>?
     /// The first error met reading an object; the walk stops there.
     public private(set) var error: GitError?
 
@@ -116,83 +43,26 @@ public final class CommitScan: Sequence, IteratorProtocol {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         self.odb = odb!
-        self.files = repository.objectFiles
-        self.firstParent = firstParent
-        self.since = since
-        self.until = until
-        self.shallow = repository.shallowCommits()
-        for tip in tips where seen.insert(tip).inserted {
-            try enqueue(tip)
+        do {
+            walk = try TimeOrderedWalk(index: NoCommitIndex(), odb: odb!, files: repository.objectFiles, tips: tips,
+                                       firstParent: firstParent, since: since, until: until, shallow: repository.shallowCommits())
+        } catch {
+            git_odb_free(odb)
+            throw error
         }
     }
 
     deinit { git_odb_free(odb) }
 
     public func next() -> RawCommit? {
-        while let (_, commit) = queue.pop() {
-            if let since, commit.committerTime < since { continue }
-            let parents = shallow.contains(commit.id) ? [] : firstParent ? Array(commit.parents.prefix(1)) : commit.parents
-            for parent in parents where seen.insert(parent).inserted {
-                do { try enqueue(parent) } catch {
-                    self.error = error
-                    return nil
-                }
-            }
-            if let until, commit.committerTime > until { continue }
+        do {
+            guard case .read(let commit)? = try walk?.next() else { return nil }
             return commit
+        } catch {
+            self.error = error
+            walk = nil
+            return nil
         }
-        return nil
-    }
-
-    private func enqueue(_ id: ObjectID) throws(GitError) {
-        let commit = try read(id)
-        queue.push(commit, time: commit.committerTime)
-    }
-
-    private func read(_ id: ObjectID) throws(GitError) -> RawCommit {
-        try readRawCommit(odb, files, id)
-    }
-}
-
-/// A max-heap on committer time; ties leave in the order they came (as git's prio_queue does).
-/// The heap moves only plain keys; elements wait beside it, by arrival, until popped.
-struct TimeQueue<Element> {
-    private var heap: [(time: Int64, order: Int)] = []
-    private var elements: [Element?] = []
-
-    private func before(_ a: Int, _ b: Int) -> Bool {
-        let x = heap[a], y = heap[b]
-        return x.time != y.time ? x.time > y.time : x.order < y.order
-    }
-
-    mutating func push(_ element: Element, time: Int64) {
-        heap.append((time, elements.count))
-        elements.append(element)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard before(child, parent) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> (time: Int64, element: Element)? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var best = parent
-            if left < heap.count, before(left, best) { best = left }
-            if right < heap.count, before(right, best) { best = right }
-            if best == parent { break }
-            heap.swapAt(parent, best)
-            parent = best
-        }
-        defer { elements[top.order] = nil }
-        return (top.time, elements[top.order]!)
     }
 }
 
@@ -203,16 +73,14 @@ struct TimeQueue<Element> {
 public enum GraphWalk {
     /// True when walks of `repository` can use a commit-graph.
     public static func isAvailable(in repository: Repository) -> Bool {
-        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        return CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) != nil
+        graph(of: repository) != nil
     }
 
     /// A line for the user when the repository has a commit-graph that git would use but that is
     /// not consistent (so walks read the objects instead); nil otherwise.
     public static func damageNotice(in repository: Repository) -> String? {
-        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
         let folder = repository.objectsDirectory + "/info"
-        guard usable, FileSystem.exists(folder + "/commit-graph") || FileSystem.exists(folder + "/commit-graphs/commit-graph-chain"),
+        guard isUsable(repository), FileSystem.exists(folder + "/commit-graph") || FileSystem.exists(folder + "/commit-graphs/commit-graph-chain"),
               CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: true) == nil else { return nil }
         return "the commit-graph in \(folder) is damaged or inconsistent and was not used (the history was read from the objects); "
             + "fix: `git commit-graph write --reachable` (or delete it)"
@@ -221,52 +89,23 @@ public enum GraphWalk {
     public static func commits(
         _ repository: Repository, tips: [ObjectID], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil
     ) throws(GitError) -> [ObjectID]? {
-        let usable = !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
-        guard let graph = CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: usable) else {
-            return nil
+        guard let graph = graph(of: repository) else { return nil }
+        return try repository.withObjectDatabase { (odb) throws(GitError) -> [ObjectID] in
+            var walk = try TimeOrderedWalk(index: graph, odb: odb, files: repository.objectFiles, tips: tips,
+                                           firstParent: firstParent, since: since, until: until)
+            var result: [ObjectID] = []
+            while let commit = try walk.next() { result.append(commit.id(graph)) }
+            return result
         }
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repository.pointer))
-        defer { git_odb_free(odb) }
-        let files = repository.objectFiles
+    }
 
-        // Commits in the graph are positions; the few outside it are read and kept by id.
-        enum Node { case graph(Int), loose(RawCommit) }
-        var inGraph = [Bool](repeating: false, count: graph.count)
-        var outside = Set<ObjectID>()
-        var queue = TimeQueue<Node>()
+    /// git leaves the commit-graph alone in a shallow clone and with replace refs.
+    private static func isUsable(_ repository: Repository) -> Bool {
+        !repository.isShallow && (try? repository.referenceNames(under: "refs/replace/").isEmpty) ?? true
+    }
 
-        func enqueue(_ id: ObjectID) throws(GitError) {
-            if let position = graph.position(of: id) {
-                guard !inGraph[position] else { return }
-                inGraph[position] = true
-                queue.push(.graph(position), time: graph.commit(at: position).time)
-            } else {
-                guard outside.insert(id).inserted else { return }
-                let commit = try readRawCommit(odb!, files, id)
-                queue.push(.loose(commit), time: commit.committerTime)
-            }
-        }
-
-        for tip in tips { try enqueue(tip) }
-        var result: [ObjectID] = []
-        while let (time, node) = queue.pop() {
-            if let since, time < since { continue }
-            switch node {
-            case .graph(let position):
-                var parents = graph.commit(at: position).parents
-                if firstParent { parents = Array(parents.prefix(1)) }
-                for parent in parents where !inGraph[parent] {
-                    inGraph[parent] = true
-                    queue.push(.graph(parent), time: graph.commit(at: parent).time)
-                }
-                if until.map({ time <= $0 }) ?? true { result.append(graph.id(at: position)) }
-            case .loose(let commit):
-                for parent in firstParent ? Array(commit.parents.prefix(1)) : commit.parents { try enqueue(parent) }
-                if until.map({ time <= $0 }) ?? true { result.append(commit.id) }
-            }
-        }
-        return result
+    private static func graph(of repository: Repository) -> CommitGraph? {
+        CommitGraph.open(objectsDirectory: repository.objectsDirectory, usable: isUsable(repository))
     }
 }
 

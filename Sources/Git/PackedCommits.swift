@@ -6,18 +6,16 @@ import CGit2
 /// be spread over threads. A pack's index lists its objects, though, and a pack's commits lie
 /// together: `read(_:_:)` may be called from any number of threads at once, each commit once, and
 /// records the commit's parents and committer time; `walk(_:tips:firstParent:)` then orders the
-/// commits the way `CommitScan` does, reading itself only what `read` did not (loose commits, commits
-/// stored as deltas, entries that could not be read).
+/// commits with `TimeOrderedWalk`, this as its index, reading itself only what `read` did not (loose
+/// commits, commits stored as deltas, entries that could not be read).
 ///
 /// Every packed commit is read, reachable from the tips or not: this is for walks that reach most
 /// of a repository's history (HEAD, `--all`), not for a short one.
+///
+/// `@unchecked Sendable`: the only state written after `init` is `headers`, one slot per commit,
+/// written by the one `read` of that commit and read by `walk` after every `read` has returned (the
+/// caller's join orders them); the pack reader shares nothing mutable.
 public final class PackedCommits: @unchecked Sendable {
-    /// A walked commit: one of the packed ones by number, or one read by the walk itself.
-    public enum Node {
-        case packed(Int)
-        case other(RawCommit)
-    }
-
     private enum Parent {
         case packed(Int32)
         case other(ObjectID)
@@ -64,11 +62,11 @@ public final class PackedCommits: @unchecked Sendable {
         reader.objectID(pack: locations[number].pack, position: locations[number].position)
     }
 
-    /// Reads commit `number` and runs `body` over its id and bytes (the object as stored); nil, and
+    /// Reads commit `number` and runs `body` over its id, bytes (the object as stored) and layout; nil, and
     /// `body` not run, when its entry cannot be read or is not a commit's (the walk then reads it
     /// through the object database, which reports what is wrong). Safe from several threads at once
     /// for different numbers.
-    public func read<T, E: Error>(_ number: Int, _ body: (ObjectID, UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T? {
+    public func read<T, E: Error>(_ number: Int, _ body: (ObjectID, UnsafeBufferPointer<UInt8>, CommitLayout) throws(E) -> T) throws(E) -> T? {
         let id = self.id(number)
         guard let (type, bytes) = reader.object(at: locations[number]), type == 1,
               let commit = RawCommit(id: id, bytes: bytes) else { return nil }
@@ -82,7 +80,7 @@ public final class PackedCommits: @unchecked Sendable {
             return .other(parent)
         }
         headers[number] = Header(time: commit.committerTime, parents: parents)
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in try body(id, buffer) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in try body(id, buffer, commit.layout) }
     }
 
     /// Lets go of the pack pages that held commits `numbers`, once read (they are read once, in pack
@@ -94,58 +92,38 @@ public final class PackedCommits: @unchecked Sendable {
     }
 
     /// The commits reachable from `tips`, newest first by committer time (ties in the order they were
-    /// reached), as `CommitScan` walks them. Call once every `read` has returned.
-    public func walk(_ repository: Repository, tips: [ObjectID], firstParent: Bool = false) throws(GitError) -> [Node] {
-        try repository.withObjectDatabase { (odb) throws(GitError) -> [Node] in
-            let files = repository.objectFiles
-            var queued = [Bool](repeating: false, count: count)
-            var outside = Set<ObjectID>()
-            var queue = TimeQueue<Node>()
-            // A shallow clone's history is cut at these: their parents are not followed, as git does.
-            let shallow = repository.shallowCommits()
-
-            func enqueue(packed number: Int) throws(GitError) {
-                guard !queued[number] else { return }
-                queued[number] = true
-                if let header = headers[number] {
-                    queue.push(.packed(number), time: header.time)
-                } else {
-                    try enqueue(other: id(number))
-                }
-            }
-            func enqueue(other id: ObjectID) throws(GitError) {
-                guard outside.insert(id).inserted else { return }
-                let commit = try readRawCommit(odb, files, id)
-                queue.push(.other(commit), time: commit.committerTime)
-            }
-            func enqueue(_ id: ObjectID) throws(GitError) {
-                if let (pack, position) = reader.locate(id), numbers[pack][position] >= 0 {
-                    try enqueue(packed: Int(numbers[pack][position]))
-                } else {
-                    try enqueue(other: id)
-                }
-            }
-
-            for tip in tips { try enqueue(tip) }
-            var result: [Node] = []
+    /// reached), as `CommitScan` walks them: `.indexed(number)` for a packed commit `read` read,
+    /// `.read` for one the walk read itself. Call once every `read` has returned.
+    public func walk(_ repository: Repository, tips: [ObjectID], firstParent: Bool = false) throws(GitError) -> [WalkedCommit] {
+        try repository.withObjectDatabase { (odb) throws(GitError) -> [WalkedCommit] in
+            var walk = try TimeOrderedWalk(index: self, odb: odb, files: repository.objectFiles, tips: tips, firstParent: firstParent,
+                                           shallow: repository.shallowCommits())
+            var result: [WalkedCommit] = []
             result.reserveCapacity(count)
-            while let (_, node) = queue.pop() {
-                switch node {
-                case .packed(let number):
-                    let parents = !shallow.isEmpty && shallow.contains(id(number)) ? [] : headers[number]!.parents
-                    for parent in firstParent ? Array(parents.prefix(1)) : parents {
-                        switch parent {
-                        case .packed(let parent): try enqueue(packed: Int(parent))
-                        case .other(let id): try enqueue(id)
-                        }
-                    }
-                case .other(let commit):
-                    let parents = shallow.contains(commit.id) ? [] : commit.parents
-                    for parent in firstParent ? Array(parents.prefix(1)) : parents { try enqueue(parent) }
-                }
-                result.append(node)
-            }
+            while let commit = try walk.next() { result.append(commit) }
             return result
+        }
+    }
+}
+
+/// The packed commits as the walk's index: those `read` could not read have no time, so the walk
+/// reads their objects.
+extension PackedCommits: CommitIndex {
+    func number(of id: ObjectID) -> Int? {
+        guard let (pack, position) = reader.locate(id), numbers[pack][position] >= 0 else { return nil }
+        return Int(numbers[pack][position])
+    }
+
+    func time(_ number: Int) -> Int64? { headers[number]?.time }
+
+    func forEachParent(_ number: Int, _ body: (IndexedParent) throws(GitError) -> Bool) throws(GitError) {
+        for parent in headers[number]!.parents {
+            let more: Bool
+            switch parent {
+            case .packed(let parent): more = try body(.number(Int(parent)))
+            case .other(let id): more = try body(.id(id))
+            }
+            if !more { return }
         }
     }
 }

@@ -11,7 +11,7 @@ public struct WalkOptions: Sendable {
         case none
     }
 
-    /// Revisions as git takes them: `HEAD`, `main`, `A..B`, `A...B`, `^A`. Empty means HEAD unless `all`.
+    /// Revisions as git takes them (see `Revisions`): `HEAD`, `main`, `A..B`, `A...B`, `^A`. Empty means HEAD unless `all`.
     public var revisions: [String]
     /// Every reference (branches, tags, remotes, HEAD) except notes, as `git rev-list --exclude=refs/notes/* --all`.
     public var all: Bool
@@ -47,7 +47,16 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
     private let until: Int64?
     private let filtersByTime: Bool
 
-    public init(_ repository: Repository, options: WalkOptions = WalkOptions()) throws(GitError) {
+    /// Walks `options.revisions` (see `Revisions`), HEAD when there are none and not `all`.
+    public convenience init(_ repository: Repository, options: WalkOptions = WalkOptions()) throws(GitError) {
+        var resolved = try repository.resolve(Revisions(options.revisions), all: options.all)
+        if options.revisions.isEmpty && !options.all { resolved.included.append(try repository.resolveCommit("HEAD")) }
+        try self.init(repository, resolved: resolved, options: options)
+    }
+
+    /// Walks from `resolved.included`, leaving out what `resolved.excluded` reaches; `options`'
+    /// revisions and `all` are not looked at.
+    public init(_ repository: Repository, resolved: ResolvedRevisions, options: WalkOptions = WalkOptions()) throws(GitError) {
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, repository.pointer))
         self.pointer = walk!
@@ -65,15 +74,13 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
         if options.reverse { sorting |= GIT_SORT_REVERSE.rawValue }
         try check(git_revwalk_sorting(pointer, sorting))
         if options.firstParent { try check(git_revwalk_simplify_first_parent(pointer)) }
-
-        if options.all {
-            try pushAllReferences()
+        for id in resolved.included {
+            var oid = id.raw
+            try check(git_revwalk_push(pointer, &oid))
         }
-        if options.revisions.isEmpty && !options.all {
-            try push("HEAD")
-        }
-        for revision in options.revisions {
-            try add(revision)
+        for id in resolved.excluded {
+            var oid = id.raw
+            try check(git_revwalk_hide(pointer, &oid))
         }
     }
 
@@ -111,51 +118,5 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
         if let since, time < since { return false }
         if let until, time > until { return false }
         return true
-    }
-
-    private func add(_ revision: String) throws(GitError) {
-        if revision.hasPrefix("^") {
-            try hide(String(revision.dropFirst()))
-        } else if let range = revision.firstRange(of: "...") {
-            let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-            let a = try repository.resolveCommit(left.isEmpty ? "HEAD" : left)
-            let b = try repository.resolveCommit(right.isEmpty ? "HEAD" : right)
-            try push(a)
-            try push(b)
-            for base in try mergeBases(a, b) { try hide(base) }
-        } else if let range = revision.firstRange(of: "..") {
-            let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-            try hide(left.isEmpty ? "HEAD" : left)
-            try push(right.isEmpty ? "HEAD" : right)
-        } else {
-            try push(revision)
-        }
-    }
-
-    private func mergeBases(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> [ObjectID] {
-        var array = git_oidarray()
-        var one = a.raw, two = b.raw
-        let result = git_merge_bases(&array, repository.pointer, &one, &two)
-        if result == GIT_ENOTFOUND.rawValue { return [] }
-        try check(result)
-        defer { git_oidarray_dispose(&array) }
-        return (0..<array.count).map { ObjectID(array.ids[$0]) }
-    }
-
-    private func push(_ revision: String) throws(GitError) { try push(repository.resolveCommit(revision)) }
-    private func hide(_ revision: String) throws(GitError) { try hide(repository.resolveCommit(revision)) }
-
-    private func push(_ id: ObjectID) throws(GitError) {
-        var oid = id.raw
-        try check(git_revwalk_push(pointer, &oid))
-    }
-
-    private func hide(_ id: ObjectID) throws(GitError) {
-        var oid = id.raw
-        try check(git_revwalk_hide(pointer, &oid))
-    }
-
-    private func pushAllReferences() throws(GitError) {
-        for id in try repository.allTips() { try push(id) }
     }
 }

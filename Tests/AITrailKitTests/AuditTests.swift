@@ -122,7 +122,7 @@ import TestSupport
     @Test func aReviewBotListOutsideTheTablesIsRejected() throws {
         var bytes = sample().encoded(fingerprint: "fp")
         let recordsStart = bytes.count - 8 - 2 * CommitTable.recordSize
-        bytes[recordsStart + CommitTable.reviewBotsOffset] = 0xFF
+        bytes[recordsStart + 60] = 0xFF  // the review-bot list, at 60 in the on-disk record (CommitTable)
         let sum = AuditCache.checksum(Array(bytes[..<(bytes.count - 8)]))
         for index in 0..<8 { bytes[bytes.count - 8 + index] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(index))) }
         #expect(AuditCache.decode(bytes, fingerprint: "fp") == nil)

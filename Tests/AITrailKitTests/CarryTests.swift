@@ -38,7 +38,7 @@ import TestSupport
         #expect(plain.attributions.map(\.source) == [.note])
         // The audit cache keeps sources as bits in one byte: `carried` round-trips.
         let all = AttributionSource.allCases
-        #expect(CommitTable.sources(UInt8((1 << all.count) - 1)) == all)
+        #expect(CommitTable.sourceSets[(1 << all.count) - 1] == all)
     }
 
     @Test(arguments: [

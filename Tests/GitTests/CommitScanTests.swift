@@ -85,8 +85,8 @@ import TestSupport
         #expect(fields.treeID == commit.treeID)
         #expect(try repository.withCommitBytes(head) { Array($0) } == raw.bytes)
         let layout = try #require(raw.bytes.withUnsafeBufferPointer { CommitLayout($0) })
-        #expect(Array(raw.bytes[layout.author.name]) == Array("Ann".utf8))
-        #expect(Array(raw.bytes[layout.author.email]) == Array("ann@example.com".utf8))
+        #expect(Array(raw.bytes[try #require(layout.author).name]) == Array("Ann".utf8))
+        #expect(Array(raw.bytes[try #require(layout.author).email]) == Array("ann@example.com".utf8))
         #expect(Array(raw.bytes[layout.message]) == Array("Subject\n\nBody\n".utf8))
         #expect(layout.parentCount == 0 && layout.firstParentID == nil)
     }

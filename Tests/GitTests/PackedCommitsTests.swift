@@ -18,14 +18,14 @@ import TestSupport
         let read = SliceResults<[UInt8]?>(count: packed.count, initial: nil)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for number in stride(from: worker, to: packed.count, by: 2) {
-                read[number] = packed.read(number) { _, bytes in Array(bytes) }
+                read[number] = packed.read(number) { _, bytes, _ in Array(bytes) }
             }
         }
         let ids = try tips.map { try repository.resolveCommit($0) }
         return try packed.walk(repository, tips: ids, firstParent: firstParent).map { node in
             switch node {
-            case .packed(let number): return (packed.id(number).hex, try #require(read[number]))
-            case .other(let commit): return (commit.id.hex, commit.bytes)
+            case .indexed(let number): return (packed.id(number).hex, try #require(read[number]))
+            case .read(let commit): return (commit.id.hex, commit.bytes)
             }
         }
     }
@@ -101,7 +101,7 @@ import TestSupport
         let head = try #require(try repository.head())
         let nodes = try packed.walk(repository, tips: [head])
         let ids = nodes.map { node -> String in
-            if case .other(let commit) = node { return commit.id.hex }
+            if case .read(let commit) = node { return commit.id.hex }
             return "read by read(_:_:)"
         }
         #expect(ids == (try revList(repo.path, ["HEAD"])))

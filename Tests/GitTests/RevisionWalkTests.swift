@@ -36,6 +36,17 @@ private func branchyRepository() throws -> TestRepository {
         (["main...other"], ["main...other"], false),
         (["main", "^feature"], ["main", "^feature"], false),
         (["main", "other"], ["main", "other"], false),
+        (["main~2..main^"], ["main~2..main^"], false),
+        (["..other"], ["..other"], false),
+        (["feature.."], ["feature.."], false),
+        (["main..."], ["main..."], false),
+        (["main@{2}..main"], ["main@{2}..main"], false),
+        (["main^!"], ["main^!"], false),
+        (["main~1^@"], ["main~1^@"], false),
+        (["main~1^-"], ["main~1^-"], false),
+        (["main~1^-2"], ["main~1^-2"], false),
+        (["other", "--not", "feature", "v1"], ["other", "--not", "feature", "v1"], false),
+        (["--not", "main...other", "--not", "main", "other"], ["--not", "main...other", "--not", "main", "other"], false),
     ] as [([String], [String], Bool)])
     func countsEqualGitRevList(revisions: [String], gitArguments: [String], _ unused: Bool) throws {
         let repo = try branchyRepository()
@@ -105,5 +116,48 @@ private func branchyRepository() throws -> TestRepository {
         try FileManager.default.removeItem(atPath: repo.path + "/.git/objects/" + middle.prefix(2) + "/" + middle.dropFirst(2))
         let opened = try Repository(discovering: repo.path)
         #expect(throws: GitError.self) { try RevisionWalk(opened, options: WalkOptions(revisions: ["HEAD"])).ids() }
+    }
+}
+
+/// The one range parser: each spelling split as git's `handle_revision_arg` splits it.
+@Suite struct RevisionsTests {
+    @Test(arguments: [
+        ("main", Revisions.Term.include("main")),
+        ("HEAD~2", .include("HEAD~2")),
+        ("main@{1}", .include("main@{1}")),
+        ("^main", .exclude("main")),
+        ("A..B", .range(from: "A", to: "B")),
+        ("..B", .range(from: "HEAD", to: "B")),
+        ("A..", .range(from: "A", to: "HEAD")),
+        ("main@{1}..main~2", .range(from: "main@{1}", to: "main~2")),
+        ("A...B", .symmetric("A", "B")),
+        ("A...", .symmetric("A", "HEAD")),
+        ("v1^!", .commitOnly("v1")),
+        ("v1^@", .parentsOf("v1")),
+        ("v1^-", .withoutParent("v1", 1)),
+        ("v1^-2", .withoutParent("v1", 2)),
+        ("v1^", .include("v1^")),
+    ])
+    func splitsAsGit(_ revision: String, _ term: Revisions.Term) {
+        #expect(Revisions.parse(revision) == term, "\(revision)")
+    }
+
+    @Test func notTurnsTheRevisionsAfterItAround() throws {
+        let revisions = Revisions(["a", "--not", "b", "c..d", "--not", "e"])
+        #expect(revisions.terms.map(\.negated) == [false, true, true, false])
+        #expect(!revisions.arePlain)
+        #expect(Revisions(["a", "b~2", "c@{1}"]).arePlain)
+    }
+
+    @Test func aMissingParentIsAnErrorNamingIt() throws {
+        let repo = try TestRepository()
+        try repo.commit("root")
+        let opened = try Repository(discovering: repo.path)
+        #expect(throws: GitError.self) { try opened.resolve(Revisions(["HEAD^-1"])) }
+        do {
+            _ = try opened.resolve(Revisions(["HEAD^-1"]))
+        } catch {
+            #expect(error.message.contains("has 0 parent(s)"), "\(error.message)")
+        }
     }
 }

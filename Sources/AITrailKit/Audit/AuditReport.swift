@@ -219,25 +219,23 @@ public struct AuditReport: Sendable {
         var noModel = AuditGroup(key: AuditReport.noModelKey)
         var lastDay = Int64.min, lastStart: Int64 = 0
         if summarise {
-            commits.table.withRecords { base in
+            commits.table.withRecords { records in
                 for row in commits.rows {
-                    let record = base + Int(row) * CommitTable.recordSize
-                    let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
-                    let agentList = Int(record.u32(CommitTable.agentsOffset)), modelList = Int(record.u32(CommitTable.modelsOffset))
+                    let record = records[row]
+                    let agentList = record.agentList, modelList = record.modelList
                     let agents = commits.lists[agentList]
-                    let identity = Int(record.u32(CommitTable.identityOffset))
+                    let identity = record.identity
                     let commitClass: CommitClass = !agents.isEmpty ? .ai : commits.bots[identity] ? .bot
-                        : record.u32(CommitTable.reviewBotsOffset) != 0 ? .reviewBot : .human
-                    let evidence = EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))]
-                    let counted = commits.lines && flags & 2 != 0
-                    let insertions = counted ? Int(record.i32(CommitTable.insertionsOffset)) : 0
-                    let deletions = counted ? Int(record.i32(CommitTable.deletionsOffset)) : 0
+                        : record.reviewBotList != 0 ? .reviewBot : .human
+                    let evidence = record.evidence
+                    let insertions = commits.lines ? record.insertions ?? 0 : 0
+                    let deletions = commits.lines ? record.deletions ?? 0 : 0
                     func add(_ group: inout AuditGroup) {
                         group.add(agents: agents, commitClass: commitClass, evidence: evidence, insertions: insertions, deletions: deletions)
                     }
                     add(&totals)
-                    if flags & 1 != 0 { merges += 1 }
-                    let time = record.i64(CommitTable.authorTimeOffset)
+                    if record.isMerge { merges += 1 }
+                    let time = record.authorTime
                     first = min(first ?? time, time)
                     last = max(last ?? time, time)
                     // A period starts at a midnight (UTC), so the day decides it.

@@ -106,152 +106,118 @@ public struct AuditScanner {
     public func scan() throws(AuditError) -> AuditScan {
         var stats = AuditStats()
         let cachePath = AuditCache.path(commonDirectory: repository.commonDirectory)
-        var cache = AuditCache()
         let fingerprint = options.useCache ? self.fingerprint : ""
+        var cache = AuditCache()
         if options.useCache {
-            if let loaded = AuditCache.load(path: cachePath, fingerprint: fingerprint) {
-                cache = loaded
-                stats.cache = "warm"
-            } else {
-                stats.cache = "cold"
-            }
+            let loaded = AuditCache.load(path: cachePath, fingerprint: fingerprint)
+            cache = loaded ?? AuditCache()
+            stats.cache = loaded == nil ? "cold" : "warm"
         }
         let notes = try gitCall { () throws(GitError) in try NoteIndex(repository: repository) }
         let plan = try gitCall { () throws(GitError) in try WalkPlan(repository: repository, options: options.walk) }
 
-        // The commits to report, in walk order, as indices into `cache.table` once classified.
-        var order: [Int32] = []
-        var pending: [ObjectID] = []          // not in the cache, or cached from other notes
-        var pendingSlots: [Int] = []          // where each pending commit goes in `order`
-        var pendingRecords: [Int32] = []      // the record each replaces, or -1 for a new one
         var incremental: IncrementalWalk?
         if let tips = plan.cacheableTips, options.useCache {
             incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
         }
-        func place(_ id: ObjectID?, cached: Int32?) {
-            if let cached, isCurrent(cached, in: cache, notes: notes) {
-                order.append(cached)
-            } else {
-                pendingSlots.append(order.count)
-                pendingRecords.append(cached ?? -1)
-                pending.append(id ?? cache.table.id(Int(cached!)))
-                order.append(-1)
-            }
-        }
-        var raw: RawCommitStore?
-        var pipelined: [Scanned]?
-        var stored = 0  // classified and stored already
+        var walk: ClassifiedWalk
         if let incremental {
-            stats.walked = incremental.newCommits.count + incremental.base.commits.count
-            stats.incrementalWalk = true
-            stats.method = "incrementally"
-            order.reserveCapacity(stats.walked)
-            for id in incremental.newCommits { place(id, cached: cache.index(of: id)) }
-            for index in incremental.base.commits { place(nil, cached: index) }
-        } else if let (together, method) = try walkAndClassifyAtOnce(plan: plan, cache: &cache, notes: notes) {
-            stats.method = method
-            stats.walked = together.order.count
-            order = together.order
-            pendingSlots = together.pendingSlots
-            pendingRecords = together.pendingRecords
-            pipelined = together.scanned
-            stored = together.stored
-        } else {
-            let result = try gitCall { () throws(GitError) in try plan.walk(repository) }
-            stats.walked = result.ids.count
-            stats.method = result.method
-            raw = result.raw
-            order.reserveCapacity(result.ids.count)
-            for id in result.ids { place(id, cached: options.useCache ? cache.index(of: id) : nil) }
-        }
-
-        let scanned: [Scanned]
-        if let pipelined { scanned = pipelined } else { scanned = try classify(pending, slots: pendingSlots, raw: raw, notes: notes) }
-        stats.classified = stored + scanned.count
-        cache.table.reserve(scanned.count)
-        for (position, commit) in scanned.enumerated() {
-            order[pendingSlots[position]] = cache.store(commit.record, replacing: pendingRecords[position])
-        }
-
-        if var incremental {
-            let firstParents = Dictionary(scanned.map { ($0.record.id, $0.firstParent) }, uniquingKeysWith: { a, _ in a })
+            walk = try extend(incremental, cache: &cache, notes: notes)
+            let firstParents = walk.firstParents
+            walk.store(in: &cache)
+            // With --first-parent, a new chain that does not run into the old one: walk it all.
             if options.walk.firstParent, !incremental.meetsOldTips(firstParents: firstParents) {
-                // The new first-parent chain does not run into the old one: walk it all.
-                incremental.isValid = false
+                let classified = walk.classified
+                walk = try walkAll(plan, cache: &cache, notes: notes)
+                walk.store(in: &cache)
+                walk.stored += classified
             }
-            if !incremental.isValid {
-                let fullWalk = try gitCall { () throws(GitError) in try plan.walk(repository) }
-                let full = fullWalk.ids
-                var fullOrder: [Int32] = []
-                var missing: [ObjectID] = [], missingSlots: [Int] = [], missingRecords: [Int32] = []
-                for (slot, id) in full.enumerated() {
-                    let index = cache.index(of: id)
-                    if let index, isCurrent(index, in: cache, notes: notes) {
-                        fullOrder.append(index)
-                    } else {
-                        fullOrder.append(-1)
-                        missing.append(id)
-                        missingSlots.append(slot)
-                        missingRecords.append(index ?? -1)
-                    }
-                }
-                let more = try classify(missing, slots: missingSlots, raw: fullWalk.raw, notes: notes)
-                stats.classified += more.count
-                for (position, commit) in more.enumerated() {
-                    fullOrder[missingSlots[position]] = cache.store(commit.record, replacing: missingRecords[position])
-                }
-                order = fullOrder
-                stats.walked = full.count
-                stats.incrementalWalk = false
-                stats.method = fullWalk.method
-            }
+        } else {
+            walk = try walkAll(plan, cache: &cache, notes: notes)
+            walk.store(in: &cache)
         }
+        stats.walked = walk.order.rows.count
+        stats.classified = walk.classified
+        stats.method = walk.method
+        stats.incrementalWalk = walk.method == "incrementally"
 
+        var order = walk.order.rows
         AuditScanner.sortCanonically(&order, table: cache.table)
-        var cacheWrite: BackgroundThread?
-        if options.useCache {
-            var walkChanged = false
-            if let tips = plan.cacheableTips {
-                let known = cache.walks.first
-                walkChanged = known?.key != plan.key || known?.tips != tips || known?.commits != order
-                if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
-            }
-            // A walk extended from the cache by a few commits is not worth rewriting the whole file
-            // for (6 MB for 100,000 commits): the next run extends the same cached walk again and
-            // classifies those few again, in well under a millisecond. Written back once it has
-            // fallen `writeBackThreshold` commits behind, like git's own housekeeping thresholds.
-            let fallenBehind = !stats.incrementalWalk || stats.classified >= AuditScanner.writeBackThreshold
-            if (stats.classified > 0 || walkChanged) && fallenBehind || stats.cache == "cold" {
-                // Beside the report, on a second core. The records are not changed after this point,
-                // so both only read them. A cache that cannot be written (a read-only clone) only
-                // costs speed next time.
-                let written = cache
-                cacheWrite = BackgroundThread { try? written.save(path: cachePath, fingerprint: fingerprint) }
-            }
-        }
+        let cacheWrite = options.useCache ? writeBack(cache, plan: plan, order: order, stats: stats, path: cachePath, fingerprint: fingerprint) : nil
+        return try report(order, table: cache.table, stats: stats, cacheWrite: cacheWrite)
+    }
 
+    /// The cached walk extended by the commits new since (see `IncrementalWalk`).
+    private func extend(_ incremental: IncrementalWalk, cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
+        var walk = ClassifiedWalk(method: "incrementally")
+        walk.order.reserve(incremental.newCommits.count + incremental.base.commits.count)
+        for id in incremental.newCommits { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: notes)) }
+        for index in incremental.base.commits {
+            walk.order.place(cache.table.id(Int(index)), cached: isCurrent(index, in: cache, notes: notes) ? .current(index) : .stale(index))
+        }
+        walk.scanned = try classify(walk.order.pending, notes: notes)
+        return walk
+    }
+
+    /// Walks the plan in full, in the cheapest way the repository and the cache allow: every packed
+    /// commit read on all workers, else one read per commit while walking (no commit-graph), else
+    /// the walk first (commit-graph, or libgit2 for exclusions) and the reads on the workers.
+    private func walkAll(_ plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
+        if let tips = plan.cacheableTips, !tips.isEmpty {
+            if readsAllPacked(cache: cache, tips: tips), let walk = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
+                return walk
+            }
+            if !GraphWalk.isAvailable(in: repository) { return try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
+        }
+        let walked = try gitCall { () throws(GitError) in try plan.walk(repository) }
+        var walk = ClassifiedWalk(method: walked.method)
+        walk.order.reserve(walked.ids.count)
+        for id in walked.ids { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: notes)) }
+        walk.scanned = try classify(walk.order.pending, notes: notes)
+        return walk
+    }
+
+    /// Writes the cache back on another thread, beside the report, when this run changed it enough.
+    private func writeBack(_ cache: AuditCache, plan: WalkPlan, order: [Int32], stats: AuditStats, path: String,
+                           fingerprint: String) -> BackgroundThread? {
+        var cache = cache
+        var walkChanged = false
+        if let tips = plan.cacheableTips {
+            let known = cache.walks.first
+            walkChanged = known?.key != plan.key || known?.tips != tips || known?.commits != order
+            if walkChanged { cache.remember(CachedWalk(key: plan.key, tips: tips, commits: order)) }
+        }
+        // A walk extended from the cache by a few commits is not worth rewriting the whole file
+        // for (6 MB for 100,000 commits): the next run extends the same cached walk again and
+        // classifies those few again, in well under a millisecond. Written back once it has
+        // fallen `writeBackThreshold` commits behind, like git's own housekeeping thresholds.
+        let fallenBehind = !stats.incrementalWalk || stats.classified >= AuditScanner.writeBackThreshold
+        guard (stats.classified > 0 || walkChanged) && fallenBehind || stats.cache == "cold" else { return nil }
+        // Beside the report, on a second core. The records are not changed after this point, so
+        // both only read them. A cache that cannot be written (a read-only clone) only costs speed.
+        let written = cache
+        return BackgroundThread { try? written.save(path: path, fingerprint: fingerprint) }
+    }
+
+    /// The report's rows: the commits of `order` the filters keep (`--since`, `--until`, `--no-merges`, `--no-bots`).
+    private func report(_ order: [Int32], table: CommitTable, stats: AuditStats, cacheWrite: BackgroundThread?) throws(AuditError) -> AuditScan {
+        var order = order
         let mailmap = try gitCall { () throws(GitError) in try Mailmap(repository: repository) }
-        let table = cache.table
         // Per identity, not per commit: one person, one row (aider's ` (aider)` suffix, `.mailmap`).
         let authors = table.identities.map { identity in
             AuditScanner.person(name: table.strings[Int(identity.name)], email: table.strings[Int(identity.email)], mailmap: mailmap)
         }
         let bots = authors.map(BotAccount.isBot)
-        if let since = options.walk.since {
-            order.removeAll { table.commitTime(Int($0)) < since }
-        }
-        if let until = options.walk.until {
-            order.removeAll { table.commitTime(Int($0)) > until }
-        }
-        if options.noMerges {
-            order.removeAll { table.flags(Int($0)) & 1 != 0 }
-        }
-        if options.noBots {
-            // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
-            table.withRecords { base in
+        let since = options.walk.since, until = options.walk.until, noMerges = options.noMerges, noBots = options.noBots
+        if since != nil || until != nil || noMerges || noBots {
+            table.withRecords { records in
                 order.removeAll { row in
-                    let record = base + Int(row) * CommitTable.recordSize
-                    return bots[Int(record.u32(CommitTable.identityOffset))] && record.u32(CommitTable.agentsOffset) == 0
+                    let record = records[row]
+                    if let since, record.commitTime < since { return true }
+                    if let until, record.commitTime > until { return true }
+                    if noMerges, record.isMerge { return true }
+                    // The `bot` class: an agent's own account (`claude[bot]`) committing AI work stays.
+                    return noBots && bots[record.identity] && record.agentList == 0
                 }
             }
         }
@@ -259,28 +225,11 @@ public struct AuditScanner {
                          stats: stats, cacheWrite: cacheWrite)
     }
 
-    /// A walk and its classification in one, on several workers: when the commits can be read on all
-    /// of them at once (every packed commit, whatever else the repository has), or else when there
-    /// is no commit-graph to walk without reading objects (reading and classifying then overlap).
-    /// Nil when neither applies; also says how it walked.
-    private func walkAndClassifyAtOnce(plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex)
-        throws(AuditError) -> (ClassifiedWalk, String)?
-    {
-        guard options.jobs > 1, let tips = plan.cacheableTips, !tips.isEmpty else { return nil }
-        if readsAllPacked(cache: cache, tips: tips), let result = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
-            return (result, "packs read in parallel")
-        }
-        if GraphWalk.isAvailable(in: repository) { return nil }
-        return (try walkAndClassify(tips: tips, cache: &cache, notes: notes), "walk and classify overlapped")
-    }
-
     /// Newest first by committer time, then by author time, then by id: one order for a set of
     /// commits however it was walked (fresh, or extended from the cache), so outputs are comparable.
     static func sortCanonically(_ order: inout [Int32], table: CommitTable) {
-        table.withRecords { base in
-            func precedes(_ a: Int32, _ b: Int32) -> Bool {
-                CommitTable.precedes(base + Int(a) * CommitTable.recordSize, base + Int(b) * CommitTable.recordSize)
-            }
+        table.withRecords { records in
+            func precedes(_ a: Int32, _ b: Int32) -> Bool { CommitRecord.precedes(records[a], records[b]) }
             var sorted = true
             for index in order.indices.dropFirst() where !precedes(order[index - 1], order[index]) {
                 sorted = false
@@ -290,9 +239,15 @@ public struct AuditScanner {
         }
     }
 
+    /// `id`'s record in the cache, and whether it still holds (nothing with `--no-cache`).
+    func cachedRecord(_ id: ObjectID, in cache: inout AuditCache, notes: NoteIndex) -> CachedRecord {
+        guard options.useCache, let index = cache.index(of: id) else { return .none }
+        return isCurrent(index, in: cache, notes: notes) ? .current(index) : .stale(index)
+    }
+
     /// A cached record still holds when it was read from the same notes and has what this run needs.
     func isCurrent(_ index: Int32, in cache: AuditCache, notes: NoteIndex) -> Bool {
-        if options.lines && cache.table.flags(Int(index)) & 2 == 0 { return false }
+        if options.lines && !cache.table.record(Int(index), \.hasLineCounts) { return false }
         let blobs = cache.notes.isEmpty ? nil : cache.notes[index]
         if notes.isEmpty { return blobs == nil }
         let id = cache.table.id(Int(index))
@@ -306,8 +261,8 @@ public struct AuditScanner {
         var firstParent: ObjectID?
     }
 
-    /// Classifies `ids`; `slots` place them in the walk, whose raw objects `raw` may already hold.
-    private func classify(_ ids: [ObjectID], slots: [Int], raw: RawCommitStore?, notes: NoteIndex) throws(AuditError) -> [Scanned] {
+    /// Classifies `ids`, each read from the object database, on the workers.
+    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AuditError) -> [Scanned] {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
@@ -322,14 +277,9 @@ public struct AuditScanner {
                 let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
                 for position in range {
                     let id = ids[position]
-                    let scan = { (bytes: UnsafeBufferPointer<UInt8>) throws(GitError) -> Scanned in
+                    results[position] = try repository.withCommitBytes(id) { (bytes) throws(GitError) in
                         try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier,
                                                     reviewBots: reviewBots, notes: notes, lines: lines)
-                    }
-                    if let raw {
-                        results[position] = try raw.withBytes(slot: slots[position], scan)
-                    } else {
-                        results[position] = try repository.withCommitBytes(id, scan)
                     }
                 }
                 done += range.count
@@ -364,14 +314,15 @@ public struct AuditScanner {
         return Identity(name: mapped.name, email: mapped.email)
     }
 
-    /// Classifies a commit from its raw object (`CommitLayout`): the message and identities are
-    /// classified as bytes, so a commit without findings costs strings for its author only. A
-    /// commit with an `encoding` header other than UTF-8 is first converted, as `git log` shows it.
+    /// Classifies a commit from its raw object and its `layout` (parsed here when the walk did not):
+    /// the message and identities are classified as bytes, so a commit without findings costs strings
+    /// for its author only. A commit with an `encoding` header other than UTF-8 is first converted,
+    /// as `git log` shows it.
     static func scanCommit(
-        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier, reviewBots: Set<String>,
-        notes: NoteIndex, lines: Bool
+        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, layout parsed: CommitLayout? = nil, repository: Repository,
+        classifier: Classifier, reviewBots: Set<String>, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
-        guard let layout = CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
+        guard let layout = parsed ?? CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
         if let encoding = layout.encoding, !TextEncoding.isUTF8(UnsafeBufferPointer(rebasing: bytes[encoding])),
            let converted = TextEncoding.utf8(bytes, from: String(decoding: UnsafeBufferPointer(rebasing: bytes[encoding]), as: UTF8.self)) {
             return try converted.withUnsafeBufferPointer { (utf8) throws(GitError) -> Scanned in
@@ -388,15 +339,16 @@ public struct AuditScanner {
         id: ObjectID, commit: CommitLayout, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier,
         reviewBots: Set<String>, notes: NoteIndex, lines: Bool
     ) throws(GitError) -> Scanned {
+        guard let authorLine = commit.author, let committerLine = commit.committer else { throw GitError.malformedCommit(id) }
         func identity(_ signature: SignatureLayout) -> RawIdentity {
             RawIdentity(name: UnsafeBufferPointer(rebasing: bytes[signature.name]), email: UnsafeBufferPointer(rebasing: bytes[signature.email]))
         }
-        let author = identity(commit.author)
+        let author = identity(authorLine)
         let classification = classifier.classify(
-            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(commit.committer))
+            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(committerLine))
         return try scanned(
             id: id, tree: commit.treeID, firstParent: commit.firstParentID, isMerge: commit.isMerge,
-            commitTime: commit.committer.time, authorTime: commit.author.time, author: Identity(author), found: classification.attributions,
+            commitTime: committerLine.time, authorTime: authorLine.time, author: Identity(author), found: classification.attributions,
             repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
     }
 

@@ -23,16 +23,15 @@ public enum AuditScope {
 
     /// `A..B` → `commits in B not in A`; `A...B` → `commits in A or B but not both`; `^A` → `not in A`.
     static func describe(revision: String) -> String {
-        if revision.hasPrefix("^") { return "not in \(revision.dropFirst())" }
-        if let range = revision.firstRange(of: "...") {
-            let left = revision[..<range.lowerBound], right = revision[range.upperBound...]
-            return "commits in \(left.isEmpty ? "HEAD" : left) or \(right.isEmpty ? "HEAD" : right) but not both"
+        switch Revisions.parse(revision) {
+        case .include(let name): return name
+        case .exclude(let name): return "not in \(name)"
+        case .range(let from, let to): return "commits in \(to) not in \(from)"
+        case .symmetric(let left, let right): return "commits in \(left) or \(right) but not both"
+        case .commitOnly(let name): return "\(name) without its parents"
+        case .parentsOf(let name): return "the parents of \(name)"
+        case .withoutParent(let name, let parent): return "commits in \(name) not in \(name)^\(parent)"
         }
-        if let range = revision.firstRange(of: "..") {
-            let left = revision[..<range.lowerBound], right = revision[range.upperBound...]
-            return "commits in \(right.isEmpty ? "HEAD" : right) not in \(left.isEmpty ? "HEAD" : left)"
-        }
-        return revision
     }
 }
 

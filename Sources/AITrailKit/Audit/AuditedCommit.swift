@@ -110,21 +110,12 @@ public struct AuditedCommits: RandomAccessCollection, Sendable {
     public var endIndex: Int { rows.count }
 
     public subscript(position: Int) -> AuditedCommit {
-        table.withRecords { base in
-            let index = Int(rows[position])
-            let record = base + index * CommitTable.recordSize
-            let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
-            let counted = lines && flags & 2 != 0
-            return AuditedCommit(
-                id: table.id(index), commitTime: record.i64(CommitTable.commitTimeOffset),
-                authorTime: record.i64(CommitTable.authorTimeOffset), author: authors[Int(record.u32(CommitTable.identityOffset))],
-                isMerge: flags & 1 != 0, agents: lists[Int(record.u32(CommitTable.agentsOffset))],
-                models: lists[Int(record.u32(CommitTable.modelsOffset))],
-                reviewBots: lists[Int(record.u32(CommitTable.reviewBotsOffset))],
-                sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
-                evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
-                insertions: counted ? Int(record.i32(CommitTable.insertionsOffset)) : nil,
-                deletions: counted ? Int(record.i32(CommitTable.deletionsOffset)) : nil)
+        table.record(Int(rows[position])) { record in
+            AuditedCommit(
+                id: record.id, commitTime: record.commitTime, authorTime: record.authorTime, author: authors[record.identity],
+                isMerge: record.isMerge, agents: lists[record.agentList], models: lists[record.modelList],
+                reviewBots: lists[record.reviewBotList], sources: record.sources, evidence: record.evidence,
+                insertions: lines ? record.insertions : nil, deletions: lines ? record.deletions : nil)
         }
     }
 }

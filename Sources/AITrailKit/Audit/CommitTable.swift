@@ -13,11 +13,13 @@ import Git
 /// identity, agent list, model list (u32 indices into the tables), insertions, deletions (i32,
 /// -1 without line counts), flags (1 merge, 2 line counts), evidence, source bits, a zero byte,
 /// review-bot list (u32, at 60).
+/// Only this file knows the layout: other code reads records through `CommitRecord`.
 struct CommitTable: Sendable {
     static let recordSize = 64
-    static let commitTimeOffset = 0, authorTimeOffset = 8, idOffset = 16, identityOffset = 36
-    static let agentsOffset = 40, modelsOffset = 44, insertionsOffset = 48, deletionsOffset = 52
-    static let flagsOffset = 56, evidenceOffset = 57, sourcesOffset = 58, reviewBotsOffset = 60
+    fileprivate static let commitTimeOffset = 0, authorTimeOffset = 8, idOffset = 16, identityOffset = 36
+    fileprivate static let agentsOffset = 40, modelsOffset = 44, insertionsOffset = 48, deletionsOffset = 52
+    fileprivate static let flagsOffset = 56, evidenceOffset = 57, sourcesOffset = 58, reviewBotsOffset = 60
+    fileprivate static let mergeFlag: UInt8 = 1, lineCountsFlag: UInt8 = 2
 
     /// An author before `.mailmap`, as two indices into `strings`.
     struct IdentityRef: Hashable, Sendable {
@@ -54,7 +56,7 @@ struct CommitTable: Sendable {
         self.lists = lists
         self.storage = records
         let identityCount = UInt32(identities.count), listCount = UInt32(lists.count)
-        let valid = withRecords { base -> Bool in
+        let valid = withRecordPointer { base -> Bool in
             var offset = 0
             while offset < records.count {
                 let record = base + offset
@@ -75,26 +77,25 @@ struct CommitTable: Sendable {
 
     var count: Int { storage.count / CommitTable.recordSize }
 
+    /// Runs `body` over the records, read in place (`records[i]` is record `i`).
+    func withRecords<R>(_ body: (CommitRecords) throws -> R) rethrows -> R {
+        try withRecordPointer { try body(CommitRecords(base: $0, count: count)) }
+    }
+
     /// Runs `body` over the records' bytes (record `i` at `i * recordSize`).
-    func withRecords<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
+    fileprivate func withRecordPointer<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(storage) { try body(UnsafeRawPointer(storage.base)) }
     }
 
     /// The records' bytes, for writing them out.
     func withRecordBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try withRecords { try body(UnsafeRawBufferPointer(start: $0, count: storage.count)) }
+        try withRecordPointer { try body(UnsafeRawBufferPointer(start: $0, count: storage.count)) }
     }
 
-    func id(_ index: Int) -> ObjectID {
-        withRecords { ObjectID(bytes: UnsafeBufferPointer(start: ($0 + index * CommitTable.recordSize + CommitTable.idOffset)
-            .assumingMemoryBound(to: UInt8.self), count: 20))! }
-    }
+    /// Record `index`, read in place; valid only inside `withRecords` (this is for one field).
+    func record<R>(_ index: Int, _ body: (CommitRecord) -> R) -> R { withRecords { body($0[index]) } }
 
-    func flags(_ index: Int) -> UInt8 {
-        withRecords { $0.load(fromByteOffset: index * CommitTable.recordSize + CommitTable.flagsOffset, as: UInt8.self) }
-    }
-
-    func commitTime(_ index: Int) -> Int64 { withRecords { $0.i64(index * CommitTable.recordSize + CommitTable.commitTimeOffset) } }
+    func id(_ index: Int) -> ObjectID { record(index) { $0.id } }
 
     /// The record of `id`, if the table has one.
     mutating func index(of id: ObjectID) -> Int32? {
@@ -102,11 +103,11 @@ struct CommitTable: Sendable {
             // A repeat audit looks up only its few new commits: a scan of the ids costs less than an index.
             if scans < 8 {
                 scans += 1
-                return id.withRawBytes { key in withRecords { CommitTable.scan(for: key.baseAddress!, in: $0, count: count) } }
+                return id.withRawBytes { key in withRecordPointer { CommitTable.scan(for: key.baseAddress!, in: $0, count: count) } }
             }
             idIndex = IDIndex(self)
         }
-        return id.withRawBytes { key in withRecords { idIndex.find(key.baseAddress!, in: $0) } }
+        return id.withRawBytes { key in withRecordPointer { idIndex.find(key.baseAddress!, in: $0) } }
     }
 
     private static func scan(for id: UnsafeRawPointer, in base: UnsafeRawPointer, count: Int) -> Int32? {
@@ -174,7 +175,7 @@ struct CommitTable: Sendable {
             out.storeBytes(of: reviewBots.littleEndian, toByteOffset: CommitTable.reviewBotsOffset, as: UInt32.self)
             out.storeBytes(of: Int32(clamping: commit.insertions).littleEndian, toByteOffset: CommitTable.insertionsOffset, as: Int32.self)
             out.storeBytes(of: Int32(clamping: commit.deletions).littleEndian, toByteOffset: CommitTable.deletionsOffset, as: Int32.self)
-            out[CommitTable.flagsOffset] = (commit.isMerge ? 1 : 0) | (commit.hasLines ? 2 : 0)
+            out[CommitTable.flagsOffset] = (commit.isMerge ? CommitTable.mergeFlag : 0) | (commit.hasLines ? CommitTable.lineCountsFlag : 0)
             out[CommitTable.evidenceOffset] = UInt8(CommitTable.evidenceCases.firstIndex(of: commit.evidence)!)
             out[CommitTable.sourcesOffset] = commit.sources.reduce(0) { $0 | 1 << UInt8(CommitTable.sourceCases.firstIndex(of: $1)!) }
         }
@@ -182,40 +183,22 @@ struct CommitTable: Sendable {
 
     /// One record as a value (without the note blobs, which the cache keeps beside the table).
     func commit(_ index: Int) -> CachedCommit {
-        withRecords { base in
-            let record = base + index * CommitTable.recordSize
-            let identity = identities[Int(record.u32(CommitTable.identityOffset))]
-            let flags = record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self)
-            let lines = flags & 2 != 0
+        record(index) { record in
+            let identity = identities[record.identity]
             return CachedCommit(
-                id: id(index), commitTime: record.i64(CommitTable.commitTimeOffset), authorTime: record.i64(CommitTable.authorTimeOffset),
-                authorName: strings[Int(identity.name)], authorEmail: strings[Int(identity.email)], isMerge: flags & 1 != 0,
-                agents: strings(list: record.u32(CommitTable.agentsOffset)), models: strings(list: record.u32(CommitTable.modelsOffset)),
-                reviewBots: strings(list: record.u32(CommitTable.reviewBotsOffset)),
-                sources: CommitTable.sources(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)),
-                evidence: EvidenceStatus.allCases[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))],
-                insertions: lines ? Int(record.i32(CommitTable.insertionsOffset)) : -1,
-                deletions: lines ? Int(record.i32(CommitTable.deletionsOffset)) : -1,
-                aitrailNote: nil, aiNote: nil)
+                id: record.id, commitTime: record.commitTime, authorTime: record.authorTime,
+                authorName: strings[Int(identity.name)], authorEmail: strings[Int(identity.email)], isMerge: record.isMerge,
+                agents: strings(list: UInt32(record.agentList)), models: strings(list: UInt32(record.modelList)),
+                reviewBots: strings(list: UInt32(record.reviewBotList)), sources: record.sources, evidence: record.evidence,
+                insertions: record.insertions ?? -1, deletions: record.deletions ?? -1, aitrailNote: nil, aiNote: nil)
         }
     }
 
     func strings(list: UInt32) -> [String] { lists[Int(list)].map { strings[Int($0)] } }
 
-    static func sources(_ bits: UInt8) -> [AttributionSource] { sourceSets[Int(bits)] }
-
     /// Every set of sources, by its bits.
     static let sourceSets: [[AttributionSource]] = (0..<(1 << AttributionSource.allCases.count)).map { bits in
         AttributionSource.allCases.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element)
-    }
-
-    /// Newest first by committer time, then by author time, then by id.
-    static func precedes(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer) -> Bool {
-        let xc = x.i64(commitTimeOffset), yc = y.i64(commitTimeOffset)
-        if xc != yc { return xc > yc }
-        let xa = x.i64(authorTimeOffset), ya = y.i64(authorTimeOffset)
-        if xa != ya { return xa > ya }
-        return memcmp(x + idOffset, y + idOffset, 20) < 0
     }
 
     private mutating func intern(_ value: String) -> UInt32 {
@@ -315,7 +298,7 @@ private struct IDIndex: Sendable {
         var size = 64
         while size < 4 * table.count { size <<= 1 }
         slots = [Int32](repeating: -1, count: size)
-        table.withRecords { base in
+        table.withRecordPointer { base in
             for index in 0..<table.count { insert(Int32(index), in: base) }
         }
     }
@@ -346,8 +329,64 @@ private struct IDIndex: Sendable {
     }
 }
 
+/// The records of a `CommitTable`, by row: each a `CommitRecord` read in place, the row checked.
+struct CommitRecords {
+    fileprivate let base: UnsafeRawPointer
+    let count: Int
+
+    subscript(row: Int) -> CommitRecord {
+        precondition(row >= 0 && row < count, "record \(row) of \(count)")
+        return CommitRecord(bytes: base + row * CommitTable.recordSize)
+    }
+
+    subscript(row: Int32) -> CommitRecord { self[Int(row)] }
+}
+
+/// One 64-byte record of a `CommitTable`, read in place (as swift-nio's `ByteBuffer` hides its
+/// offsets): the fields by name; no other type knows an offset or a flag bit.
+struct CommitRecord {
+    fileprivate let bytes: UnsafeRawPointer
+
+    var commitTime: Int64 { i64(CommitTable.commitTimeOffset) }
+    var authorTime: Int64 { i64(CommitTable.authorTimeOffset) }
+    var id: ObjectID { ObjectID(bytes: UnsafeBufferPointer(start: idBytes.assumingMemoryBound(to: UInt8.self), count: 20))! }
+    /// The id's 20 bytes, for writers that print it without making an `ObjectID`.
+    var idBytes: UnsafeRawPointer { bytes + CommitTable.idOffset }
+    /// Index into the table's `identities` (the author before `.mailmap`).
+    var identity: Int { Int(u32(CommitTable.identityOffset)) }
+    /// Indices into the table's `lists`; list 0 is the empty list.
+    var agentList: Int { Int(u32(CommitTable.agentsOffset)) }
+    var modelList: Int { Int(u32(CommitTable.modelsOffset)) }
+    var reviewBotList: Int { Int(u32(CommitTable.reviewBotsOffset)) }
+    var isMerge: Bool { flags & CommitTable.mergeFlag != 0 }
+    /// Whether the record holds line counts (`--lines` classified it).
+    var hasLineCounts: Bool { flags & CommitTable.lineCountsFlag != 0 }
+    /// Nil without line counts.
+    var insertions: Int? { hasLineCounts ? Int(i32(CommitTable.insertionsOffset)) : nil }
+    var deletions: Int? { hasLineCounts ? Int(i32(CommitTable.deletionsOffset)) : nil }
+    /// Index into `EvidenceStatus.allCases`.
+    var evidenceIndex: Int { Int(bytes.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self)) }
+    var evidence: EvidenceStatus { CommitRecord.evidenceCases[evidenceIndex] }
+    /// The sources as a set of bits (index into `CommitTable.sourceSets`).
+    var sourceBits: Int { Int(bytes.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self)) }
+    var sources: [AttributionSource] { CommitTable.sourceSets[sourceBits] }
+
+    /// Newest first by committer time, then by author time, then by id.
+    static func precedes(_ x: CommitRecord, _ y: CommitRecord) -> Bool {
+        let xc = x.commitTime, yc = y.commitTime
+        if xc != yc { return xc > yc }
+        let xa = x.authorTime, ya = y.authorTime
+        if xa != ya { return xa > ya }
+        return memcmp(x.idBytes, y.idBytes, 20) < 0
+    }
+
+    private static let evidenceCases = EvidenceStatus.allCases
+    private var flags: UInt8 { bytes.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self) }
+    private func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    private func i32(_ offset: Int) -> Int32 { Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+    private func i64(_ offset: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+}
+
 extension UnsafeRawPointer {
-    func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-    func i32(_ offset: Int) -> Int32 { Int32(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
-    func i64(_ offset: Int) -> Int64 { Int64(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+    fileprivate func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Git
+import Synchronization
 
 extension AuditScanner {
     /// True when reading every packed commit on all workers before walking beats walking first: a
@@ -51,9 +52,9 @@ extension AuditScanner {
                         // classified is left for the walk, which scans it again only if it reaches
                         // it, and then fails with its error as git would (an unreachable one does not
                         // count, as for `--jobs 1`).
-                        _ = try? packed.read(number) { (id, bytes) throws(GitError) in
+                        _ = try? packed.read(number) { (id, bytes, layout) throws(GitError) in
                             results[number] = try AuditScanner.scanCommit(
-                                id: id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                                id: id, bytes: bytes, layout: layout, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                         }
                     }
                     packed.release(numbers)
@@ -66,67 +67,55 @@ extension AuditScanner {
         }
         if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
 
-        let walk = WalkResult()
-        let store = StoreResult(cache: cache, count: count)
+        // One task walks while the other stores the records; each writes its own result, read here
+        // once both have finished.
+        let walked = Mutex<Result<[WalkedCommit], AuditError>>(.success([]))
+        let stored = Mutex((cache: cache, records: [Int32](repeating: -1, count: count)))
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
-                do {
-                    // Its own repository: libgit2 objects never cross threads.
-                    walk.nodes = try packed.walk(try Repository(location), tips: tips)
-                } catch {
-                    walk.error = (error as? GitError)?.message ?? "\(error)"
+                // Its own repository: libgit2 objects never cross threads.
+                let result = Result { () throws(AuditError) in
+                    try gitCall { () throws(GitError) in try packed.walk(try Repository(location), tips: tips) }
                 }
+                walked.withLock { $0 = result }
             } else {
-                store.cache.table.reserve(count)
-                for number in 0..<count {
-                    if let scanned = results[number] { store.records[number] = store.cache.store(scanned.record, replacing: -1) }
+                stored.withLock { stored in
+                    stored.cache.table.reserve(count)
+                    for number in 0..<count {
+                        if let scanned = results[number] { stored.records[number] = stored.cache.store(scanned.record, replacing: -1) }
+                    }
                 }
             }
         }
-        if let error = walk.error { throw AuditError(error) }
-        cache = store.cache
-        var result = ClassifiedWalk(order: [], pendingSlots: [], pendingRecords: [], scanned: [])
-        result.order.reserveCapacity(walk.nodes.count)
-        for node in walk.nodes {
+        let nodes = try walked.withLock { $0 }.get()
+        let records = stored.withLock { stored in
+            cache = stored.cache
+            return stored.records
+        }
+        var result = ClassifiedWalk(method: "packs read in parallel")
+        result.order.reserve(nodes.count)
+        for node in nodes {
             let commit: RawCommit
             switch node {
-            case .packed(let number):
-                if store.records[number] >= 0 {
-                    result.order.append(store.records[number])
+            case .indexed(let number):
+                if records[number] >= 0 {
+                    result.order.place(packed.id(number), cached: .current(records[number]))
                     result.stored += 1
                     continue
                 }
                 commit = try gitCall { () throws(GitError) in try repository.rawCommit(packed.id(number)) }
-            case .other(let other):
+            case .read(let other):
                 commit = other
             }
+            result.order.place(commit.id, cached: .none)
             result.scanned.append(try gitCall { () throws(GitError) in
                 try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+                    try AuditScanner.scanCommit(id: commit.id, bytes: bytes, layout: commit.layout, repository: repository,
+                                                classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
                 }
             })
-            result.pendingSlots.append(result.order.count)
-            result.pendingRecords.append(-1)
-            result.order.append(-1)
         }
-        progress?(walk.nodes.count, walk.nodes.count)
+        progress?(nodes.count, nodes.count)
         return result
-    }
-}
-
-/// The walk's result, from the thread that walked.
-private final class WalkResult: @unchecked Sendable {
-    var nodes: [PackedCommits.Node] = []
-    var error: String?
-}
-
-/// The cache the records went into, and each packed commit's record, from the thread that stored them.
-private final class StoreResult: @unchecked Sendable {
-    var cache: AuditCache
-    var records: [Int32]
-
-    init(cache: AuditCache, count: Int) {
-        self.cache = cache
-        records = [Int32](repeating: -1, count: count)
     }
 }

@@ -1,57 +1,58 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Git
+import Synchronization
 
 extension AuditScanner {
-    /// Walks and classifies at once, for a history without a commit-graph: the walk must read every
-    /// commit anyway (parents are inside the object), so it hands each commit that needs classifying,
-    /// bytes and all, to workers while it goes on reading. On two cores reading and classifying overlap.
+    /// Walks and classifies in one read of each commit, for a history without a commit-graph: the
+    /// walk must read every commit anyway (parents are inside the object). With one job the walking
+    /// thread classifies each commit as it reads it; with more, it hands each commit that needs
+    /// classifying, bytes and layout, to the other workers while it goes on reading (on two cores
+    /// reading and classifying overlap), then helps them finish.
     func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
         let scan = try gitCall { () throws(GitError) in try CommitScan(repository, tips: tips, firstParent: options.walk.firstParent) }
-        let queue = BatchQueue()
-        let collector = ScannedCollector()
-        let workers = max(1, options.jobs - 1)
-        let location = repository.location
+        var walk = ClassifiedWalk(method: options.jobs > 1 ? "walk and classify overlapped" : "one read per commit")
         let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines
+        @Sendable func classify(_ commit: RawCommit, in repository: Repository) throws(GitError) -> Scanned {
+            try commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                try AuditScanner.scanCommit(id: commit.id, bytes: bytes, layout: commit.layout, repository: repository,
+                                            classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
+            }
+        }
+        guard options.jobs > 1 else {
+            for commit in scan where walk.order.place(commit.id, cached: cachedRecord(commit.id, in: &cache, notes: notes)) {
+                walk.scanned.append(try gitCall { () throws(GitError) in try classify(commit, in: repository) })
+            }
+            if let error = scan.error { throw AuditError(error.message) }
+            progress?(walk.order.rows.count, walk.order.rows.count)
+            return walk
+        }
+
+        let queue = BatchQueue(consumers: options.jobs)
+        let collector = ScannedCollector()
+        let location = repository.location
         let work: @Sendable () -> Void = {
-                do {
-                    // One repository per worker: libgit2 objects never cross threads.
-                    let own = try Repository(location)
-                    while let batch = queue.take() {
-                        var done: [(Int, Scanned)] = []
-                        done.reserveCapacity(batch.count)
-                        for item in batch {
-                            let scanned = try item.commit.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
-                                try AuditScanner.scanCommit(id: item.commit.id, bytes: bytes, repository: own, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
-                            }
-                            done.append((item.index, scanned))
-                        }
-                        collector.add(done)
-                    }
-                } catch {
-                    collector.fail((error as? GitError)?.message ?? "\(error)")
-                    queue.close()
+            do {
+                // One repository per worker: libgit2 objects never cross threads.
+                let own = try Repository(location)
+                while let batch = queue.take() {
+                    var done: [(Int, Scanned)] = []
+                    done.reserveCapacity(batch.count)
+                    for (index, commit) in batch { done.append((index, try classify(commit, in: own))) }
+                    collector.add(done)
                 }
+            } catch {
+                collector.fail((error as? GitError)?.message ?? "\(error)")
+                queue.close()
+            }
         }
         let group = DispatchGroup()
-        for _ in 0..<workers { DispatchQueue.global().async(group: group, execute: work) }
-
-        var order: [Int32] = [], pendingSlots: [Int] = [], pendingRecords: [Int32] = []
-        var batch: [PendingCommit] = []
+        for _ in 1..<options.jobs { DispatchQueue.global().async(group: group, execute: work) }
+        var batch: [(Int, RawCommit)] = []
         let batchSize = 256
-        for commit in scan {
-            let slot = order.count
-            let cached = options.useCache ? cache.index(of: commit.id) : nil
-            if let cached, isCurrent(cached, in: cache, notes: notes) {
-                order.append(cached)
-                continue
-            }
-            order.append(-1)
-            batch.append(PendingCommit(index: pendingSlots.count, commit: commit))
-            pendingSlots.append(slot)
-            pendingRecords.append(cached ?? -1)
+        var pending = 0
+        for commit in scan where walk.order.place(commit.id, cached: cachedRecord(commit.id, in: &cache, notes: notes)) {
+            batch.append((pending, commit))
+            pending += 1
             if batch.count == batchSize {
                 queue.put(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -63,91 +64,64 @@ extension AuditScanner {
         group.wait()
         if let error = scan.error { throw AuditError(error.message) }
         if let failure = collector.failure { throw AuditError(failure) }
-        let scanned = collector.ordered(count: pendingSlots.count)
-        progress?(order.count, order.count)
-        return ClassifiedWalk(order: order, pendingSlots: pendingSlots, pendingRecords: pendingRecords, scanned: scanned)
+        walk.scanned = collector.ordered()
+        progress?(walk.order.rows.count, walk.order.rows.count)
+        return walk
     }
 }
 
-/// A walk whose commits are classified: `order` holds cache records in walk order, and -1 where a
-/// commit of `scanned` is still to be stored (at `pendingSlots`, replacing `pendingRecords` or -1).
-struct ClassifiedWalk {
-    var order: [Int32]
-    var pendingSlots: [Int]
-    var pendingRecords: [Int32]
-    var scanned: [AuditScanner.Scanned]
-    /// Commits classified and already stored in the cache.
-    var stored = 0
-}
-
-private struct PendingCommit: @unchecked Sendable {
-    let index: Int
-    let commit: RawCommit
-}
-
-/// Batches from the walker to the workers: a mutex and a condition variable.
-private final class BatchQueue: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var ready = pthread_cond_t()
-    private var batches: [[PendingCommit]] = []
-    private var closed = false
-
-    init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&ready, nil)
+/// Batches from the walker to the workers: the batches behind a `Mutex`, and a semaphore counting
+/// what there is to take (one permit per batch, and one per consumer once the queue is closed).
+private final class BatchQueue: Sendable {
+    private struct State {
+        var batches: [[(Int, RawCommit)]] = []
+        var closed = false
     }
 
-    deinit {
-        pthread_cond_destroy(&ready)
-        pthread_mutex_destroy(&mutex)
+    private let state = Mutex(State())
+    private let available = DispatchSemaphore(value: 0)
+    private let consumers: Int
+
+    init(consumers: Int) { self.consumers = consumers }
+
+    func put(_ batch: [(Int, RawCommit)]) {
+        state.withLock { $0.batches.append(batch) }
+        available.signal()
     }
 
-    func put(_ batch: [PendingCommit]) {
-        pthread_mutex_lock(&mutex)
-        batches.append(batch)
-        pthread_cond_signal(&ready)
-        pthread_mutex_unlock(&mutex)
-    }
-
+    /// Every consumer's next `take` past the last batch returns nil. Closing twice does nothing.
     func close() {
-        pthread_mutex_lock(&mutex)
-        closed = true
-        pthread_cond_broadcast(&ready)
-        pthread_mutex_unlock(&mutex)
+        let first = state.withLock { (state) -> Bool in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first { for _ in 0..<consumers { available.signal() } }
     }
 
     /// The next batch, or nil once the queue is closed and empty.
-    func take() -> [PendingCommit]? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while batches.isEmpty && !closed { pthread_cond_wait(&ready, &mutex) }
-        return batches.isEmpty ? nil : batches.removeFirst()
+    func take() -> [(Int, RawCommit)]? {
+        available.wait()
+        return state.withLock { $0.batches.isEmpty ? nil : $0.batches.removeFirst() }
     }
 }
 
 /// Results from the workers, put back in walk order at the end.
-private final class ScannedCollector: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var results: [(Int, AuditScanner.Scanned)] = []
-    private(set) var failure: String?
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func add(_ items: [(Int, AuditScanner.Scanned)]) {
-        pthread_mutex_lock(&mutex)
-        results += items
-        pthread_mutex_unlock(&mutex)
+private final class ScannedCollector: Sendable {
+    private struct State {
+        var results: [(Int, AuditScanner.Scanned)] = []
+        var failure: String?
     }
 
-    func fail(_ message: String) {
-        pthread_mutex_lock(&mutex)
-        if failure == nil { failure = message }
-        pthread_mutex_unlock(&mutex)
-    }
+    private let state = Mutex(State())
 
-    func ordered(count: Int) -> [AuditScanner.Scanned] {
-        results.sort { $0.0 < $1.0 }
-        return results.map(\.1)
+    var failure: String? { state.withLock { $0.failure } }
+
+    func add(_ items: [(Int, AuditScanner.Scanned)]) { state.withLock { $0.results += items } }
+
+    func fail(_ message: String) { state.withLock { if $0.failure == nil { $0.failure = message } } }
+
+    func ordered() -> [AuditScanner.Scanned] {
+        state.withLock { state in state.results.sort { $0.0 < $1.0 } }
+        return state.withLock { $0.results.map(\.1) }
     }
 }

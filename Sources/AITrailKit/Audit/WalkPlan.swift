@@ -1,11 +1,13 @@
 import Git
 
-/// The revisions to walk, resolved. A walk of plain tips (HEAD, branches, `--all`) can be cached and
-/// extended later; one with exclusions (`A..B`, `^A`, `A...B`) is walked in full each time.
+/// The revisions to walk, resolved (`Revisions`). A walk of plain tips (HEAD, branches, `--all`)
+/// can be cached and extended later; one with exclusions (`A..B`, `^A`, `A...B`) is walked in full
+/// each time.
 struct WalkPlan {
     let options: WalkOptions
+    let revisions: ResolvedRevisions
     /// The resolved tips when the walk has no exclusions; nil otherwise.
-    let cacheableTips: [ObjectID]?
+    var cacheableTips: [ObjectID]? { revisions.excluded.isEmpty ? revisions.included : nil }
     /// Identifies walks whose cached results can extend each other.
     var key: String { options.firstParent ? "first-parent" : "all-parents" }
 
@@ -15,84 +17,43 @@ struct WalkPlan {
         walk.until = nil
         walk.order = .time
         walk.reverse = false
-        var tips: [ObjectID] = []
-        var hasExclusions = false
-        for revision in options.revisions {
-            if revision.hasPrefix("^") || revision.contains("..") {
-                hasExclusions = true
-            } else {
-                tips.append(try repository.resolveCommit(revision))
-            }
-        }
-        if options.all {
-            tips += try repository.allTips()
-        } else if options.revisions.isEmpty {
-            if let head = try repository.head() { tips.append(head) }
-        }
-        var seen = Set<ObjectID>()
-        tips = tips.filter { seen.insert($0).inserted }
-        self.cacheableTips = hasExclusions ? nil : tips
-        if !hasExclusions {
-            // Walk exactly the resolved tips: a ref that moves during the run cannot make the walk and its key disagree.
-            walk.revisions = tips.map(\.hex)
-            walk.all = false
-        }
+        // Walk exactly the resolved commits: a ref that moves during the run cannot make the walk and its key disagree.
+        var revisions = try repository.resolve(Revisions(options.revisions), all: options.all)
+        if options.revisions.isEmpty && !options.all, let head = try repository.head() { revisions.included.append(head) }
+        self.revisions = revisions
         self.options = walk
     }
 
-    /// Every commit the revisions reach, newest first by commit time. Plain tips go through git's
-    /// commit-graph when there is one (no object read), else through one read of each commit whose
-    /// bytes are kept for classification; exclusions go through libgit2's walk.
+    /// Every commit the revisions reach, newest first by commit time, for walks that read the
+    /// commits afterwards: plain tips through git's commit-graph (no object read), exclusions through
+    /// libgit2's walk. (Plain tips without a commit-graph are walked and classified in one read of
+    /// each commit instead: `AuditScanner.walkAndClassify`.)
     func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
         guard let tips = cacheableTips else {
-            if repository.isShallow { return WalkedCommits(ids: try shallowRange(repository), raw: nil, method: "shallow range walk") }
-            return WalkedCommits(ids: try RevisionWalk(repository, options: options).ids(), raw: nil, method: "revision walk")
+            if repository.isShallow { return WalkedCommits(ids: try shallowRange(repository), method: "shallow range walk") }
+            return WalkedCommits(ids: try RevisionWalk(repository, resolved: revisions, options: options).ids(), method: "revision walk")
         }
-        if tips.isEmpty { return WalkedCommits(ids: [], raw: nil, method: "nothing to walk") }
+        if tips.isEmpty { return WalkedCommits(ids: [], method: "nothing to walk") }
         if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
-            return WalkedCommits(ids: ids, raw: nil, method: "commit-graph")
+            return WalkedCommits(ids: ids, method: "commit-graph")
         }
         let scan = try CommitScan(repository, tips: tips, firstParent: options.firstParent)
-        let raw = RawCommitStore()
-        var ids: [ObjectID] = []
-        for commit in scan {
-            ids.append(commit.id)
-            raw.append(commit.bytes)
-        }
+        let ids = scan.map(\.id)
         if let error = scan.error { throw error }
-        return WalkedCommits(ids: ids, raw: raw, method: "one read per commit")
+        return WalkedCommits(ids: ids, method: "object walk")
     }
 }
 
 extension WalkPlan {
     /// A walk with exclusions in a shallow clone, where libgit2 1.5's walk fails at the cut: the
-    /// commits the positive revisions reach minus those the negative ones reach, both walked with
-    /// the cut respected (as git does), in the positive walk's order.
+    /// commits the included revisions reach minus those the excluded ones reach, both walked with
+    /// the cut respected (as git does), in the included walk's order.
     func shallowRange(_ repository: Repository) throws(GitError) -> [ObjectID] {
-        var positive: [ObjectID] = [], negative: [ObjectID] = []
-        for revision in options.revisions {
-            if revision.hasPrefix("^") {
-                negative.append(try repository.resolveCommit(String(revision.dropFirst())))
-            } else if let range = revision.firstRange(of: "...") {
-                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-                let a = try repository.resolveCommit(left.isEmpty ? "HEAD" : left)
-                let b = try repository.resolveCommit(right.isEmpty ? "HEAD" : right)
-                positive += [a, b]
-                if let base = try repository.mergeBase(a, b) { negative.append(base) }
-            } else if let range = revision.firstRange(of: "..") {
-                let left = String(revision[..<range.lowerBound]), right = String(revision[range.upperBound...])
-                negative.append(try repository.resolveCommit(left.isEmpty ? "HEAD" : left))
-                positive.append(try repository.resolveCommit(right.isEmpty ? "HEAD" : right))
-            } else {
-                positive.append(try repository.resolveCommit(revision))
-            }
-        }
-        if options.all { positive += try repository.allTips() }
         var hidden = Set<ObjectID>()
-        let negatives = try CommitScan(repository, tips: negative)
+        let negatives = try CommitScan(repository, tips: revisions.excluded)
         while let commit = negatives.next() { hidden.insert(commit.id) }
         if let error = negatives.error { throw error }
-        let positives = try CommitScan(repository, tips: positive, firstParent: options.firstParent)
+        let positives = try CommitScan(repository, tips: revisions.included, firstParent: options.firstParent)
         var ids: [ObjectID] = []
         while let commit = positives.next() {
             if !hidden.contains(commit.id) { ids.append(commit.id) }
@@ -102,30 +63,85 @@ extension WalkPlan {
     }
 }
 
-/// A walk's commits in order, and their raw objects when the walk read them (slot = position in `ids`).
+/// A walk's commits in order.
 struct WalkedCommits {
     let ids: [ObjectID]
-    let raw: RawCommitStore?
     /// How they were found, for `--verbose`.
     let method: String
 }
 
-/// Raw commit objects in one buffer: no allocation per commit, shared read-only by the workers.
-final class RawCommitStore: @unchecked Sendable {
-    // Written only by the walk, before any worker starts; read-only afterwards.
-    private var bytes: [UInt8] = []
-    private var offsets: [Int] = [0]
+/// A commit's record in the audit cache: one that still holds, one to classify again, or none.
+enum CachedRecord {
+    case current(Int32)
+    case stale(Int32)
+    case none
+}
 
-    func append(_ object: [UInt8]) {
-        bytes.append(contentsOf: object)
-        offsets.append(bytes.count)
+/// The commits a walk reached, in walk order, as cache records: a commit without a current record
+/// gets a slot, filled when its classification is stored. The one place that keeps this bookkeeping.
+struct WalkOrder {
+    /// Record indices in walk order; -1 in a slot still to fill.
+    private(set) var rows: [Int32] = []
+    /// The commits to classify, in the order they were placed.
+    private(set) var pending: [ObjectID] = []
+    private var slots: [Int] = []
+    /// The stale record each pending commit replaces, or -1 for a new one.
+    private var replacing: [Int32] = []
+
+    mutating func reserve(_ count: Int) { rows.reserveCapacity(count) }
+
+    /// Adds a commit; true when it is to be classified (it has no current record).
+    @discardableResult
+    mutating func place(_ id: ObjectID, cached: CachedRecord) -> Bool {
+        if case .current(let index) = cached {
+            rows.append(index)
+            return false
+        }
+        slots.append(rows.count)
+        if case .stale(let index) = cached { replacing.append(index) } else { replacing.append(-1) }
+        pending.append(id)
+        rows.append(-1)
+        return true
     }
 
-    /// Runs `body` over the raw object of the commit in `slot`.
-    func withBytes<T, E: Error>(slot: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> T in
-            try body(UnsafeBufferPointer(rebasing: buffer[offsets[slot]..<offsets[slot + 1]]))
+    /// Stores the classified commits, one per `pending` commit and in its order, and fills their slots.
+    mutating func store(_ scanned: [AuditScanner.Scanned], in cache: inout AuditCache) {
+        precondition(scanned.count == slots.count, "one classified commit per pending one")
+        cache.table.reserve(scanned.count)
+        for (position, commit) in scanned.enumerated() {
+            rows[slots[position]] = cache.store(commit.record, replacing: replacing[position])
         }
+        pending = []
+        slots = []
+        replacing = []
+    }
+}
+
+/// A walk whose commits are classified or taken from the cache: what each audit strategy returns.
+struct ClassifiedWalk {
+    var order = WalkOrder()
+    /// The classified commits to store, one per `order.pending` commit.
+    var scanned: [AuditScanner.Scanned] = []
+    /// Commits classified and already stored in the cache.
+    var stored = 0
+    /// How the commits were walked and read, for `--verbose` (`AuditStats.method`).
+    var method: String
+
+    init(method: String) { self.method = method }
+
+    /// Commits classified in this run.
+    var classified: Int { stored + scanned.count }
+
+    /// Each commit classified and not yet stored, with its first parent (for `IncrementalWalk.meetsOldTips`).
+    var firstParents: [ObjectID: ObjectID?] {
+        Dictionary(scanned.map { ($0.record.id, $0.firstParent) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Stores the classified commits in `cache`.
+    mutating func store(in cache: inout AuditCache) {
+        stored += scanned.count
+        order.store(scanned, in: &cache)
+        scanned = []
     }
 }
 
@@ -135,7 +151,6 @@ struct IncrementalWalk {
     let base: CachedWalk
     let newCommits: [ObjectID]
     let oldTips: Set<ObjectID>
-    var isValid = true
 
     static func find(in cache: AuditCache, key: String, tips: [ObjectID], repository: Repository) throws(GitError) -> IncrementalWalk? {
         // A shallow clone's cut moves with each fetch, and libgit2 1.5's walks fail at it: walk it
@@ -159,9 +174,8 @@ struct IncrementalWalk {
                 }
             }
             guard covered, !oldTips.isEmpty || newTips.isEmpty else { continue }
-            var options = WalkOptions(revisions: tips.map(\.hex) + oldTips.map { "^" + $0.hex }, firstParent: key == "first-parent")
-            options.order = .time
-            let fresh = try RevisionWalk(repository, options: options).ids()
+            let fresh = try RevisionWalk(repository, resolved: ResolvedRevisions(included: tips, excluded: Array(oldTips)),
+                                         options: WalkOptions(firstParent: key == "first-parent", order: .time)).ids()
             return IncrementalWalk(base: walk, newCommits: fresh, oldTips: oldTips)
         }
         return nil

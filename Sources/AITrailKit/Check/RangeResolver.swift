@@ -28,7 +28,8 @@ public enum RangeResolver {
         argument: String?, environment: [String: String], in repository: Repository, remote: String = "origin"
     ) throws(CheckError) -> CheckRange {
         let (baseName, headName, source) = try names(argument: argument, environment: environment, in: repository, remote: remote)
-        let symmetric = source == "argument" && argument?.contains("...") == true
+        let symmetric: Bool
+        if source == "argument", let argument, case .symmetric = Revisions.parse(argument) { symmetric = true } else { symmetric = false }
         let spelled = "\(baseName)\(symmetric ? "..." : "..")\(headName)"
         let head: ObjectID
         do { head = try repository.resolveCommit(headName) } catch {
@@ -88,13 +89,11 @@ public enum RangeResolver {
         argument: String?, environment: [String: String], in repository: Repository, remote: String = "origin"
     ) throws(CheckError) -> (String, String, String) {
         if let argument, !argument.isEmpty {
-            for separator in ["...", ".."] {
-                if let range = argument.firstRange(of: separator) {
-                    let left = String(argument[..<range.lowerBound]), right = String(argument[range.upperBound...])
-                    return (left.isEmpty ? "HEAD" : left, right.isEmpty ? "HEAD" : right, "argument")
-                }
+            switch Revisions.parse(argument) {
+            case .range(let from, let to): return (from, to, "argument")
+            case .symmetric(let left, let right): return (left, right, "argument")
+            default: return (argument, "HEAD", "argument")
             }
-            return (argument, "HEAD", "argument")
         }
         if let path = environment["GITHUB_EVENT_PATH"], !path.isEmpty {
             let event: GitHubEvent

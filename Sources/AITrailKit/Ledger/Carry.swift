@@ -197,7 +197,7 @@ extension Carry {
         }
         let targets = try commits(target)
         do {
-            if target.contains("..") || target.hasPrefix("^") { return try self.rebase(from, onto: targets) }
+            if !Revisions.parse(target).isPlain { return try self.rebase(from, onto: targets) }
             guard let onto = targets.first else { return Plan() }
             return rebase ? try self.rebase(from, onto: firstParentTail(onto, count: from.count)) : try squash(from, onto: onto)
         } catch {
@@ -209,7 +209,7 @@ extension Carry {
     /// (a merge commit records no change of its own to carry).
     public func commits(_ revision: String) throws(CarryError) -> [ObjectID] {
         do throws(GitError) {
-            guard revision.contains("..") || revision.hasPrefix("^") else { return [try repository.resolveCommit(revision)] }
+            guard !Revisions.parse(revision).isPlain else { return [try repository.resolveCommit(revision)] }
             let options = WalkOptions(revisions: [revision], order: .topological, reverse: true)
             var commits: [ObjectID] = []
             for id in try RevisionWalk(repository, options: options).ids() where !(try repository.commit(id).isMerge) {

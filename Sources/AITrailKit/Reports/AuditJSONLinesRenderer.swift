@@ -80,7 +80,7 @@ private struct JSONLines {
         var dates = DateCache()
         let counted = commits.lines
         pieces.bytes.withUnsafeBytes { piecesBuffer in
-            commits.table.withRecords { base in
+            commits.table.withRecords { records in
                 var line = Line(pieces: piecesBuffer.baseAddress!, at: chunk)
                 for row in commits.rows[range] {
                     if used + longest > chunkSize {
@@ -88,30 +88,29 @@ private struct JSONLines {
                         used = 0
                     }
                     line.out = chunk + used
-                    let record = base + Int(row) * CommitTable.recordSize
+                    let record = records[row]
                     line.copy(start)
-                    line.hex(record + CommitTable.idOffset)
+                    line.hex(record.idBytes)
                     line.copy(time)
-                    dates.write(record.i64(CommitTable.authorTimeOffset), to: &line)
+                    dates.write(record.authorTime, to: &line)
                     line.copy(author)
-                    line.copy(authors[Int(record.u32(CommitTable.identityOffset))])
-                    let agentList = Int(record.u32(CommitTable.agentsOffset))
+                    line.copy(authors[record.identity])
+                    let agentList = record.agentList
                     line.copy(agentList == 0 ? human : ai)
                     line.copy(lists[agentList])
                     line.copy(models)
-                    line.copy(lists[Int(record.u32(CommitTable.modelsOffset))])
+                    line.copy(lists[record.modelList])
                     line.copy(sourcesStart)
-                    line.copy(sources[Int(record.load(fromByteOffset: CommitTable.sourcesOffset, as: UInt8.self))])
+                    line.copy(sources[record.sourceBits])
                     line.copy(evidenceStart)
-                    line.copy(evidence[Int(record.load(fromByteOffset: CommitTable.evidenceOffset, as: UInt8.self))])
+                    line.copy(evidence[record.evidenceIndex])
                     line.copy(reviewBots)
-                    line.copy(lists[Int(record.u32(CommitTable.reviewBotsOffset))])
+                    line.copy(lists[record.reviewBotList])
                     if withLines {
-                        let hasLines = counted && record.load(fromByteOffset: CommitTable.flagsOffset, as: UInt8.self) & 2 != 0
                         line.copy(insertions)
-                        line.number(hasLines ? Int(record.i32(CommitTable.insertionsOffset)) : 0)
+                        line.number(counted ? record.insertions ?? 0 : 0)
                         line.copy(deletions)
-                        line.number(hasLines ? Int(record.i32(CommitTable.deletionsOffset)) : 0)
+                        line.number(counted ? record.deletions ?? 0 : 0)
                     }
                     line.copy(end)
                     used = line.out - chunk
