@@ -33,7 +33,6 @@ let package = Package(
                 "-Xlinker", "--export-dynamic-symbol=libssh2_init",
             ], .when(platforms: [.linux]))]
         ),
-        .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),

@@ -192,7 +192,8 @@ public final class ConfigFile {
 }
 
 extension Substring {
-    func trimmingCharacters(in set: String) -> String {
+    /// The text without the characters of `set` at either end.
+    public func trimmingCharacters(in set: String) -> String {
         let chars = Set(set)
         var s = self[...]
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }

@@ -60,11 +60,12 @@ public enum Libgit2 {
         _ = initialised
     }
 
-    /// Turns libgit2's object cache on or off for the process. A one-pass scan of a long history
-    /// gains nothing from caching objects it never reads twice.
-    public static func setObjectCaching(_ enabled: Bool) {
+    /// The most memory each repository's object cache may hold (`setObjectCacheLimit`).
+    public static var objectCacheLimit: Int {
         initialise()
-        _ = aitrail_git_enable_caching(enabled ? 1 : 0)
+        var current = 0, allowed = 0
+        _ = aitrail_git_get_cached_memory(&current, &allowed)
+        return allowed
     }
 
     /// Turns off re-hashing every object read to check its id. git itself does not do this on

@@ -36,14 +36,14 @@ public struct Session: Codable, Sendable, Hashable {
 
     /// The session declared in `commonDirectory`, or nil when there is none. A file that cannot be
     /// read as a session is an error naming it and the fix.
-    public static func load(commonDirectory: String) throws(HookError) -> Session? {
+    public static func load(commonDirectory: String) throws(AITrailError) -> Session? {
         let file = path(commonDirectory: commonDirectory)
         guard FileSystem.exists(file) else { return nil }
         do {
             let bytes = try FileSystem.read(file)
             return try JSONDecoder().decode(Session.self, from: Data(bytes))
         } catch {
-            throw HookError("\(file) is not a session file (run `aitrail session end`, then `aitrail session start --agent <id>`)")
+            throw AITrailError.hook("\(file) is not a session file (run `aitrail session end`, then `aitrail session start --agent <id>`)")
         }
     }
 
