@@ -21,7 +21,6 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     /// A compare-and-swap lost the race: the ref moved, or a lock is held.
     public var isConflict: Bool {
         code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue

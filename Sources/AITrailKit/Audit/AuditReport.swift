@@ -29,7 +29,7 @@ public enum AuditPeriod: String, Sendable, CaseIterable {
 
     /// The start (UTC) of the period holding `time`.
     func start(of time: Int64) -> Int64 {
-        let parts = AuditPeriod.utc(time)
+        let parts = Timestamp.utc(time)
         switch self {
         case .week:
             let weekday = (Int64(parts.tm_wday) + 6) % 7  // Monday = 0
@@ -44,7 +44,7 @@ public enum AuditPeriod: String, Sendable, CaseIterable {
 
     /// The start of the period after the one starting at `start`.
     func next(after start: Int64) -> Int64 {
-        let parts = AuditPeriod.utc(start)
+        let parts = Timestamp.utc(start)
         switch self {
         case .week: return start + 7 * 86_400
         case .month: return AuditPeriod.timestamp(year: parts.tm_year + 1900, month: parts.tm_mon + 2)
@@ -54,24 +54,17 @@ public enum AuditPeriod: String, Sendable, CaseIterable {
 
     /// `2025-W07` (ISO 8601 week), `2025-02`, `2025-Q1`.
     func label(_ start: Int64) -> String {
-        let parts = AuditPeriod.utc(start)
+        let parts = Timestamp.utc(start)
         let year = parts.tm_year + 1900, month = parts.tm_mon + 1
         switch self {
         case .month: return "\(year)-\(month < 10 ? "0" : "")\(month)"
         case .quarter: return "\(year)-Q\((month - 1) / 3 + 1)"
         case .week:
             // The ISO week belongs to the year of its Thursday.
-            let thursday = AuditPeriod.utc(start + 3 * 86_400)
+            let thursday = Timestamp.utc(start + 3 * 86_400)
             let week = Int(thursday.tm_yday) / 7 + 1
             return "\(thursday.tm_year + 1900)-W\(week < 10 ? "0" : "")\(week)"
         }
-    }
-
-    private static func utc(_ time: Int64) -> tm {
-        var value = time_t(time)
-        var parts = tm()
-        gmtime_r(&value, &parts)
-        return parts
     }
 
     private static func timestamp(year: Int32, month: Int32) -> Int64 {

@@ -32,7 +32,7 @@ public enum PendingEvidence {
     /// Pending records and their files; files that are not records are left alone and skipped.
     public static func records(in repository: Repository) -> [(path: String, record: EvidenceRecord)] {
         let folder = directory(of: repository)
-        return fileNames(in: folder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+        return FileSystem.contents(ofDirectory: folder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
             let path = folder + "/" + name
             guard let bytes = try? FileSystem.read(path),
                   let record = CanonicalJSON.parseNote(String(decoding: bytes, as: UTF8.self)).records.first?.evidence
@@ -64,18 +64,5 @@ public enum PendingEvidence {
         }
         for entry in matching { unlink(entry.path) }
         return matching.count
-    }
-
-    private static func fileNames(in folder: String) -> [String] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -20,8 +20,6 @@ public struct Session: Codable, Sendable, Hashable {
         self.expires = expires
     }
 
-    public static let defaultTTL: Int64 = 8 * 3_600
-
     public static func path(commonDirectory: String) -> String { commonDirectory + "/aitrail/session.json" }
 
     /// True once `expires` has passed (or cannot be read).

@@ -10,17 +10,23 @@ public enum Timestamp {
     public static func now() -> Int64 { Int64(time(nil)) }
 
     public static func format(_ seconds: Int64) -> String {
+        let parts = utc(seconds)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// The calendar fields of `seconds` since the epoch, in UTC.
+    static func utc(_ seconds: Int64) -> tm {
         var value = time_t(seconds)
         var parts = tm()
         gmtime_r(&value, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        return parts
     }
 
     /// A date as users write it for `--since`/`--until`: `YYYY-MM-DD` (UTC midnight), RFC 3339,
     /// `@<seconds>`, or `N <unit>s ago` (seconds to years, counted back from `now`); nil otherwise.
     public static func parseDate(_ text: String, now: Int64 = now()) -> Int64? {
-        let trimmed = text[...].trimmingCharacters(in: " ")
+        let trimmed = text.trimmingCharacters(in: " ")
         if trimmed.hasPrefix("@") { return Int64(trimmed.dropFirst()) }
         if let exact = parse(trimmed) { return exact }
         if trimmed.utf8.count == 10, let day = parse(trimmed + "T00:00:00Z") { return day }
