@@ -50,14 +50,11 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             let repository = try Console.repository()
             let policy = Console.hookPolicy(repository)
-            let id = SafeID.agent(agent, registry: policy.registry) ?? agent.lowercased()
-            let now = Timestamp.now()
-            let session = Session(
-                agent: id, model: model.flatMap(SafeID.model), started: Timestamp.format(now),
-                expires: Timestamp.format(now + Duration.parseSeconds(ttl)!))
+            // validate() checked --ttl.
+            guard let seconds = Duration.parseSeconds(ttl) else { throw ValidationError("--ttl '\(ttl)' is not a duration") }
+            let session = Session.start(agent: agent, model: model, seconds: seconds, registry: policy.registry)
             do { try session.save(commonDirectory: repository.commonDirectory) } catch { throw Console.fail(error.message) }
-            print("session started: commits are tagged \(policy.tag.trailer): \(AssistedBy(agent: id, model: session.model).value) until \(session.expires)")
-            if policy.registry[id] == nil { print("note: '\(id)' is not a known agent; declare it with [agent \"\(id)\"] in .aitrail if that is intended") }
+            for line in session.startedLines(policy: policy) { print(line) }
         }
     }
 

@@ -106,6 +106,19 @@ import TestSupport
         }
     }
 
+    // MARK: aitrail session
+
+    @Test func sessionStartSpellsTheAgentAndTimesTheEnd() throws {
+        let session = Session.start(agent: " Claude-Code ", model: "Claude Opus 4.6", seconds: 3_600, registry: .builtin, now: 1_800_000_000)
+        #expect(session == Session(agent: "claude-code", model: "claude-opus-4.6", started: "2027-01-15T08:00:00Z", expires: "2027-01-15T09:00:00Z"))
+        #expect(session.startedLines(policy: .defaults)
+            == ["session started: commits are tagged Assisted-by: claude-code:claude-opus-4.6 until 2027-01-15T09:00:00Z"])
+        let custom = Session.start(agent: "acme-bot", model: "bad$model", seconds: 60, registry: .builtin, now: 0)
+        #expect(custom.agent == "acme-bot" && custom.model == nil)
+        #expect(custom.startedLines(policy: .defaults).last
+            == "note: 'acme-bot' is not a known agent; declare it with [agent \"acme-bot\"] in .aitrail if that is intended")
+    }
+
     // MARK: aitrail sync, carry
 
     @Test func syncOutcomeInWords() {
@@ -113,6 +126,28 @@ import TestSupport
         #expect(NotesSync.Outcome(merged: true, pushed: false).describe(remote: "origin") == "took in the notes from origin")
         #expect(NotesSync.Outcome(merged: false, pushed: true).describe(remote: "origin") == "pushed the notes to origin")
         #expect(NotesSync.Outcome(merged: true, pushed: true).describe(remote: "up") == "merged the notes from up and pushed the union")
+    }
+
+    @Test func carryOutputOneLinePerTarget() {
+        func id(_ c: Character) -> ObjectID { ObjectID(hex: String(repeating: c, count: 40))! }
+        #expect(Carry.describe(Carry.Plan(), []) == "nothing to carry\n")
+        var plan = Carry.Plan()
+        plan.matches[Carry.Move(from: id("a"), onto: id("b"))] = .patchID
+        plan.unmatched = [id("c")]
+        plan.alreadyContained = [id("d")]
+        let written = [
+            Carry.Written(onto: id("b"), from: [id("a")], added: 2, offered: 2),
+            Carry.Written(onto: id("e"), from: [id("f"), id("1")], added: 0, offered: 1),
+            Carry.Written(onto: id("2"), from: [id("3")], added: 0, offered: 0),
+        ]
+        #expect(Carry.describe(plan, written) == """
+            ddddddd is already in the merged history: its records stay where they are
+            carried 2 records from aaaaaaa (by patch id) onto bbbbbbb
+            eeeeeee already holds the 1 record of fffffff, 1111111: nothing to add
+            3333333 has no records to carry onto 2222222
+            not carried: ccccccc has no rebased copy among the new commits (carry it by hand: aitrail carry ccccccc <commit>)
+
+            """)
     }
 
     // MARK: aitrail audit

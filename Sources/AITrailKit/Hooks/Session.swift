@@ -20,6 +20,24 @@ public struct Session: Codable, Sendable, Hashable {
         self.expires = expires
     }
 
+    /// `aitrail session start` (its arguments already checked): the agent as `registry` spells it (a
+    /// policy's custom agent included), the model made a safe id, from `now` for `seconds`.
+    public static func start(agent: String, model: String?, seconds: Int64, registry: AgentRegistry, now: Int64 = Timestamp.now()) -> Session {
+        Session(
+            agent: SafeID.agent(agent, registry: registry) ?? agent.lowercased(), model: model.flatMap(SafeID.model),
+            started: Timestamp.format(now), expires: Timestamp.format(now + seconds))
+    }
+
+    /// What `aitrail session start` says: the trailer commits get now, and a note when the agent is
+    /// not one `policy` knows.
+    public func startedLines(policy: Policy) -> [String] {
+        var lines = ["session started: commits are tagged \(policy.tag.trailer): \(AssistedBy(agent: agent, model: model).value) until \(expires)"]
+        if policy.registry[agent] == nil {
+            lines.append("note: '\(agent)' is not a known agent; declare it with [agent \"\(agent)\"] in .aitrail if that is intended")
+        }
+        return lines
+    }
+
     public static func path(commonDirectory: String) -> String { commonDirectory + "/aitrail/session.json" }
 
     /// True once `expires` has passed (or cannot be read).
