@@ -226,3 +226,20 @@ import TestSupport
         #expect(CheckError("x", fix: "y") == .cannotDecide("x", fix: "y"))
     }
 }
+
+/// The one trimming helper (Git's `Trimming.swift`), which replaced four.
+@Suite struct TrimmingTests {
+    @Test func trimsOnlyTheGivenCharactersAtEitherEnd() {
+        #expect("  a b  ".trimmingCharacters(in: " ") == "a b")
+        #expect("..v1.2..".trimmingCharacters(in: ".") == "v1.2")
+        #expect("\tkey \n".trimmingCharacters(in: " \t\r\n") == "key", "CR and LF in the set each count alone")
+        #expect("".trimmingCharacters(in: " ") == "")
+        #expect("   ".trimmingCharacters(in: " ") == "")
+    }
+
+    @Test func trimmingSpacesDropsSpacesTabsAndLineEnds() {
+        #expect(" \t Ada Lovelace \n".trimmingSpaces == "Ada Lovelace")
+        #expect("refs/heads/main\n".trimmingSpaces == "refs/heads/main")
+        #expect("ü ".trimmingSpaces == "ü")
+    }
+}
