@@ -1,12 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only (README, For developers): the code uses glibc and Linux calls that are not built or
+// tested elsewhere. The one product is the command: AITrailKit is not offered as a library (the
+// executable's unsafeFlags would make SwiftPM refuse it as a dependency, and its API is internal).
 let package = Package(
     name: "aitrail",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "aitrail", targets: ["aitrail"]),
-        .library(name: "AITrailKit", targets: ["AITrailKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,7 +35,6 @@ let package = Package(
                 "-Xlinker", "--export-dynamic-symbol=mbedtls_havege_init",
             ], .when(platforms: [.linux]))]
         ),
-        .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
         .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),

@@ -23,12 +23,12 @@ static inline int aitrail_git_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
-static inline int aitrail_git_enable_caching(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
-}
-
 static inline int aitrail_git_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}
+
+static inline int aitrail_git_get_cached_memory(ssize_t *current, ssize_t *allowed) {
+    return git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, current, allowed);
 }
 
 /* inflateInit is a macro: this is the call it stands for. */

@@ -191,16 +191,6 @@ public final class ConfigFile {
     }
 }
 
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = self[...]
-        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
-        while let l = s.last, chars.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 extension String {
     /// Every occurrence of `target` replaced (the standard library has no such call without Foundation).
     public func replacingAll(_ target: String, _ replacement: String) -> String {

@@ -7,7 +7,6 @@ import Synchronization
 
 /// Small file helpers on the C library: the Git layer does not load Foundation, so hooks start fast.
 public enum FileSystem {
-    /// The whole file, or a `GitError` naming the path and the reason.
     /// The whole file mapped read-only (private), or nil when it cannot be opened or is empty.
     /// Give it back with `unmap`.
     static func mapReadOnly(_ path: String) -> UnsafeRawBufferPointer? {
@@ -58,6 +57,7 @@ public enum FileSystem {
         return bytes
     }
 
+    /// The whole file, or a `GitError` naming the path and the reason.
     public static func read(_ path: String) throws(GitError) -> [UInt8] {
         guard let file = fopen(path, "rb") else { throw GitError("cannot read \(path): \(lastErrno())") }
         defer { fclose(file) }
@@ -133,17 +133,11 @@ public enum FileSystem {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".aitrail-"
-        guard let handle = opendir(directory) else { return }
-        var leftovers: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix(prefix) else { continue }
+        for name in contents(ofDirectory: directory) where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { leftovers.append(directory + "/" + name) }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + name) }
         }
-        closedir(handle)
-        for leftover in leftovers { unlink(leftover) }
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(GitError) {

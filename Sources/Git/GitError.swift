@@ -21,7 +21,6 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     /// A compare-and-swap lost the race: the ref moved, or a lock is held.
     public var isConflict: Bool {
         code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue
@@ -60,11 +59,12 @@ public enum Libgit2 {
         _ = initialised
     }
 
-    /// Turns libgit2's object cache on or off for the process. A one-pass scan of a long history
-    /// gains nothing from caching objects it never reads twice.
-    public static func setObjectCaching(_ enabled: Bool) {
+    /// The most memory each repository's object cache may hold (`setObjectCacheLimit`).
+    public static var objectCacheLimit: Int {
         initialise()
-        _ = aitrail_git_enable_caching(enabled ? 1 : 0)
+        var current = 0, allowed = 0
+        _ = aitrail_git_get_cached_memory(&current, &allowed)
+        return allowed
     }
 
     /// Turns off re-hashing every object read to check its id. git itself does not do this on

@@ -39,10 +39,6 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var short: String { String(hex.prefix(7)) }
     public var description: String { hex }
 
-    public var isZero: Bool {
-        withUnsafeBytes(of: raw.id) { $0.allSatisfy { $0 == 0 } }
-    }
-
     public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
         withUnsafeBytes(of: lhs.raw.id) { l in
             withUnsafeBytes(of: rhs.raw.id) { r in

@@ -154,7 +154,7 @@ public final class Repository {
     /// A worktree's HEAD: the commit it names directly, or through the branch it points at.
     private func worktreeHead(_ folder: String) -> ObjectID? {
         guard let bytes = try? FileSystem.read(folder + "/HEAD") else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)[...].trimmingCharacters(in: " \t\n\r")
+        let text = String(decoding: bytes, as: UTF8.self).trimmingSpaces
         if text.hasPrefix("ref: ") { return try? referenceTarget(String(text.dropFirst(5))) }
         return ObjectID(hex: text)
     }
@@ -339,13 +339,6 @@ public final class Repository {
             _ = try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
         }
         git_reference_free(ref)
-    }
-
-    public func deleteReference(_ name: String) throws(GitError) {
-        var ref: OpaquePointer?
-        guard try checkFound(git_reference_lookup(&ref, pointer, name)) else { return }
-        defer { git_reference_free(ref) }
-        try check(git_reference_delete(ref))
     }
 
     /// The best common ancestor of two commits, or nil when they share no history.

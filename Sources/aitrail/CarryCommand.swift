@@ -43,7 +43,7 @@ struct CarryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
+        let repository = try Console.repository(verifyingPacks: true)
         let carry = Carry(ledger: Ledger(repository: repository))
         if fromCI {
             try runFromCI(carry, repository: repository)
@@ -51,8 +51,7 @@ struct CarryCommand: ParsableCommand {
         }
         let plan: Carry.Plan
         do { plan = try carry.plan(from: Array(commits.dropLast()), onto: commits.last!, rebase: rebase) } catch {
-            EvidenceCLI.printError(error.message)
-            throw EvidenceCLI.fail("fix: \(error.fix)", code: 2)
+            throw Console.fail(error)
         }
         try write(plan, with: carry)
     }
@@ -60,51 +59,25 @@ struct CarryCommand: ParsableCommand {
     private func write(_ plan: Carry.Plan, with carry: Carry) throws {
         let written: [Carry.Written]
         do { written = try carry.apply(plan) } catch {
-            throw EvidenceCLI.fail("cannot write the notes: \(error.message)", code: 2)
+            throw Console.fail("cannot write the notes: \(error.message)")
         }
-        EvidenceCLI.write(CarryCommand.describe(plan, written))
-    }
-
-    static func describe(_ plan: Carry.Plan, _ written: [Carry.Written]) -> String {
-        var lines: [String] = []
-        for commit in plan.alreadyContained {
-            lines.append("\(commit.short) is already in the merged history: its records stay where they are")
-        }
-        for entry in written {
-            let from = entry.from.map { commit in
-                let match = plan.matches[Carry.Move(from: commit, onto: entry.onto)].map { " (by \($0.rawValue))" } ?? ""
-                return commit.short + match
-            }.joined(separator: ", ")
-            if entry.offered == 0 {
-                lines.append("\(from) \(entry.from.count == 1 ? "has" : "have") no records to carry onto \(entry.onto.short)")
-            } else if entry.added == 0 {
-                lines.append("\(entry.onto.short) already holds the \(entry.offered) record\(entry.offered == 1 ? "" : "s") of \(from): nothing to add")
-            } else {
-                lines.append("carried \(entry.added) record\(entry.added == 1 ? "" : "s") from \(from) onto \(entry.onto.short)")
-            }
-        }
-        for commit in plan.unmatched {
-            lines.append("not carried: \(commit.short) has no rebased copy among the new commits (carry it by hand: aitrail carry \(commit.short) <commit>)")
-        }
-        if lines.isEmpty { lines.append("nothing to carry") }
-        return lines.joined(separator: "\n") + "\n"
+        Console.write(Carry.describe(plan, written))
     }
 
     /// Fetches the notes, finds the merge in the CI event, carries, and pushes the notes (fast-forward).
     private func runFromCI(_ carry: Carry, repository: Repository) throws {
         var remoteName = remote ?? ""
         if remote == nil {
-            do { remoteName = try NotesSync.defaultRemote(in: repository) } catch { throw EvidenceCLI.fail(error.message, code: 2) }
+            do { remoteName = try NotesSync.defaultRemote(in: repository) } catch { throw Console.fail(error.message) }
         }
         if !noSync { try sync(repository, remoteName) }
         let found: CIMergePlan
         do {
             found = try CIMergeFinder(carry: carry, environment: Subprocess.currentEnvironment, remote: remoteName).find()
         } catch {
-            EvidenceCLI.printError(error.message)
-            throw EvidenceCLI.fail("fix: \(error.fix)", code: 2)
+            throw Console.fail(error)
         }
-        EvidenceCLI.write(found.found.joined(separator: "\n") + "\n")
+        Console.write(found.found.joined(separator: "\n") + "\n")
         if found.plan.moves.isEmpty && found.plan.unmatched.isEmpty { return }
         try write(found.plan, with: carry)
         if !noSync { try sync(repository, remoteName) }
@@ -112,7 +85,7 @@ struct CarryCommand: ParsableCommand {
 
     private func sync(_ repository: Repository, _ remote: String) throws {
         do { _ = try NotesSync(repository: repository, remote: remote).run() } catch {
-            throw EvidenceCLI.fail("cannot sync the notes with \(remote): \(error.message) (the job needs permission to push refs/notes/aitrail, e.g. `permissions: contents: write`)", code: 2)
+            throw Console.fail("cannot sync the notes with \(remote): \(error.message) (the job needs permission to push refs/notes/aitrail, e.g. `permissions: contents: write`)")
         }
     }
 }

@@ -17,11 +17,9 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The commits to check, e.g. origin/main..HEAD.", valueName: "range"))
     var range: String?
 
-    @Option(help: "text, json, sarif, junit, github, gitlab or markdown.")
-    var format: CheckFormat = .text
+    @OptionGroup var format: FormatOption<CheckFormat>
 
-    @Option(help: "Write the report to this file instead of standard output.")
-    var output: String?
+    @OptionGroup var output: OutputOption
 
     @Option(help: "The remote to fetch refs/notes/aitrail from when it is absent.")
     var remote: String = "origin"
@@ -47,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
+        let repository = try Console.repository(verifyingPacks: true)
         let environment = Subprocess.currentEnvironment
         let report: CheckReport
         do {
@@ -55,27 +53,14 @@ struct CheckCommand: ParsableCommand {
                               allowEmpty: allowEmpty, evalCommand: eval ? command : nil, evalName: evalName)
                 .run(range: range)
         } catch {
-            EvidenceCLI.printError("cannot decide: \(error.message)")
-            throw EvidenceCLI.fail("fix: \(error.fix)", code: 2)
+            throw Console.fail(error)
         }
-        let text = format.renderer.render(report)
-        if let output {
-            do { try FileSystem.writeAtomically(Array(text.utf8), to: output) } catch {
-                throw EvidenceCLI.fail(error.message, code: 2)
+        try output.write(Array(format.format.renderer.render(report).utf8))
+        if format.format == .github {
+            do { try CheckGitHubRenderer.appendSummary(report, environment: environment) } catch {
+                Console.printError("aitrail: cannot write the job summary: \(error.message)")
             }
-        } else {
-            EvidenceCLI.write(text)
-        }
-        if format == .github, let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-            appendSummary(CheckMarkdownRenderer().render(report), to: summary)
         }
         if !report.passed { throw ExitCode(1) }
-    }
-
-    private func appendSummary(_ text: String, to path: String) {
-        let existing = (try? FileSystem.read(path)) ?? []
-        do { try FileSystem.write(existing + Array(text.utf8), to: path) } catch {
-            EvidenceCLI.printError("cannot write the job summary: \(error.message)")
-        }
     }
 }

@@ -33,22 +33,16 @@ struct EvalRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
+        let repository = try Console.repository(verifyingPacks: true)
         let outcome: EvalRun.Outcome
         do {
             outcome = try EvalRun(command: command, name: name, junitPath: junit, environment: Subprocess.currentEnvironment)
                 .run(in: repository)
         } catch {
-            throw EvidenceCLI.fail(error.message, code: error.interruptedStatus ?? (error.isLaunchFailure ? 127 : 2))
+            throw Console.fail(error)
         }
-        if let problem = outcome.reportProblem { EvidenceCLI.printError(problem) }
-        let what = "\(outcome.record.kind.rawValue) evidence (\(outcome.record.passed ? "passed" : "failed")) for tree \(outcome.record.tree.prefix(7))"
-        switch outcome.placement {
-        case .attached(let commit):
-            EvidenceCLI.printError("recorded \(what) on \(commit.short); share it with `aitrail sync`")
-        case .pending:
-            EvidenceCLI.printError("recorded \(what); the work tree differs from HEAD, so it waits for the commit of this tree")
-        }
+        if let problem = outcome.reportProblem { Console.printError("aitrail: \(problem)") }
+        Console.printError("aitrail: " + outcome.summary)
         if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 }
@@ -78,14 +72,14 @@ struct EvalAttachCommand: ParsableCommand {
     }
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
-        let target = try EvidenceCLI.resolve(commit, in: repository)
+        let repository = try Console.repository(verifyingPacks: true)
+        let target = try Console.resolve(commit, in: repository)
         do {
             let record = try EvidenceImport.attach(
                 kind: kind, file: file, to: target, in: repository, environment: Subprocess.currentEnvironment)
-            EvidenceCLI.write("attached to \(target.short): \(EvidenceCLI.describe(record))\n")
+            Console.write("attached to \(target.short): \(record.summaryLine)\n")
         } catch {
-            throw EvidenceCLI.fail(error.message, code: 2)
+            throw Console.fail(error.message)
         }
     }
 }
@@ -99,39 +93,24 @@ struct EvalListCommand: ParsableCommand {
     var revision: String = "HEAD"
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
-        let target = try EvidenceCLI.resolve(revision, in: repository)
+        let repository = try Console.repository(verifyingPacks: true)
+        let target = try Console.resolve(revision, in: repository)
         let policy: Policy
-        do { policy = try PolicyLoader.load(workTreeOf: repository) } catch { throw EvidenceCLI.fail(error.message, code: 2) }
+        do { policy = try PolicyLoader.load(workTreeOf: repository) } catch { throw Console.fail(error.message) }
         let listing: CommitEvidence
         do {
             listing = try CommitEvidence.read(target, in: repository, policy: policy, environment: Subprocess.currentEnvironment)
         } catch {
-            throw EvidenceCLI.fail(error.message, code: 2)
+            throw Console.fail(error.message)
         }
-        let tree = listing.tree, evidence = listing.records, malformed = listing.malformed
-        var out = "\(target.short) (tree \(tree.prefix(7))): \(evidence.count) evidence record\(evidence.count == 1 ? "" : "s")\n"
-        for record in evidence {
-            var state = record.tree == tree ? "current" : "stale (tree \(record.tree.prefix(7)))"
-            switch record.signature {
-            case .verified(let principal)?: state += ", signed by \(principal)"
-            case .bad(let reason)?: state += ", BAD SIGNATURE (\(reason))"
-            case .unsigned?, .gate?, nil: break
-            }
-            out += "  \(state)  \(EvidenceCLI.describe(record))\n"
-        }
-        out += "verdict: \(listing.judgement.standing.rawValue)\n"
-        let pending = PendingEvidence.records(in: repository)
-        if !pending.isEmpty {
-            out += "pending (waiting for a commit of their tree):\n"
-            for entry in pending { out += "  tree \(entry.record.tree.prefix(7))  \(EvidenceCLI.describe(entry.record))\n" }
-        }
-        EvidenceCLI.write(out)
+        let malformed = listing.malformed
+        let out = listing.listing(of: target, pending: PendingEvidence.records(in: repository).map(\.record))
+        Console.write(out)
         if !malformed.isEmpty {
             for line in malformed {
-                EvidenceCLI.printError("error: the note on \(target.short) line \(line.line) is not an aitrail record (\(line.problem)): \(line.text.prefix(80))")
+                Console.printError("aitrail: error: the note on \(target.short) line \(line.line) is not an aitrail record (\(line.problem)): \(line.text.prefix(80))")
             }
-            throw EvidenceCLI.fail("fix or remove those lines: git notes --ref=aitrail edit \(target.short)", code: 2)
+            throw Console.fail("fix or remove those lines: git notes --ref=aitrail edit \(target.short)")
         }
     }
 }
@@ -155,13 +134,13 @@ struct ReviewApproveCommand: ParsableCommand {
     var note: String?
 
     func run() throws {
-        let repository = try EvidenceCLI.openRepository()
-        let target = try EvidenceCLI.resolve(revision, in: repository)
+        let repository = try Console.repository(verifyingPacks: true)
+        let target = try Console.resolve(revision, in: repository)
         do {
             let record = try EvidenceImport.approve(commit: target, note: note, in: repository, environment: Subprocess.currentEnvironment)
-            EvidenceCLI.write("review of \(target.short) (tree \(record.tree.prefix(7))) recorded by \(record.by ?? "")\n")
+            Console.write("review of \(target.short) (tree \(record.tree.prefix(7))) recorded by \(record.by ?? "")\n")
         } catch {
-            throw EvidenceCLI.fail(error.message, code: 2)
+            throw Console.fail(error.message)
         }
     }
 }

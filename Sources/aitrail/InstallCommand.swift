@@ -11,12 +11,12 @@ struct InstallCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let repository = try HooksCLI.repository()
-        let policy = HooksCLI.hookPolicy(repository)
+        let repository = try Console.repository()
+        let policy = Console.hookPolicy(repository)
         let installer = HookInstaller(repository: repository, binary: HookInstaller.currentBinary(argument0: CommandLine.arguments[0]))
         do {
             for line in try installer.install(policy: policy, force: force) { print(line) }
-        } catch { throw HooksCLI.fail(error.message) }
+        } catch { throw Console.fail(error.message) }
     }
 }
 
@@ -26,12 +26,12 @@ struct UninstallCommand: ParsableCommand {
         abstract: "Remove aitrail's git hooks and restore the hooks that were there before.")
 
     func run() throws {
-        let repository = try HooksCLI.repository()
+        let repository = try Console.repository()
         let installer = HookInstaller(repository: repository, binary: HookInstaller.currentBinary(argument0: CommandLine.arguments[0]))
         do {
             let done = try installer.uninstall()
             for line in done { print(line) }
             if done.isEmpty { print("no aitrail hooks were installed") }
-        } catch { throw HooksCLI.fail(error.message) }
+        } catch { throw Console.fail(error.message) }
     }
 }

@@ -12,9 +12,9 @@ struct SessionCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the declared session.")
         func run() throws {
-            let repository = try HooksCLI.repository()
+            let repository = try Console.repository()
             let session: Session?
-            do { session = try Session.load(commonDirectory: repository.commonDirectory) } catch { throw HooksCLI.fail(error.message) }
+            do { session = try Session.load(commonDirectory: repository.commonDirectory) } catch { throw Console.fail(error.message) }
             guard let session else {
                 print("no session (declare one with `aitrail session start --agent <id> [--model <m>] [--ttl 8h]`)")
                 return
@@ -48,23 +48,20 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let repository = try HooksCLI.repository()
-            let policy = HooksCLI.hookPolicy(repository)
-            let id = SafeID.agent(agent, registry: policy.registry) ?? agent.lowercased()
-            let now = Timestamp.now()
-            let session = Session(
-                agent: id, model: model.flatMap(SafeID.model), started: Timestamp.format(now),
-                expires: Timestamp.format(now + Duration.parseSeconds(ttl)!))
-            do { try session.save(commonDirectory: repository.commonDirectory) } catch { throw HooksCLI.fail(error.message) }
-            print("session started: commits are tagged \(policy.tag.trailer): \(AssistedBy(agent: id, model: session.model).value) until \(session.expires)")
-            if policy.registry[id] == nil { print("note: '\(id)' is not a known agent; declare it with [agent \"\(id)\"] in .aitrail if that is intended") }
+            let repository = try Console.repository()
+            let policy = Console.hookPolicy(repository)
+            // validate() checked --ttl.
+            guard let seconds = Duration.parseSeconds(ttl) else { throw ValidationError("--ttl '\(ttl)' is not a duration") }
+            let session = Session.start(agent: agent, model: model, seconds: seconds, registry: policy.registry)
+            do { try session.save(commonDirectory: repository.commonDirectory) } catch { throw Console.fail(error.message) }
+            for line in session.startedLines(policy: policy) { print(line) }
         }
     }
 
     struct End: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "end", abstract: "End the session.")
         func run() throws {
-            let repository = try HooksCLI.repository()
+            let repository = try Console.repository()
             print(Session.end(commonDirectory: repository.commonDirectory) ? "session ended" : "no session to end")
         }
     }

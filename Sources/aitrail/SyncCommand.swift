@@ -11,17 +11,11 @@ struct SyncCommand: ParsableCommand {
     var remote: String?
 
     func run() throws {
-        let repository = try HooksCLI.repository()
+        let repository = try Console.repository()
         do {
             let name: String
             if let remote { name = remote } else { name = try NotesSync.defaultRemote(in: repository) }
-            let outcome = try NotesSync(repository: repository, remote: name).run()
-            switch (outcome.merged, outcome.pushed) {
-            case (false, false): print("notes already in sync with \(name)")
-            case (true, false): print("took in the notes from \(name)")
-            case (false, true): print("pushed the notes to \(name)")
-            case (true, true): print("merged the notes from \(name) and pushed the union")
-            }
-        } catch { throw HooksCLI.fail(error.message) }
+            print(try NotesSync(repository: repository, remote: name).run().describe(remote: name))
+        } catch { throw Console.fail(error.message) }
     }
 }

@@ -135,7 +135,7 @@ import TestSupport
         // The first-parent tail of the rebased branch is its three copies.
         #expect(try setup.carry.firstParentTail(setup.rebased[2], count: 3) == setup.rebased)
         #expect(try setup.carry.commits("main..feature") == setup.feature)
-        #expect(throws: CarryError.self) { try setup.carry.commits("main..no-such-branch") }
+        #expect(throws: AITrailError.self) { try setup.carry.commits("main..no-such-branch") }
     }
 
     @Test func aSquashUnionsWithTheTargetsOwnNote() throws {

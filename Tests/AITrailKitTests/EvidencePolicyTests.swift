@@ -21,7 +21,7 @@ import Testing
         ("[evidence]\n\tname =\n", "test:.aitrail:2: bad value '' for 'evidence.name': expected an eval name such as unit"),
     ])
     func badValuesNameFileLineAndKey(text: String, message: String) {
-        #expect(throws: PolicyError.self) { try PolicyLoader.load(commitText: text) }
+        #expect(throws: AITrailError.self) { try PolicyLoader.load(commitText: text) }
         do { _ = try PolicyLoader.load(commitText: text) } catch { #expect(error.message == message) }
     }
 }

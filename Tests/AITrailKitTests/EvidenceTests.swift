@@ -37,7 +37,7 @@ import TestSupport
         ("<testsuite/><testsuite/>", "a second root element"),
     ])
     func junitRejectsWhatIsNotAReport(text: String, problem: String) {
-        #expect(throws: EvidenceError.self) { try ReportImporter.junit(Array(text.utf8), file: "r.xml") }
+        #expect(throws: AITrailError.self) { try ReportImporter.junit(Array(text.utf8), file: "r.xml") }
         do { _ = try ReportImporter.junit(Array(text.utf8), file: "r.xml") } catch {
             #expect(error.message.contains(problem), "\(error.message)")
         }

@@ -93,7 +93,7 @@ import TestSupport
     }
 
     @Test func overflowingMaxAgeIsABadValueNotACrash() {
-        let error = #expect(throws: PolicyError.self) { try PolicyLoader.load(commitText: "[evidence]\n\tmax-age = 9999999999999999d\n") }
+        let error = #expect(throws: AITrailError.self) { try PolicyLoader.load(commitText: "[evidence]\n\tmax-age = 9999999999999999d\n") }
         #expect(error?.message.contains("is too long") == true)
     }
 
@@ -113,7 +113,7 @@ import TestSupport
         [tag]
         \trequire = maybe
         """
-        #expect(throws: PolicyError.self) { try PolicyLoader.load(commitText: text) }
+        #expect(throws: AITrailError.self) { try PolicyLoader.load(commitText: text) }
         let path = try makeTemporaryDirectory() + "/.aitrail"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let policy = PolicyLoader.loadForHooks(path: path)

@@ -62,7 +62,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let fifo = folder + "/report.xml"
         #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(throws: EvidenceError.self) { try ReportImporter.readFile(fifo) }
+        #expect(throws: AITrailError.self) { try ReportImporter.readFile(fifo) }
         do { _ = try ReportImporter.readFile(fifo) } catch { #expect(error.message.contains("FIFO"), "\(error)") }
         do { _ = try ReportImporter.readFile("/dev/zero") } catch { #expect(error.message.contains("device"), "\(error)") }
         do { _ = try ReportImporter.readFile(folder) } catch { #expect(error.message.contains("directory"), "\(error)") }
@@ -70,6 +70,6 @@ import TestSupport
         #expect(FileManager.default.createFile(atPath: big, contents: nil))
         #expect(truncate(big, off_t(ReportImporter.sizeLimit + 1)) == 0)
         do { _ = try ReportImporter.readFile(big) } catch { #expect(error.message.contains("MiB"), "\(error)") }
-        #expect(throws: EvidenceError.self) { try ReportImporter.readFile(big) }
+        #expect(throws: AITrailError.self) { try ReportImporter.readFile(big) }
     }
 }

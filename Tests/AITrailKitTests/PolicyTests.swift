@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct PolicyTests {
-    private func load(_ text: String) throws(PolicyError) -> Policy {
+    private func load(_ text: String) throws(AITrailError) -> Policy {
         try PolicyLoader.load(commitText: text)
     }
 
@@ -60,14 +60,14 @@ import TestSupport
     }
 
     @Test func badValueNamesFileLineAndKey() {
-        let error = #expect(throws: PolicyError.self) { try load("[evidence]\n\tscope = sometimes\n") }
+        let error = #expect(throws: AITrailError.self) { try load("[evidence]\n\tscope = sometimes\n") }
         #expect(error?.message == "test:.aitrail:2: bad value 'sometimes' for 'evidence.scope': expected head or each")
-        let age = #expect(throws: PolicyError.self) { try load("[evidence]\n\n\tmax-age = soon\n") }
+        let age = #expect(throws: AITrailError.self) { try load("[evidence]\n\n\tmax-age = soon\n") }
         #expect(age?.message.hasPrefix("test:.aitrail:3: bad value 'soon' for 'evidence.max-age'") == true)
     }
 
     @Test func syntaxErrorIsReported() {
-        let error = #expect(throws: PolicyError.self) { try load("[tag\n") }
+        let error = #expect(throws: AITrailError.self) { try load("[tag\n") }
         #expect(error?.message.contains("test:.aitrail") == true)
     }
 
@@ -84,10 +84,10 @@ import TestSupport
 }
 
 extension PolicyLoader {
-    static func load(commitText text: String) throws(PolicyError) -> Policy {
+    static func load(commitText text: String) throws(AITrailError) -> Policy {
         let config: ConfigFile
         do { config = try ConfigFile(bytes: Array(text.utf8), displayName: "test:.aitrail") } catch {
-            throw PolicyError(message: error.message)
+            throw AITrailError.policy(error.message)
         }
         return try PolicyLoader.parse(config)
     }

@@ -302,11 +302,10 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
     }
 }
 
-/// aider's own history (`../shared/corpus`): thousands of ` (aider)` authors beside the same people.
+/// aider's own history (`Tests/Corpus`): thousands of ` (aider)` authors beside the same people.
 @Suite struct AuditAiderCorpusTests {
     @Test func everyPersonIsOneRowWithWhatGitCounts() throws {
-        let bundle = packageRoot + "/../shared/corpus/aider.bundle"
-        try #require(FileManager.default.fileExists(atPath: bundle), "the corpus belongs at ../shared/corpus (see its README)")
+        let bundle = packageRoot + "/Tests/Corpus/aider.bundle"
         let directory = try makeTemporaryDirectory(prefix: "aitrail-aider")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clone = try runProcess("/usr/bin/git", ["clone", "-q", "--bare", bundle, directory + "/aider.git"])
@@ -330,11 +329,10 @@ private func rows(_ report: [String: Any], _ grouping: String) -> [String: Int] 
     }
 }
 
-/// claude-code-action's history (`../shared/corpus`): a release workflow makes 43% of main's commits.
+/// claude-code-action's history (`Tests/Corpus`): a release workflow makes 43% of main's commits.
 @Suite struct AuditReleaseBotCorpusTests {
     @Test func theReleaseBotIsARowApartAndNoBotsLeavesItOut() throws {
-        let bundle = packageRoot + "/../shared/corpus/claude-code-action.bundle"
-        try #require(FileManager.default.fileExists(atPath: bundle), "the corpus belongs at ../shared/corpus (see its README)")
+        let bundle = packageRoot + "/Tests/Corpus/claude-code-action.bundle"
         let directory = try makeTemporaryDirectory(prefix: "aitrail-cca")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clone = try runProcess("/usr/bin/git", ["clone", "-q", "--bare", bundle, directory + "/cca.git"])

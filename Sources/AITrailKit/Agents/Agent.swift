@@ -208,13 +208,6 @@ public struct TrailerMarker: Sendable, Hashable {
 }
 
 extension StringProtocol {
-    var trimmingSpaces: String {
-        var slice = self[...]
-        while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice = slice.dropLast() }
-        return String(slice)
-    }
-
     var isEnvironmentName: Bool {
         !isEmpty && allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }

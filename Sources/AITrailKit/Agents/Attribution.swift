@@ -1,3 +1,5 @@
+import Git
+
 /// Where a finding of AI assistance came from, so reports can say why.
 public enum AttributionSource: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case trailer, footer, identity, subject, note, env, session, carried
@@ -132,14 +134,5 @@ public enum ModelName {
     }
     private static func isDottedVersion(_ word: String) -> Bool {
         word.contains(".") && word.split(separator: ".").allSatisfy { isSmallNumber(String($0)) }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        var slice = self[...]
-        while slice.first == set { slice = slice.dropFirst() }
-        while slice.last == set { slice = slice.dropLast() }
-        return String(slice)
     }
 }

@@ -79,10 +79,18 @@ public struct Classifier: Sendable {
     public let assistedByKeys: Set<String>
     private let tables: MarkerTables
 
+    /// The keys whose value names AI assistance, in lower case, each once: SPEC §2's three and the
+    /// policy's `tag.trailer`.
+    public static func assistedByKeys(tagTrailer: String) -> [String] {
+        let keys = ["assisted-by", "generated-by", "ai-used-for"]
+        let tag = tagTrailer.lowercased()
+        return keys.contains(tag) ? keys : keys + [tag]
+    }
+
     /// `tagTrailer` is the policy's `tag.trailer` key, read like `Assisted-by`.
     public init(registry: AgentRegistry = .builtin, tagTrailer: String = "Assisted-by") {
         self.registry = registry
-        assistedByKeys = ["assisted-by", "generated-by", "ai-used-for", tagTrailer.lowercased()]
+        assistedByKeys = Set(Classifier.assistedByKeys(tagTrailer: tagTrailer))
         tables = MarkerTables(registry, assistedByKeys: assistedByKeys)
     }
 

@@ -66,14 +66,3 @@ public struct Finding: Sendable, Hashable, Codable {
 
     public var shortCommit: String { String(commit.prefix(7)) }
 }
-
-/// The gate cannot decide (no range, missing history, bad policy): exit 2, never a pass.
-public struct CheckError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public let fix: String
-    public init(_ message: String, fix: String) {
-        self.message = message
-        self.fix = fix
-    }
-    public var description: String { "\(message)\nfix: \(fix)" }
-}

@@ -34,7 +34,7 @@ public struct Gate {
         self.evalName = evalName
     }
 
-    public func run(range argument: String?) throws(CheckError) -> CheckReport {
+    public func run(range argument: String?) throws(AITrailError) -> CheckReport {
         let range = try RangeResolver.resolve(argument: argument, environment: environment, in: repository, remote: remote)
         var notices: [String] = []
         if fetchNotes, let notice = fetchNotesIfAbsent() { notices.append(notice) }
@@ -44,7 +44,7 @@ public struct Gate {
         let policyCommit = range.base
         let policy: Policy
         do { policy = try PolicyLoader.load(commit: policyCommit, in: repository) } catch {
-            throw CheckError("the policy at the target's tip \(policyCommit.short) cannot be used: \(error.message)",
+            throw AITrailError.cannotDecide("the policy at the target's tip \(policyCommit.short) cannot be used: \(error.message)",
                              fix: "fix .aitrail on the target branch; the gate reads the target's policy, never the change's")
         }
         notices += policy.warnings.map { "policy: \($0)" }
@@ -61,10 +61,10 @@ public struct Gate {
 
         var facts: [CommitFacts]
         do { facts = try gather(range: range, policy: policy, notices: &notices) } catch {
-            throw CheckError("cannot read the commits of \(range.spelled): \(error.message)", fix: RangeResolver.historyFix)
+            throw AITrailError.cannotDecide("cannot read the commits of \(range.spelled): \(error.message)", fix: RangeResolver.historyFix)
         }
         if facts.isEmpty && !allowEmpty {
-            throw CheckError("\(range.spelled) (\(range.source)) has no commits: \(range.head.short) is already in \(range.base.short), so there is nothing to check and no pass to give",
+            throw AITrailError.cannotDecide("\(range.spelled) (\(range.source)) has no commits: \(range.head.short) is already in \(range.base.short), so there is nothing to check and no pass to give",
                              fix: "check the change against its target branch, e.g. `aitrail check origin/main..HEAD` (in CI: fetch-depth 0 and the pull request's base); pass --allow-empty to accept an empty range")
         }
         try stamp(&facts, range: range, policy: policy, signers: signers)
@@ -121,9 +121,9 @@ public struct Gate {
     /// Runs `--eval`'s command on the head's tree (in place when the work tree is that tree, else in
     /// a temporary export of it), records the result on the head (signed when a key is configured)
     /// and returns it marked as made by the gate.
-    private func evaluateHead(_ head: CommitFacts, command: [String], notices: inout [String]) throws(CheckError) -> EvidenceRecord {
+    private func evaluateHead(_ head: CommitFacts, command: [String], notices: inout [String]) throws(AITrailError) -> EvidenceRecord {
         guard let headID = ObjectID(hex: head.id), let tree = ObjectID(hex: head.tree) else {
-            throw CheckError("--eval: \(head.id) is not a commit id", fix: "report this as a bug")
+            throw AITrailError.cannotDecide("--eval: \(head.id) is not a commit id", fix: "report this as a bug")
         }
         var exported: String?
         defer { if let exported { Self.removeTree(exported) } }
@@ -134,13 +134,13 @@ public struct Gate {
                 exported = folder
                 try repository.export(headID, to: folder)
             } catch {
-                throw CheckError("cannot check out \(head.short)'s tree to run --eval: \(error)", fix: "check out \(head.short) and run the check there")
+                throw AITrailError.cannotDecide("cannot check out \(head.short)'s tree to run --eval: \(error)", fix: "check out \(head.short) and run the check there")
             }
         }
         let run = EvalRun(command: command, name: evalName, environment: environment)
         let made: (record: EvidenceRecord, status: Int32, problem: String?)
         do { made = try run.evaluate(in: repository, tree: tree, workingDirectory: exported ?? repository.workDirectory) } catch {
-            throw CheckError("--eval: \(error.message)", fix: "pass a command that runs your tests, e.g. `aitrail check --eval -- swift test`")
+            throw AITrailError.cannotDecide("--eval: \(error.message)", fix: "pass a command that runs your tests, e.g. `aitrail check --eval -- swift test`")
         }
         var record = made.record
         do {
@@ -165,36 +165,36 @@ public struct Gate {
 
     /// The policy's allowed-signers file, as committed at the target's tip, written to a temporary
     /// file for ssh-keygen; nil when the policy names none.
-    private func allowedSigners(policy: Policy, at commit: ObjectID) throws(CheckError) -> String? {
+    private func allowedSigners(policy: Policy, at commit: ObjectID) throws(AITrailError) -> String? {
         guard let path = policy.evidence.signers else {
             if policy.evidence.requireSigned {
-                throw CheckError("\(policy.origin ?? ".aitrail") sets evidence.require-signed but no evidence.signers file",
+                throw AITrailError.cannotDecide("\(policy.origin ?? ".aitrail") sets evidence.require-signed but no evidence.signers file",
                                  fix: "add the allowed signers (git's gpg.ssh.allowedSignersFile format) to the target branch and name it: git config -f .aitrail evidence.signers .aitrail-signers")
             }
             return nil
         }
         let bytes: [UInt8]?
         do { bytes = try repository.fileContents(path, in: commit) } catch {
-            throw CheckError("cannot read evidence.signers \(path) at \(commit.short): \(error.message)", fix: "commit the allowed-signers file to the target branch")
+            throw AITrailError.cannotDecide("cannot read evidence.signers \(path) at \(commit.short): \(error.message)", fix: "commit the allowed-signers file to the target branch")
         }
         guard let bytes else {
-            throw CheckError("evidence.signers names \(path), which is not in \(commit.short)",
+            throw AITrailError.cannotDecide("evidence.signers names \(path), which is not in \(commit.short)",
                              fix: "commit the allowed-signers file (one `<email> <key type> <public key>` per line) to the target branch at \(path)")
         }
         let folder: String
         do { folder = try EvidenceSigning.temporaryFolder() } catch {
-            throw CheckError("cannot write the allowed signers for ssh-keygen: \(error.message)", fix: "set TMPDIR to a writable folder")
+            throw AITrailError.cannotDecide("cannot write the allowed signers for ssh-keygen: \(error.message)", fix: "set TMPDIR to a writable folder")
         }
         let file = folder + "/allowed_signers"
         do { try FileSystem.write(bytes, to: file) } catch {
-            throw CheckError("cannot write the allowed signers for ssh-keygen: \(error.message)", fix: "set TMPDIR to a writable folder")
+            throw AITrailError.cannotDecide("cannot write the allowed signers for ssh-keygen: \(error.message)", fix: "set TMPDIR to a writable folder")
         }
         return file
     }
 
     /// Adds to each evidence record when it reached the notes and, when the policy has signers,
     /// whether its signature verifies (for the trees the rules judge).
-    private func stamp(_ facts: inout [CommitFacts], range: CheckRange, policy: Policy, signers: String?) throws(CheckError) {
+    private func stamp(_ facts: inout [CommitFacts], range: CheckRange, policy: Policy, signers: String?) throws(AITrailError) {
         // Only the trees the rules judge need it: with scope head and no review paths, the head's
         // alone, so the notes history is read back only as far as the head's records go.
         let judgedTrees: Set<String> = policy.evidence.scope == .each || !policy.reviewPaths.isEmpty
@@ -209,7 +209,7 @@ public struct Gate {
         }
         guard !byCommit.isEmpty else { return }
         do { try NotesArrival.stamp(&byCommit, ref: Ledger.ref, in: repository) } catch {
-            throw CheckError("cannot read the history of \(Ledger.ref): \(error.message)", fix: "fetch it again: git fetch \(remote) +\(Ledger.ref):\(Ledger.ref)")
+            throw AITrailError.cannotDecide("cannot read the history of \(Ledger.ref): \(error.message)", fix: "fetch it again: git fetch \(remote) +\(Ledger.ref):\(Ledger.ref)")
         }
         for (id, records) in byCommit {
             let (fact, indices) = positions[id]!

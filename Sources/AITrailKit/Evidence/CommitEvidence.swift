@@ -29,3 +29,26 @@ public struct CommitEvidence: Sendable {
         return CommitEvidence(tree: tree, records: records, malformed: malformed, judgement: judgement)
     }
 }
+
+extension CommitEvidence {
+    /// `aitrail eval list`'s report on `commit`: each record, whether it is current for the commit's
+    /// tree and who signed it, the verdict, and the records still waiting for a commit of their tree.
+    public func listing(of commit: ObjectID, pending: [EvidenceRecord]) -> String {
+        var out = "\(commit.short) (tree \(tree.prefix(7))): \(records.count) evidence record\(records.count == 1 ? "" : "s")\n"
+        for record in records {
+            var state = record.tree == tree ? "current" : "stale (tree \(record.tree.prefix(7)))"
+            switch record.signature {
+            case .verified(let principal)?: state += ", signed by \(principal)"
+            case .bad(let reason)?: state += ", BAD SIGNATURE (\(reason))"
+            case .unsigned?, .gate?, nil: break
+            }
+            out += "  \(state)  \(record.summaryLine)\n"
+        }
+        out += "verdict: \(judgement.standing.rawValue)\n"
+        if !pending.isEmpty {
+            out += "pending (waiting for a commit of their tree):\n"
+            for record in pending { out += "  tree \(record.tree.prefix(7))  \(record.summaryLine)\n" }
+        }
+        return out
+    }
+}

@@ -5,7 +5,7 @@ public enum EvidenceImport {
     /// Reads `file` as `kind` and attaches the result to `commit`.
     public static func attach(
         kind: EvidenceKind, file: String, to commit: ObjectID, in repository: Repository, environment: [String: String]
-    ) throws(EvidenceError) -> EvidenceRecord {
+    ) throws(AITrailError) -> EvidenceRecord {
         let bytes = try ReportImporter.readFile(file)
         let result = try ReportImporter.read(kind: kind, bytes: bytes, file: file)
         let record = try EvidenceSigning.signIfConfigured(EvidenceRecord(
@@ -21,13 +21,13 @@ public enum EvidenceImport {
     /// agent's markers are in the environment: a review is a person's word.
     public static func approve(
         commit: ObjectID, note: String?, in repository: Repository, environment: [String: String]
-    ) throws(EvidenceError) -> EvidenceRecord {
+    ) throws(AITrailError) -> EvidenceRecord {
         let registry = (try? PolicyLoader.load(workTreeOf: repository))?.registry ?? AgentRegistry.builtin
         if let agent = EnvironmentDetector(registry: registry).detect(environment) {
-            throw EvidenceError("refused: this environment runs an AI agent (\(agent.agent), \(agent.marker)), and a review must be a person's; the reviewer runs `aitrail review approve \(commit.short)` in their own terminal")
+            throw AITrailError.evidence("refused: this environment runs an AI agent (\(agent.agent), \(agent.marker)), and a review must be a person's; the reviewer runs `aitrail review approve \(commit.short)` in their own terminal")
         }
         guard let reviewer = EvidenceStore.identity(of: repository) else {
-            throw EvidenceError("a review needs the reviewer's identity: set it with `git config user.name \"Your Name\"` and `git config user.email you@example.com`")
+            throw AITrailError.evidence("a review needs the reviewer's identity: set it with `git config user.name \"Your Name\"` and `git config user.email you@example.com`")
         }
         let record = try EvidenceSigning.signIfConfigured(EvidenceRecord(
             kind: .review, tree: try treeHex(of: commit, in: repository), passed: true,
@@ -36,7 +36,7 @@ public enum EvidenceImport {
         return record
     }
 
-    static func treeHex(of commit: ObjectID, in repository: Repository) throws(EvidenceError) -> String {
-        do { return try repository.commit(commit).treeID.hex } catch { throw EvidenceError(error.message) }
+    static func treeHex(of commit: ObjectID, in repository: Repository) throws(AITrailError) -> String {
+        do { return try repository.commit(commit).treeID.hex } catch { throw AITrailError.evidence(error.message) }
     }
 }

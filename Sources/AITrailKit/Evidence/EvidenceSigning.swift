@@ -42,14 +42,14 @@ public enum EvidenceSigning {
     }
 
     /// `record` with `signer` and `sig` added, when the user has a signing key; unchanged otherwise.
-    public static func signIfConfigured(_ record: EvidenceRecord, in repository: Repository, environment: [String: String]) throws(EvidenceError) -> EvidenceRecord {
+    public static func signIfConfigured(_ record: EvidenceRecord, in repository: Repository, environment: [String: String]) throws(AITrailError) -> EvidenceRecord {
         guard let key = key(in: repository, environment: environment) else { return record }
         return try sign(record, with: key, environment: environment)
     }
 
-    public static func sign(_ record: EvidenceRecord, with key: Key, environment: [String: String]) throws(EvidenceError) -> EvidenceRecord {
+    public static func sign(_ record: EvidenceRecord, with key: Key, environment: [String: String]) throws(AITrailError) -> EvidenceRecord {
         guard !key.signer.isEmpty else {
-            throw EvidenceError("cannot sign the evidence: an SSH signature names its signer by user.email, which is not set (git config user.email you@example.com)")
+            throw AITrailError.evidence("cannot sign the evidence: an SSH signature names its signer by user.email, which is not set (git config user.email you@example.com)")
         }
         var signed = record.asWritten
         signed.sig = nil
@@ -57,7 +57,7 @@ public enum EvidenceSigning {
         let folder = try temporaryFolder()
         defer { removeFolder(folder) }
         let payload = folder + "/record.json"
-        do { try FileSystem.write(signed.signedPayload, to: payload) } catch { throw EvidenceError("cannot sign the evidence: \(error.message)") }
+        do { try FileSystem.write(signed.signedPayload, to: payload) } catch { throw AITrailError.evidence("cannot sign the evidence: \(error.message)") }
         let arguments: [String]
         let signatureFile: String
         switch key.format {
@@ -67,7 +67,7 @@ public enum EvidenceSigning {
             if key.key.hasPrefix("key::") {
                 keyFile = folder + "/key.pub"
                 do { try FileSystem.write(Array(key.key.dropFirst(5).utf8) + [0x0A], to: keyFile) } catch {
-                    throw EvidenceError("cannot sign the evidence: \(error.message)")
+                    throw AITrailError.evidence("cannot sign the evidence: \(error.message)")
                 }
                 fromAgent = ["-U"]
             }
@@ -79,11 +79,11 @@ public enum EvidenceSigning {
         }
         let output: Subprocess.Output
         do { output = try Subprocess.capture(arguments, environment: environment) } catch {
-            throw EvidenceError("cannot sign the evidence with user.signingKey: \(error.description) (install it, or unset user.signingKey to record unsigned evidence)")
+            throw AITrailError.evidence("cannot sign the evidence with user.signingKey: \(error.description) (install it, or unset user.signingKey to record unsigned evidence)")
         }
         guard output.status == 0, let signature = try? FileSystem.read(signatureFile) else {
             let reason = output.stderrText.split(separator: "\n").last.map { String($0).trimmingSpaces } ?? "exit \(output.status)"
-            throw EvidenceError("cannot sign the evidence with user.signingKey \(key.key) (\(reason)); fix the key (git config user.signingKey <key>), or unset it to record unsigned evidence")
+            throw AITrailError.evidence("cannot sign the evidence with user.signingKey \(key.key) (\(reason)); fix the key (git config user.signingKey <key>), or unset it to record unsigned evidence")
         }
         signed.sig = String(decoding: signature, as: UTF8.self).trimmingSpaces
         return signed
@@ -119,11 +119,11 @@ public enum EvidenceSigning {
         return home + path.dropFirst(1)
     }
 
-    static func temporaryFolder() throws(EvidenceError) -> String {
+    static func temporaryFolder() throws(AITrailError) -> String {
         let base = FileSystem.environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/aitrail-sign.XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw EvidenceError("cannot make a temporary folder in \(base): \(String(cString: strerror(errno)))")
+            throw AITrailError.evidence("cannot make a temporary folder in \(base): \(String(cString: strerror(errno)))")
         }
         return String(cString: made)
     }

@@ -11,17 +11,17 @@ public enum EvidencePlacement: Sendable, Hashable {
 /// Writes evidence records into the ledger, or into the pending folder until their commit exists.
 public enum EvidenceStore {
     /// Adds `record` to `commit`'s note.
-    public static func attach(_ record: EvidenceRecord, to commit: ObjectID, in repository: Repository) throws(EvidenceError) {
+    public static func attach(_ record: EvidenceRecord, to commit: ObjectID, in repository: Repository) throws(AITrailError) {
         do {
             try Ledger(repository: repository).append(
                 [.evidence(record)], to: commit, message: "aitrail: \(record.kind.rawValue) evidence for \(commit.short)")
         } catch {
-            throw EvidenceError("cannot write the evidence note on \(commit.short): \(error.message)")
+            throw AITrailError.evidence("cannot write the evidence note on \(commit.short): \(error.message)")
         }
     }
 
     /// Attaches `record` to HEAD when HEAD's tree is the one evaluated, else keeps it pending.
-    public static func store(_ record: EvidenceRecord, in repository: Repository) throws(EvidenceError) -> EvidencePlacement {
+    public static func store(_ record: EvidenceRecord, in repository: Repository) throws(AITrailError) -> EvidencePlacement {
         if let head = try? repository.head(), let commit = try? repository.commit(head), commit.treeID.hex == record.tree {
             try attach(record, to: head, in: repository)
             return .attached(head)

@@ -17,14 +17,14 @@ public enum PendingEvidence {
     }
 
     /// Saves a record to wait for its commit; returns the file's path.
-    public static func save(_ record: EvidenceRecord, in repository: Repository) throws(EvidenceError) -> String {
+    public static func save(_ record: EvidenceRecord, in repository: Repository) throws(AITrailError) -> String {
         let folder = directory(of: repository)
         let path = "\(folder)/\(record.tree)-\(UInt32.random(in: 0...UInt32.max)).json"
         do {
             try FileSystem.makeDirectories(folder)
             try FileSystem.writeAtomically(Array((CanonicalJSON.line(.evidence(record)) + "\n").utf8), to: path)
         } catch {
-            throw EvidenceError("cannot save pending evidence: \(error.message)")
+            throw AITrailError.evidence("cannot save pending evidence: \(error.message)")
         }
         return path
     }
@@ -32,7 +32,7 @@ public enum PendingEvidence {
     /// Pending records and their files; files that are not records are left alone and skipped.
     public static func records(in repository: Repository) -> [(path: String, record: EvidenceRecord)] {
         let folder = directory(of: repository)
-        return fileNames(in: folder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+        return FileSystem.contents(ofDirectory: folder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
             let path = folder + "/" + name
             guard let bytes = try? FileSystem.read(path),
                   let record = CanonicalJSON.parseNote(String(decoding: bytes, as: UTF8.self)).records.first?.evidence
@@ -45,10 +45,10 @@ public enum PendingEvidence {
     /// their files, and deletes records older than `maximumAge` (as of `now`) that wait for other
     /// trees. Called by the post-commit hook; returns how many records landed.
     @discardableResult
-    public static func attach(toCommit commit: ObjectID, repository: Repository, now: Int64 = Timestamp.now()) throws(EvidenceError) -> Int {
+    public static func attach(toCommit commit: ObjectID, repository: Repository, now: Int64 = Timestamp.now()) throws(AITrailError) -> Int {
         let tree: String
         do { tree = try repository.commit(commit).treeID.hex } catch {
-            throw EvidenceError("cannot read commit \(commit.short): \(error.message)")
+            throw AITrailError.evidence("cannot read commit \(commit.short): \(error.message)")
         }
         let pending = records(in: repository)
         for entry in pending where entry.record.tree != tree {
@@ -60,22 +60,9 @@ public enum PendingEvidence {
             try Ledger(repository: repository).append(
                 matching.map { .evidence($0.record) }, to: commit, message: "aitrail: evidence for \(commit.short)")
         } catch {
-            throw EvidenceError("cannot write the evidence note on \(commit.short): \(error.message)")
+            throw AITrailError.evidence("cannot write the evidence note on \(commit.short): \(error.message)")
         }
         for entry in matching { unlink(entry.path) }
         return matching.count
-    }
-
-    private static func fileNames(in folder: String) -> [String] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -20,13 +20,13 @@ public struct ImportedResult: Sendable, Hashable {
 ///
 /// `passed` is required; `summary` and its counts and `name` are optional.
 public enum ReportImporter {
-    public static func read(kind: EvidenceKind, bytes: [UInt8], file: String) throws(EvidenceError) -> ImportedResult {
+    public static func read(kind: EvidenceKind, bytes: [UInt8], file: String) throws(AITrailError) -> ImportedResult {
         switch kind {
         case .junit: return try junit(bytes, file: file)
         case .sarif: return try sarif(bytes, file: file)
         case .json: return try json(bytes, file: file)
         case .command, .review:
-            throw EvidenceError("'\(kind.rawValue)' evidence is not imported from a file (use --kind junit, sarif or json)")
+            throw AITrailError.evidence("'\(kind.rawValue)' evidence is not imported from a file (use --kind junit, sarif or json)")
         }
     }
 
@@ -36,19 +36,19 @@ public enum ReportImporter {
 
     /// A report's bytes: regular files only (a FIFO or a device is refused at once, not read until
     /// it ends), at most `sizeLimit`.
-    public static func readFile(_ file: String) throws(EvidenceError) -> [UInt8] {
-        guard FileSystem.exists(file) else { throw EvidenceError("no such file: \(file) (pass the report your harness wrote)") }
+    public static func readFile(_ file: String) throws(AITrailError) -> [UInt8] {
+        guard FileSystem.exists(file) else { throw AITrailError.evidence("no such file: \(file) (pass the report your harness wrote)") }
         do { return try FileSystem.readRegularFile(file, limit: sizeLimit) } catch {
-            throw EvidenceError(error.message + " (write the report to a regular file and pass that; split a larger one, or summarise it in aitrail's JSON form)")
+            throw AITrailError.evidence(error.message + " (write the report to a regular file and pass that; split a larger one, or summarise it in aitrail's JSON form)")
         }
     }
 
     /// The verdict of a report's counts: failures or errors fail it whatever else it says, and a
     /// report that counted no tests is not a pass (nothing was shown to work).
-    static func verdict(_ summary: EvidenceSummary, file: String, claimed: Bool = true) throws(EvidenceError) -> Bool {
+    static func verdict(_ summary: EvidenceSummary, file: String, claimed: Bool = true) throws(AITrailError) -> Bool {
         if summary.failures > 0 || summary.errors > 0 { return false }
         guard summary.tests > 0 else {
-            throw EvidenceError("\(file) reports no tests, so it shows nothing passing (attach the report of a run that ran its tests)")
+            throw AITrailError.evidence("\(file) reports no tests, so it shows nothing passing (attach the report of a run that ran its tests)")
         }
         return claimed
     }
@@ -65,14 +65,14 @@ public enum ReportImporter {
     /// Counts from a JUnit report. Test cases are counted where the report lists them (so nested
     /// suites are not counted twice); a report with only suite totals uses the innermost suites'
     /// `tests`/`failures`/`errors`/`skipped` attributes.
-    public static func junit(_ bytes: [UInt8], file: String) throws(EvidenceError) -> ImportedResult {
+    public static func junit(_ bytes: [UInt8], file: String) throws(AITrailError) -> ImportedResult {
         let elements: [XMLScanner.Element]
         do { elements = try XMLScanner.elements(bytes) } catch {
-            throw EvidenceError("\(file) is not a JUnit XML report: \(error.reason) (pass the XML file your test runner writes, e.g. `swift test --xunit-output report.xml`)")
+            throw AITrailError.evidence("\(file) is not a JUnit XML report: \(error.reason) (pass the XML file your test runner writes, e.g. `swift test --xunit-output report.xml`)")
         }
         guard let root = elements.first(where: { $0.depth == 0 }), root.name == "testsuites" || root.name == "testsuite" else {
             let found = elements.first.map { "<\($0.name)>" } ?? "no element"
-            throw EvidenceError("\(file) is not a JUnit XML report: the root element is \(found), not <testsuites> or <testsuite>")
+            throw AITrailError.evidence("\(file) is not a JUnit XML report: the root element is \(found), not <testsuites> or <testsuite>")
         }
         var summary = EvidenceSummary()
         let cases = elements.filter { $0.name == "testcase" }
@@ -96,7 +96,7 @@ public enum ReportImporter {
                 }
             }
         } catch {
-            throw EvidenceError("\(file) is not a usable JUnit XML report: \(error.reason)")
+            throw AITrailError.evidence("\(file) is not a usable JUnit XML report: \(error.reason)")
         }
         return ImportedResult(passed: try verdict(summary, file: file), summary: summary,
                               name: root.attributes["name"] ?? elements.first { $0.name == "testsuite" }?.attributes["name"])
@@ -123,17 +123,17 @@ public enum ReportImporter {
 
     /// Results with level `error` (or kind `fail`) are failures; the evidence passes with none. The
     /// version must be 2.1.0 and there must be a run: a log of nothing is not a pass.
-    public static func sarif(_ bytes: [UInt8], file: String) throws(EvidenceError) -> ImportedResult {
+    public static func sarif(_ bytes: [UInt8], file: String) throws(AITrailError) -> ImportedResult {
         let log: SARIFLog
         do { log = try JSONDecoder().decode(SARIFLog.self, from: Data(bytes)) } catch {
-            throw EvidenceError("\(file) is not a SARIF log: \(jsonProblem(error, bytes)) (expected a JSON object with \"version\": \"2.1.0\" and \"runs\")")
+            throw AITrailError.evidence("\(file) is not a SARIF log: \(jsonProblem(error, bytes)) (expected a JSON object with \"version\": \"2.1.0\" and \"runs\")")
         }
         guard log.version == "2.1.0" else {
             let found = log.version.map { "\"\($0)\"" } ?? "missing"
-            throw EvidenceError("\(file) is not a SARIF 2.1.0 log: its \"version\" is \(found) (aitrail reads SARIF 2.1.0; convert the log or upgrade the tool)")
+            throw AITrailError.evidence("\(file) is not a SARIF 2.1.0 log: its \"version\" is \(found) (aitrail reads SARIF 2.1.0; convert the log or upgrade the tool)")
         }
         guard !log.runs.isEmpty else {
-            throw EvidenceError("\(file) has no runs: no analysis ran, so it shows nothing passing (attach the log of a run)")
+            throw AITrailError.evidence("\(file) has no runs: no analysis ran, so it shows nothing passing (attach the log of a run)")
         }
         var summary = EvidenceSummary()
         for run in log.runs {
@@ -141,10 +141,10 @@ public enum ReportImporter {
                 summary.tests += 1
                 // SARIF 2.1.0 §3.27.10 and §3.27.9: the values are exact, lower case.
                 if let level = result.level, !["none", "note", "warning", "error"].contains(level) {
-                    throw EvidenceError("\(file) has a result with \"level\": \"\(level)\", which SARIF 2.1.0 does not define (none, note, warning or error, in lower case)")
+                    throw AITrailError.evidence("\(file) has a result with \"level\": \"\(level)\", which SARIF 2.1.0 does not define (none, note, warning or error, in lower case)")
                 }
                 if let kind = result.kind, !["notApplicable", "pass", "fail", "review", "open", "informational"].contains(kind) {
-                    throw EvidenceError("\(file) has a result with \"kind\": \"\(kind)\", which SARIF 2.1.0 does not define")
+                    throw AITrailError.evidence("\(file) has a result with \"kind\": \"\(kind)\", which SARIF 2.1.0 does not define")
                 }
                 if result.level == "error" || result.kind == "fail" { summary.failures += 1 }
             }
@@ -168,17 +168,17 @@ public enum ReportImporter {
         let name: String?
     }
 
-    public static func json(_ bytes: [UInt8], file: String) throws(EvidenceError) -> ImportedResult {
+    public static func json(_ bytes: [UInt8], file: String) throws(AITrailError) -> ImportedResult {
         let value: MinimalJSON
         do { value = try JSONDecoder().decode(MinimalJSON.self, from: Data(bytes)) } catch {
-            throw EvidenceError("\(file) is not an aitrail JSON result: \(jsonProblem(error, bytes)) (expected {\"passed\": true|false, \"summary\": {\"tests\": N, \"failures\": N, \"errors\": N, \"skipped\": N}})")
+            throw AITrailError.evidence("\(file) is not an aitrail JSON result: \(jsonProblem(error, bytes)) (expected {\"passed\": true|false, \"summary\": {\"tests\": N, \"failures\": N, \"errors\": N, \"skipped\": N}})")
         }
         guard let counts = value.summary else {
             return ImportedResult(passed: value.passed, summary: EvidenceSummary(), name: value.name)
         }
         let summary = EvidenceSummary(tests: counts.tests ?? 0, failures: counts.failures ?? 0, errors: counts.errors ?? 0, skipped: counts.skipped ?? 0)
         for (key, count) in [("tests", summary.tests), ("failures", summary.failures), ("errors", summary.errors), ("skipped", summary.skipped)] where count < 0 {
-            throw EvidenceError("\(file) has \"summary\".\"\(key)\": \(count); counts are 0 or more")
+            throw AITrailError.evidence("\(file) has \"summary\".\"\(key)\": \(count); counts are 0 or more")
         }
         // The counts decide: failures or errors fail it whatever "passed" says; no tests is no pass.
         // Without counts, the harness's word is all there is.

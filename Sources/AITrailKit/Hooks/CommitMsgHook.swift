@@ -7,7 +7,7 @@ struct CommitMsgHook {
     let context: HookContext
 
     func run(_ arguments: [String]) throws -> Int32 {
-        guard let file = arguments.first else { throw HookError("commit-msg needs the message file as its first argument") }
+        guard let file = arguments.first else { throw AITrailError.hook("commit-msg needs the message file as its first argument") }
         let policy = context.policy()
         let decision = try context.decision()
         if decision.attribution == nil && !MessageFile.mayHaveAITrailer(file, keys: context.classifier().assistedByKeys) { return 0 }

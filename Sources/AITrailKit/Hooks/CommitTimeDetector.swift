@@ -56,6 +56,13 @@ public struct CommitTimeDetector: Sendable {
         return out
     }
 
+    /// The names of the variables of `markers`, each once, in their order (for `aitrail detect`).
+    public var markerVariables: [String] {
+        var unique: [String] = []
+        for marker in markers where !unique.contains(marker.variable) { unique.append(marker.variable) }
+        return unique
+    }
+
     /// The variables that name an agent by any of its names, when the registry knows that name.
     public static let genericVariables = ["AI_AGENT", "AGENT"]
 

@@ -97,7 +97,7 @@ public final class HookContext {
         // environment's agent from being tagged.
         var unreadable: String?
         let session: Session?
-        do { session = try Session.load(commonDirectory: commonDirectory()) } catch let error as HookError {
+        do { session = try Session.load(commonDirectory: commonDirectory()) } catch let error as AITrailError {
             session = nil
             unreadable = error.message
         }

@@ -24,6 +24,32 @@ public struct HookInstaller {
         public let state: State
         /// A pre-existing hook kept as `<hook>.pre-aitrail` and run first.
         public let chained: Bool
+
+        /// `aitrail status`'s line for the hook: its name, whose it is, and what runs before it.
+        public var statusLine: String {
+            let owner: String
+            switch state {
+            case .current: owner = "aitrail (current)"
+            case .stale: owner = "aitrail (stale: run `aitrail install` to refresh it)"
+            case .foreign: owner = "another program's hook (not aitrail)"
+            case .missing: owner = "not installed"
+            }
+            let padded = name + String(repeating: " ", count: max(1, 20 - name.count))
+            return padded + owner + (chained ? ", then-chained: \(name).pre-aitrail runs first" : "")
+        }
+    }
+
+    /// `aitrail detect`'s word on the installed hooks: whether a commit made now goes through them.
+    public func tagLine(policy: Policy) -> String {
+        guard let hooks = try? status(policy: policy) else { return "cannot read the hooks folder" }
+        let tagging = hooks.filter { $0.name == "prepare-commit-msg" || $0.name == "post-commit" }
+        if tagging.allSatisfy({ $0.state == .missing || $0.state == .foreign }) {
+            return "aitrail's hooks are not installed here, so nothing is tagged (run `aitrail install`, or call `aitrail hook` from your hook manager)"
+        }
+        if hooks.contains(where: { $0.state == .stale }) {
+            return "installed for another policy or binary: aitrail reads .aitrail itself whenever it changed, so the above holds (`aitrail install` refreshes them)"
+        }
+        return "installed and current: a commit made now is handled as above"
     }
 
     public let repository: Repository
@@ -58,16 +84,16 @@ public struct HookInstaller {
     }
 
     /// Installs the shims. Refuses when `core.hooksPath` is set unless `force`. Returns what it did, one line each.
-    public func install(policy: Policy, force: Bool) throws(HookError) -> [String] {
-        guard !repository.isBare else { throw HookError("\(repository.gitDirectory) is a bare repository: nobody commits there (run `aitrail install` in a clone)") }
+    public func install(policy: Policy, force: Bool) throws(AITrailError) -> [String] {
+        guard !repository.isBare else { throw AITrailError.hook("\(repository.gitDirectory) is a bare repository: nobody commits there (run `aitrail install` in a clone)") }
         let directory: (path: String, inCommonDirectory: Bool)
         do {
             if !force, let configured = try configuredHooksPath() {
-                throw HookError(HookManager.detect(workTree: repository.workDirectory ?? "", hooksPath: configured).refusal(hooksPath: configured))
+                throw AITrailError.hook(HookManager.detect(workTree: repository.workDirectory ?? "", hooksPath: configured).refusal(hooksPath: configured))
             }
             directory = try hooksDirectory()
             try FileSystem.makeDirectories(directory.path)
-        } catch let error as HookError { throw error } catch { throw HookError(HookRunner.describe(error)) }
+        } catch let error as AITrailError { throw error } catch { throw AITrailError.hook(HookRunner.describe(error)) }
 
         let shim = shim(policy: policy, inCommonDirectory: directory.inCommonDirectory)
         var done: [String] = []
@@ -83,14 +109,14 @@ public struct HookInstaller {
                 break
             case .foreign:
                 if FileSystem.exists(chained) {
-                    throw HookError("\(path) is not aitrail's and \(chained) exists already: move one of them away, then run `aitrail install` again")
+                    throw AITrailError.hook("\(path) is not aitrail's and \(chained) exists already: move one of them away, then run `aitrail install` again")
                 }
-                do { try FileSystem.move(path, to: chained) } catch { throw HookError(error.message) }
+                do { try FileSystem.move(path, to: chained) } catch { throw AITrailError.hook(error.message) }
             }
             do {
                 try FileSystem.writeAtomically(Array(content.utf8), to: path)
                 try FileSystem.setMode(path, 0o755)
-            } catch { throw HookError(error.message) }
+            } catch { throw AITrailError.hook(error.message) }
             done.append("\(name): installed" + (FileSystem.exists(chained) ? " (runs the previous hook first: \(name)\(HookShim.chainedSuffix))" : ""))
         }
         // The shims test what this policy declares: it has been seen (see the shim's policy test).
@@ -98,7 +124,7 @@ public struct HookInstaller {
         do {
             try FileSystem.makeDirectories(repository.commonDirectory + "/aitrail")
             try FileSystem.writeAtomically(Array("\(shim.digest)\n".utf8), to: seen)
-        } catch { throw HookError("cannot write \(seen): \(error.message)") }
+        } catch { throw AITrailError.hook("cannot write \(seen): \(error.message)") }
         done += try HookInstaller.configureNotes(repository)
         return done
     }
@@ -106,14 +132,14 @@ public struct HookInstaller {
     /// What install sets besides the hooks, one line each: `notes.rewriteRef`, so amend and rebase
     /// carry the notes, and a fetch refspec per remote, so `git fetch` brings the remote's notes
     /// (`NotesFlow`).
-    public static func configureNotes(_ repository: Repository) throws(HookError) -> [String] {
+    public static func configureNotes(_ repository: Repository) throws(AITrailError) -> [String] {
         var done: [String] = []
         do {
             let config = try repository.config()
             if try !config.strings("notes.rewriteRef").contains(HookInstaller.rewriteRef) {
                 try config.add("notes.rewriteRef", value: HookInstaller.rewriteRef)
             }
-        } catch { throw HookError("cannot set notes.rewriteRef: \(error.message)") }
+        } catch { throw AITrailError.hook("cannot set notes.rewriteRef: \(error.message)") }
         done.append("notes.rewriteRef = \(HookInstaller.rewriteRef): amend and rebase carry the notes")
         do {
             _ = try NotesFlow.configureFetch(in: repository)
@@ -124,14 +150,14 @@ public struct HookInstaller {
             for remote in remotes {
                 done.append("remote.\(remote).fetch += \(NotesFlow.fetchRefspec(remote: remote)): `git fetch` brings the notes, the next hook or command merges them")
             }
-        } catch { throw HookError("cannot set the notes fetch refspec: \(error.message)") }
+        } catch { throw AITrailError.hook("cannot set the notes fetch refspec: \(error.message)") }
         return done
     }
 
     /// Removes the shims and puts back what install kept. Returns what it did, one line each.
-    public func uninstall() throws(HookError) -> [String] {
+    public func uninstall() throws(AITrailError) -> [String] {
         let directory: String
-        do { directory = try hooksDirectory().path } catch { throw HookError(error.message) }
+        do { directory = try hooksDirectory().path } catch { throw AITrailError.hook(error.message) }
         var done: [String] = []
         for name in HookShim.hookNames {
             let path = directory + "/" + name
@@ -145,20 +171,20 @@ public struct HookInstaller {
             }
             FileSystem.remove(path)
             if FileSystem.exists(chained) {
-                do { try FileSystem.move(chained, to: path) } catch { throw HookError(error.message) }
+                do { try FileSystem.move(chained, to: path) } catch { throw AITrailError.hook(error.message) }
                 done.append("\(name): removed, previous hook restored")
             } else {
                 done.append("\(name): removed")
             }
         }
         do { try repository.config().remove("notes.rewriteRef", value: HookInstaller.rewriteRef) } catch {
-            throw HookError("cannot unset notes.rewriteRef: \(error.message)")
+            throw AITrailError.hook("cannot unset notes.rewriteRef: \(error.message)")
         }
         do {
             for remote in try NotesFlow.remotes(of: repository) {
                 try repository.config().remove("remote.\(remote).fetch", value: NotesFlow.fetchRefspec(remote: remote))
             }
-        } catch { throw HookError("cannot remove the notes fetch refspec: \(error.message)") }
+        } catch { throw AITrailError.hook("cannot remove the notes fetch refspec: \(error.message)") }
         let state = repository.commonDirectory + "/aitrail/"
         for name in HookShim.hookNames { FileSystem.remove(state + "chained/" + name) }
         FileSystem.remove(state + "policy-seen")

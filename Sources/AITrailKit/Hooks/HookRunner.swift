@@ -32,9 +32,7 @@ public enum HookRunner {
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as GitError: return error.message
-        case let error as PolicyError: return error.message
-        case let error as HookError: return error.message
-        case let error as SyncError: return error.message
+        case let error as AITrailError: return error.message
         default: return "\(error)"
         }
     }

@@ -34,11 +34,8 @@ public struct HookShim: Sendable {
 
     /// The shim for the given policy: its custom agents' markers and its `tag.trailer` key included.
     public init(policy: Policy, binary: String, inCommonDirectory: Bool = true) {
-        let keys = ["assisted-by", "generated-by", "ai-used-for", policy.tag.trailer.lowercased()]
-        var unique: [String] = []
-        for key in keys where !unique.contains(key) { unique.append(key) }
         let detector = CommitTimeDetector(registry: policy.registry)
-        self.init(markers: detector.markers, trailerKeys: unique, binary: binary, inCommonDirectory: inCommonDirectory,
+        self.init(markers: detector.markers, trailerKeys: Classifier.assistedByKeys(tagTrailer: policy.tag.trailer), binary: binary, inCommonDirectory: inCommonDirectory,
                   knownAgentNames: detector.genericAgentNames)
     }
 

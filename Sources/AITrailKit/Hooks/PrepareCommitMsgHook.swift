@@ -7,7 +7,7 @@ struct PrepareCommitMsgHook {
     let context: HookContext
 
     func run(_ arguments: [String]) throws -> Int32 {
-        guard let file = arguments.first else { throw HookError("prepare-commit-msg needs the message file as its first argument") }
+        guard let file = arguments.first else { throw AITrailError.hook("prepare-commit-msg needs the message file as its first argument") }
         // The pre-commit framework passes the source in its environment instead.
         let source = arguments.count > 1 ? arguments[1] : context.environment["PRE_COMMIT_COMMIT_MSG_SOURCE"] ?? ""
         let policy = context.policy()

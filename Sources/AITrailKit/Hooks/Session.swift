@@ -20,7 +20,23 @@ public struct Session: Codable, Sendable, Hashable {
         self.expires = expires
     }
 
-    public static let defaultTTL: Int64 = 8 * 3_600
+    /// `aitrail session start` (its arguments already checked): the agent as `registry` spells it (a
+    /// policy's custom agent included), the model made a safe id, from `now` for `seconds`.
+    public static func start(agent: String, model: String?, seconds: Int64, registry: AgentRegistry, now: Int64 = Timestamp.now()) -> Session {
+        Session(
+            agent: SafeID.agent(agent, registry: registry) ?? agent.lowercased(), model: model.flatMap(SafeID.model),
+            started: Timestamp.format(now), expires: Timestamp.format(now + seconds))
+    }
+
+    /// What `aitrail session start` says: the trailer commits get now, and a note when the agent is
+    /// not one `policy` knows.
+    public func startedLines(policy: Policy) -> [String] {
+        var lines = ["session started: commits are tagged \(policy.tag.trailer): \(AssistedBy(agent: agent, model: model).value) until \(expires)"]
+        if policy.registry[agent] == nil {
+            lines.append("note: '\(agent)' is not a known agent; declare it with [agent \"\(agent)\"] in .aitrail if that is intended")
+        }
+        return lines
+    }
 
     public static func path(commonDirectory: String) -> String { commonDirectory + "/aitrail/session.json" }
 
@@ -36,14 +52,14 @@ public struct Session: Codable, Sendable, Hashable {
 
     /// The session declared in `commonDirectory`, or nil when there is none. A file that cannot be
     /// read as a session is an error naming it and the fix.
-    public static func load(commonDirectory: String) throws(HookError) -> Session? {
+    public static func load(commonDirectory: String) throws(AITrailError) -> Session? {
         let file = path(commonDirectory: commonDirectory)
         guard FileSystem.exists(file) else { return nil }
         do {
             let bytes = try FileSystem.read(file)
             return try JSONDecoder().decode(Session.self, from: Data(bytes))
         } catch {
-            throw HookError("\(file) is not a session file (run `aitrail session end`, then `aitrail session start --agent <id>`)")
+            throw AITrailError.hook("\(file) is not a session file (run `aitrail session end`, then `aitrail session start --agent <id>`)")
         }
     }
 

@@ -1,16 +1,5 @@
 import Git
 
-/// Why records could not be carried, and what to do.
-public struct CarryError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public let fix: String
-    public init(_ message: String, fix: String) {
-        self.message = message
-        self.fix = fix
-    }
-    public var description: String { "\(message); fix: \(fix)" }
-}
-
 /// `aitrail carry` (SPEC §5, §7): a squash or rebase merge replaces a pull request's commits with
 /// new ones, and the records noted on the old commits stay on commits the default branch never
 /// contains. Carrying copies their usage and evidence records onto the new commits, each marked
@@ -190,7 +179,7 @@ public struct Carry {
 extension Carry {
     /// `aitrail carry <from…> <onto>`: a squash onto one commit; a rebase when `onto` is a range
     /// (its commits are the copies) or `rebase` is set (the copies are the last commits ending at `onto`).
-    public func plan(from revisions: [String], onto target: String, rebase: Bool) throws(CarryError) -> Plan {
+    public func plan(from revisions: [String], onto target: String, rebase: Bool) throws(AITrailError) -> Plan {
         var from: [ObjectID] = []
         for revision in revisions {
             for id in try commits(revision) where !from.contains(id) { from.append(id) }
@@ -201,13 +190,13 @@ extension Carry {
             guard let onto = targets.first else { return Plan() }
             return rebase ? try self.rebase(from, onto: firstParentTail(onto, count: from.count)) : try squash(from, onto: onto)
         } catch {
-            throw CarryError(error.message, fix: repository.isShallow ? RangeResolver.historyFix : "check the repository (`git fsck`)")
+            throw AITrailError.carry(error.message, fix: repository.isShallow ? RangeResolver.historyFix : "check the repository (`git fsck`)")
         }
     }
 
     /// A commit, or a range (`base..head`, `^base head`): its commits oldest first, merges left out
     /// (a merge commit records no change of its own to carry).
-    public func commits(_ revision: String) throws(CarryError) -> [ObjectID] {
+    public func commits(_ revision: String) throws(AITrailError) -> [ObjectID] {
         do throws(GitError) {
             guard !Revisions.parse(revision).isPlain else { return [try repository.resolveCommit(revision)] }
             let options = WalkOptions(revisions: [revision], order: .topological, reverse: true)
@@ -217,7 +206,7 @@ extension Carry {
             }
             return commits
         } catch {
-            throw CarryError("'\(revision)' does not name commits here: \(error.message)",
+            throw AITrailError.carry("'\(revision)' does not name commits here: \(error.message)",
                              fix: "pass commits or a range that exist (`git fetch origin` first), e.g. `aitrail carry main..feature main`")
         }
     }
@@ -234,5 +223,33 @@ extension Carry {
             current = commit.parentIDs.first
         }
         return tail.reversed()
+    }
+}
+
+extension Carry {
+    /// What `aitrail carry` did, one line per replaced commit (or group of them), for its output.
+    public static func describe(_ plan: Carry.Plan, _ written: [Carry.Written]) -> String {
+        var lines: [String] = []
+        for commit in plan.alreadyContained {
+            lines.append("\(commit.short) is already in the merged history: its records stay where they are")
+        }
+        for entry in written {
+            let from = entry.from.map { commit in
+                let match = plan.matches[Move(from: commit, onto: entry.onto)].map { " (by \($0.rawValue))" } ?? ""
+                return commit.short + match
+            }.joined(separator: ", ")
+            if entry.offered == 0 {
+                lines.append("\(from) \(entry.from.count == 1 ? "has" : "have") no records to carry onto \(entry.onto.short)")
+            } else if entry.added == 0 {
+                lines.append("\(entry.onto.short) already holds the \(entry.offered) record\(entry.offered == 1 ? "" : "s") of \(from): nothing to add")
+            } else {
+                lines.append("carried \(entry.added) record\(entry.added == 1 ? "" : "s") from \(from) onto \(entry.onto.short)")
+            }
+        }
+        for commit in plan.unmatched {
+            lines.append("not carried: \(commit.short) has no rebased copy among the new commits (carry it by hand: aitrail carry \(commit.short) <commit>)")
+        }
+        if lines.isEmpty { lines.append("nothing to carry") }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

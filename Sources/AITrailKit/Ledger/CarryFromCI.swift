@@ -34,11 +34,11 @@ public struct CIMergeFinder {
         self.remote = remote
     }
 
-    static let noEvent = CarryError(
+    static let noEvent = AITrailError.carry(
         "no merge to carry from: no GitHub event (GITHUB_EVENT_PATH) and no GitLab pipeline (GITLAB_CI) in the environment",
         fix: "run this in the CI job of the default branch, or name the commits: `aitrail carry <base>..<head> <squash-commit>`")
 
-    public func find() throws(CarryError) -> CIMergePlan {
+    public func find() throws(AITrailError) -> CIMergePlan {
         if let path = nonEmpty("GITHUB_EVENT_PATH") { return try gitHub(path) }
         if environment["GITLAB_CI"] == "true" { return try gitLab() }
         throw CIMergeFinder.noEvent
@@ -48,12 +48,12 @@ public struct CIMergeFinder {
 
     // MARK: GitHub
 
-    private func gitHub(_ path: String) throws(CarryError) -> CIMergePlan {
+    private func gitHub(_ path: String) throws(AITrailError) -> CIMergePlan {
         let event: RangeResolver.GitHubEvent
         do {
             event = try JSONDecoder().decode(RangeResolver.GitHubEvent.self, from: Data(try FileSystem.read(path)))
         } catch {
-            throw CarryError("cannot read the GitHub event \(path): \(error)",
+            throw AITrailError.carry("cannot read the GitHub event \(path): \(error)",
                              fix: "run in a GitHub Actions job, or name the commits: `aitrail carry <base>..<head> <squash-commit>`")
         }
         if let pull = event.pull_request {
@@ -77,9 +77,9 @@ public struct CIMergeFinder {
 
     // MARK: GitLab
 
-    private func gitLab() throws(CarryError) -> CIMergePlan {
+    private func gitLab() throws(AITrailError) -> CIMergePlan {
         if nonEmpty("CI_MERGE_REQUEST_IID") != nil {
-            throw CarryError("this is a merge request pipeline: the squash or rebase commit does not exist until the merge request is merged",
+            throw AITrailError.carry("this is a merge request pipeline: the squash or rebase commit does not exist until the merge request is merged",
                              fix: "run `aitrail carry --from-ci` in the pipeline of the default branch (`rules: - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`)")
         }
         guard let after = nonEmpty("CI_COMMIT_SHA") else { throw CIMergeFinder.noEvent }
@@ -91,7 +91,7 @@ public struct CIMergeFinder {
 
     // MARK: A push to the default branch
 
-    private func pushed(before: String, after: String) throws(CarryError) -> CIMergePlan {
+    private func pushed(before: String, after: String) throws(AITrailError) -> CIMergePlan {
         guard before.contains(where: { $0 != "0" }) else {
             return CIMergePlan(found: ["no previous tip in the event (a new branch, or a pipeline run by hand): nothing to carry"])
         }
@@ -138,7 +138,7 @@ public struct CIMergeFinder {
     /// walked only when its tree (a squash of an up-to-date branch) or its author and message (a
     /// rebase keeps both) equal a new commit's, so a job that fetched thousands of old pull request
     /// heads reads one commit per head.
-    private func matchFetchedHeads(_ commits: [ObjectID], before: String, into result: inout CIMergePlan) throws(CarryError) {
+    private func matchFetchedHeads(_ commits: [ObjectID], before: String, into result: inout CIMergePlan) throws(AITrailError) {
         var left = commits
         var byTree: [ObjectID: ObjectID] = [:]
         var keys = Set<String>()
@@ -185,7 +185,7 @@ public struct CIMergeFinder {
 
     /// `from` merged as `onto`: a squash, or the tip of a rebase merge when the commits before it
     /// are `from`'s copies (every one matched by patch id or by author and message).
-    private func merged(_ from: [ObjectID], onto: ObjectID, name: String) throws(CarryError) -> CIMergePlan {
+    private func merged(_ from: [ObjectID], onto: ObjectID, name: String) throws(AITrailError) -> CIMergePlan {
         var result = CIMergePlan()
         do {
             if from.count > 1 {
@@ -199,16 +199,16 @@ public struct CIMergeFinder {
             try add(from, onto: [onto], name: name, to: &result)
         } catch let error as GitError {
             throw gitFailure(error)
-        } catch let error as CarryError {
+        } catch let error as AITrailError {
             throw error
         } catch {
-            throw CarryError("\(error)", fix: "report this")
+            throw AITrailError.carry("\(error)", fix: "report this")
         }
         return result
     }
 
     /// `from` replaced by `replacements`: onto the one commit of a squash, else pair them as a rebase.
-    private func add(_ from: [ObjectID], onto replacements: [ObjectID], name: String, to result: inout CIMergePlan) throws(CarryError) {
+    private func add(_ from: [ObjectID], onto replacements: [ObjectID], name: String, to result: inout CIMergePlan) throws(AITrailError) {
         guard let last = replacements.last else { return }
         let plan: Carry.Plan
         do {
@@ -253,22 +253,22 @@ public struct CIMergeFinder {
 
     // MARK: Git
 
-    private func commit(_ sha: String, what: String) throws(CarryError) -> ObjectID {
+    private func commit(_ sha: String, what: String) throws(AITrailError) -> ObjectID {
         do { return try repository.resolveCommit(sha) } catch {
-            throw CarryError("\(what) \(sha) is not in this repository: \(error.message)",
+            throw AITrailError.carry("\(what) \(sha) is not in this repository: \(error.message)",
                              fix: repository.isShallow ? RangeResolver.historyFix : "fetch it (`git fetch \(remote)`)")
         }
     }
 
     /// Makes sure `sha` (a pull request's head) is here, fetching `refs/<ref>` from the remote if not.
-    private func ensure(_ sha: String, ref: String) throws(CarryError) {
+    private func ensure(_ sha: String, ref: String) throws(AITrailError) {
         if (try? repository.resolveCommit(sha)) != nil { return }
         _ = try pullHead(ref)
     }
 
     /// The head of a pull request: a local ref, a remote-tracking one, else fetched from the remote
     /// into `refs/remotes/<remote>/<ref>`; nil when the remote has no such ref.
-    private func pullHead(_ ref: String) throws(CarryError) -> ObjectID? {
+    private func pullHead(_ ref: String) throws(AITrailError) -> ObjectID? {
         let tracking = NotesSync.isRemoteName(remote) ? "refs/remotes/\(remote)/\(ref)" : "refs/aitrail/\(ref)"
         for name in ["refs/\(ref)", tracking] {
             if let id = try? repository.referenceTarget(name) { return id }
@@ -280,18 +280,18 @@ public struct CIMergeFinder {
                          remote, "+refs/\(ref):\(tracking)"]
         let output: Subprocess.Output
         do { output = try Subprocess.capture(arguments, environment: environment) } catch {
-            throw CarryError("\(error.description)", fix: "install git and put it on PATH")
+            throw AITrailError.carry("\(error.description)", fix: "install git and put it on PATH")
         }
         if output.status != 0 {
             if output.stderrText.contains("couldn't find remote ref") { return nil }
-            throw CarryError("git fetch \(remote) refs/\(ref) failed: \(NotesSync.firstLine(output.stderrText))",
+            throw AITrailError.carry("git fetch \(remote) refs/\(ref) failed: \(NotesSync.firstLine(output.stderrText))",
                              fix: "check that the job can fetch from \(remote) (`git fetch \(remote) refs/\(ref)`)")
         }
         return try? repository.referenceTarget(tracking)
     }
 
-    private func gitFailure(_ error: GitError) -> CarryError {
-        CarryError(error.message, fix: repository.isShallow ? RangeResolver.historyFix : "check the repository (`git fsck`)")
+    private func gitFailure(_ error: GitError) -> AITrailError {
+        AITrailError.carry(error.message, fix: repository.isShallow ? RangeResolver.historyFix : "check the repository (`git fsck`)")
     }
 }
 

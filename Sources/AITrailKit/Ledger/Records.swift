@@ -178,11 +178,12 @@ public struct MalformedLine: Sendable, Hashable {
 
 /// JSON Lines in canonical form: sorted keys, no spaces, so git's `cat_sort_uniq` merge drops
 /// exact repeats and byte-equal records are equal records.
+/// The one JSON writer for Codable values: records in one line, reports (`pretty`) indented.
 public enum CanonicalJSON {
-    public static func encode<T: Encodable>(_ value: T) -> String {
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding our own records cannot fail: they hold only strings, numbers, booleans.
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding our own values cannot fail: they hold only strings, numbers, booleans and lists of them.
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

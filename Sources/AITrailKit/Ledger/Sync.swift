@@ -1,12 +1,5 @@
 import Git
 
-/// Why notes could not be synced, and what to do.
-public struct SyncError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// `aitrail sync [<remote>]` (SPEC §5): fetches the remote's notes into
 /// `refs/notes/remotes/<remote>/aitrail` (a remote may also be a URL or path, as `git push` takes
 /// it: see `trackingRef`), merges them line-wise into `refs/notes/aitrail` (never a
@@ -43,7 +36,7 @@ public struct NotesSync {
     }
 
     /// The remote to sync with when none is named: `origin`, else the only remote.
-    public static func defaultRemote(in repository: Repository) throws(SyncError) -> String {
+    public static func defaultRemote(in repository: Repository) throws(AITrailError) -> String {
         let names: [String]
         do {
             names = try repository.config().entries(matching: "^remote\\..*\\.url$").compactMap { entry in
@@ -51,16 +44,16 @@ public struct NotesSync {
                 return parts.count >= 3 ? parts[1..<(parts.count - 1)].joined(separator: ".") : nil
             }
         } catch {
-            throw SyncError("cannot read the remotes: \(error.message)")
+            throw AITrailError.sync("cannot read the remotes: \(error.message)")
         }
         if names.contains("origin") { return "origin" }
         if names.count == 1 { return names[0] }
-        if names.isEmpty { throw SyncError("this repository has no remote (add one with `git remote add origin <url>`)") }
-        throw SyncError("several remotes and none is origin: name one (`aitrail sync <remote>`; remotes: \(names.joined(separator: ", ")))")
+        if names.isEmpty { throw AITrailError.sync("this repository has no remote (add one with `git remote add origin <url>`)") }
+        throw AITrailError.sync("several remotes and none is origin: name one (`aitrail sync <remote>`; remotes: \(names.joined(separator: ", ")))")
     }
 
-    public func run() throws(SyncError) -> Outcome {
-        guard !remote.isEmpty, !remote.hasPrefix("-") else { throw SyncError("'\(remote)' is not a remote (see `git remote`)") }
+    public func run() throws(AITrailError) -> Outcome {
+        guard !remote.isEmpty, !remote.hasPrefix("-") else { throw AITrailError.sync("'\(remote)' is not a remote (see `git remote`)") }
         let tracking = NotesSync.trackingRef(remote)
         var outcome = Outcome(merged: false, pushed: false)
         for _ in 0..<maxAttempts {
@@ -69,7 +62,7 @@ public struct NotesSync {
             do { tips = try mergeFetched(tracking, into: &outcome) } catch where error.isConflict {
                 continue
             } catch {
-                throw SyncError(error.message)
+                throw AITrailError.sync(error.message)
             }
             guard let ours = tips.ours, ours != tips.theirs else { return outcome }
             if try push(ours) {
@@ -79,12 +72,12 @@ public struct NotesSync {
                     if tracked != ours {
                         try repository.updateReference(tracking, to: ours, expected: tracked, message: "aitrail: pushed to \(remote)")
                     }
-                } catch { throw SyncError(error.message) }
+                } catch { throw AITrailError.sync(error.message) }
                 outcome.pushed = true
                 return outcome
             }
         }
-        throw SyncError("the notes on \(remote) kept moving during \(maxAttempts) attempts (run `aitrail sync \(remote)` again)")
+        throw AITrailError.sync("the notes on \(remote) kept moving during \(maxAttempts) attempts (run `aitrail sync \(remote)` again)")
     }
 
     /// Merges the fetched notes into the local ref (compare-and-swap); returns both tips after.
@@ -114,23 +107,23 @@ public struct NotesSync {
         return environment
     }
 
-    private func git(_ arguments: [String]) throws(SyncError) -> Subprocess.Output {
+    private func git(_ arguments: [String]) throws(AITrailError) -> Subprocess.Output {
         do {
             return try Subprocess.capture(["git", "--git-dir=\(repository.gitDirectory)"] + arguments, environment: NotesSync.environment)
         } catch {
-            throw SyncError("\(error.description) (is git installed and on PATH?)")
+            throw AITrailError.sync("\(error.description) (is git installed and on PATH?)")
         }
     }
 
-    private func fetch(into tracking: String) throws(SyncError) {
+    private func fetch(into tracking: String) throws(AITrailError) {
         let result = try git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(Ledger.ref):\(tracking)"])
         if result.status == 0 { return }
         if result.stderrText.contains("couldn't find remote ref") { return }
-        throw SyncError("git fetch \(remote) failed: \(Self.firstLine(result.stderrText))")
+        throw AITrailError.sync("git fetch \(remote) failed: \(Self.firstLine(result.stderrText))")
     }
 
     /// Pushes `tip` to the remote's notes ref without force; false when the remote moved meanwhile.
-    private func push(_ tip: ObjectID) throws(SyncError) -> Bool {
+    private func push(_ tip: ObjectID) throws(AITrailError) -> Bool {
         let result = try git(["push", "--quiet", "--no-verify", remote, "\(tip.hex):\(Ledger.ref)"])
         if result.status == 0 { return true }
         let stderr = result.stderrText
@@ -140,10 +133,22 @@ public struct NotesSync {
             || stderr.contains("cannot lock ref") || stderr.contains("failed to update ref") {
             return false
         }
-        throw SyncError("git push \(remote) failed: \(Self.firstLine(stderr))")
+        throw AITrailError.sync("git push \(remote) failed: \(Self.firstLine(stderr))")
     }
 
     static func firstLine(_ text: String) -> String {
         text.split(separator: "\n").first { !$0.allSatisfy { $0 == " " } }.map { String($0).trimmingSpaces } ?? "no message"
+    }
+}
+
+extension NotesSync.Outcome {
+    /// What a sync did with `remote`'s notes, in one line.
+    public func describe(remote: String) -> String {
+        switch (merged, pushed) {
+        case (false, false): return "notes already in sync with \(remote)"
+        case (true, false): return "took in the notes from \(remote)"
+        case (false, true): return "pushed the notes to \(remote)"
+        case (true, true): return "merged the notes from \(remote) and pushed the union"
+        }
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Git
 
 /// RFC 3339 timestamps in UTC (`2026-11-25T20:05:00Z`), without Foundation's date machinery.
 public enum Timestamp {
@@ -36,6 +37,28 @@ public enum Timestamp {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// A date as users write it for `--since`/`--until`: `YYYY-MM-DD` (UTC midnight), RFC 3339,
+    /// `@<seconds>`, or `N <unit>s ago` (seconds to years, counted back from `now`); nil otherwise.
+    public static func parseDate(_ text: String, now: Int64 = now()) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: " ")
+        if trimmed.hasPrefix("@") { return Int64(trimmed.dropFirst()) }
+        if let exact = parse(trimmed) { return exact }
+        if trimmed.utf8.count == 10, let day = parse(trimmed + "T00:00:00Z") { return day }
+        let words = trimmed.lowercased().split(separator: " ")
+        if words.count == 3, words[2] == "ago", let count = Int64(words[0]) {
+            var unit = String(words[1])
+            if unit.hasSuffix("s") { unit.removeLast() }
+            let seconds: [String: Int64] = ["second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800,
+                                             "month": 2_592_000, "year": 31_536_000]
+            // A count too large for the clock is not a date (rather than an overflow).
+            if let size = seconds[unit] {
+                let back = count.multipliedReportingOverflow(by: size)
+                return back.overflow ? nil : now.subtractingReportingOverflow(back.partialValue).partialValue
+            }
+        }
+        return nil
     }
 
     /// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, or nil.

@@ -52,7 +52,7 @@ public struct Policy: Sendable, Hashable {
     public static let defaults = Policy()
 
     /// The defaults, because the policy at `origin` could not be read at all.
-    static func defaultsBecause(_ problem: PolicyError, origin: String) -> Policy {
+    static func defaultsBecause(_ problem: AITrailError, origin: String) -> Policy {
         var policy = Policy()
         policy.warnings = ["\(problem.message) (so the hooks use the default policy until it is fixed)"]
         return policy

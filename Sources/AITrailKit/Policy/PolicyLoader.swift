@@ -1,18 +1,11 @@
 import Git
 
-/// A policy that cannot be used: names the file, line and key, and how to fix it.
-public struct PolicyError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-    public init(message: String) { self.message = message }
-}
-
 /// Reads `.aitrail` (git-config syntax) with the Git layer's config reader into a `Policy`.
 public enum PolicyLoader {
     public static let fileName = ".aitrail"
 
     /// The policy in the work tree of `repository`, or the defaults when there is no `.aitrail`.
-    public static func load(workTreeOf repository: Repository, lenient: Bool = false) throws(PolicyError) -> Policy {
+    public static func load(workTreeOf repository: Repository, lenient: Bool = false) throws(AITrailError) -> Policy {
         guard let root = repository.workDirectory else { return .defaults }
         let path = root + "/" + fileName
         guard FileSystem.exists(path) else { return .defaults }
@@ -20,24 +13,24 @@ public enum PolicyLoader {
     }
 
     /// The policy as committed in `commit` (the gate reads the merge base's), or the defaults.
-    public static func load(commit: ObjectID, in repository: Repository) throws(PolicyError) -> Policy {
+    public static func load(commit: ObjectID, in repository: Repository) throws(AITrailError) -> Policy {
         let bytes: [UInt8]?
         do { bytes = try repository.fileContents(fileName, in: commit) } catch {
-            throw PolicyError(message: "cannot read \(fileName) from \(commit.short): \(error.message)")
+            throw AITrailError.policy("cannot read \(fileName) from \(commit.short): \(error.message)")
         }
         guard let bytes else { return .defaults }
         let name = "\(commit.short):\(fileName)"
         let config: ConfigFile
         do { config = try ConfigFile(bytes: bytes, displayName: name, followingIncludes: false) } catch {
-            throw PolicyError(message: "\(error.message) (fix the policy file's syntax)")
+            throw AITrailError.policy("\(error.message) (fix the policy file's syntax)")
         }
         return try parse(config)
     }
 
-    public static func load(path: String, displayName: String? = nil, lenient: Bool = false) throws(PolicyError) -> Policy {
+    public static func load(path: String, displayName: String? = nil, lenient: Bool = false) throws(AITrailError) -> Policy {
         let config: ConfigFile
         do { config = try ConfigFile(path: path, displayName: displayName ?? path, followingIncludes: false) } catch {
-            let problem = PolicyError(message: "\(error.message) (fix the policy file's syntax)")
+            let problem = AITrailError.policy("\(error.message) (fix the policy file's syntax)")
             guard lenient else { throw problem }
             return Policy.defaultsBecause(problem, origin: displayName ?? path)
         }
@@ -46,6 +39,13 @@ public enum PolicyLoader {
 
     /// The policy the hooks use: never an error. What cannot be read is in `warnings`, and the
     /// sections it touches take their defaults, so a broken policy never stops tagging.
+    /// The policy in the work tree of `repository` as the hooks read it, or the defaults when there
+    /// is no `.aitrail` (or no work tree).
+    public static func loadForHooks(workTreeOf repository: Repository) -> Policy {
+        guard let root = repository.workDirectory, FileSystem.exists(root + "/" + fileName) else { return .defaults }
+        return loadForHooks(path: root + "/" + fileName)
+    }
+
     public static func loadForHooks(path: String, displayName: String = fileName) -> Policy {
         do { return try load(path: path, displayName: displayName, lenient: true) } catch {
             return Policy.defaultsBecause(error, origin: displayName)
@@ -63,12 +63,12 @@ public enum PolicyLoader {
     /// Reads the policy. An unknown key is a warning (a newer aitrail may know it), kept in
     /// `warnings`. A bad value is an error, unless `lenient` (the hooks): then that section takes
     /// its defaults, a warning says so, and the sections that are valid are used.
-    public static func parse(_ config: ConfigFile, lenient: Bool = false) throws(PolicyError) -> Policy {
+    public static func parse(_ config: ConfigFile, lenient: Bool = false) throws(AITrailError) -> Policy {
         var policy = Policy()
         policy.origin = config.displayName
         let entries: [ConfigEntry]
         do { entries = try config.entries() } catch {
-            let problem = PolicyError(message: "\(config.displayName): \(error.message)")
+            let problem = AITrailError.policy("\(config.displayName): \(error.message)")
             guard lenient else { throw problem }
             return Policy.defaultsBecause(problem, origin: config.displayName)
         }
@@ -78,10 +78,10 @@ public enum PolicyLoader {
         var customOrder: [String] = []
         for entry in entries {
             let where_ = entry.line.map { "\(config.displayName):\($0)" } ?? config.displayName
-            func bad(_ expected: String) -> PolicyError {
-                PolicyError(message: "\(where_): bad value '\(entry.value)' for '\(entry.name)': expected \(expected)")
+            func bad(_ expected: String) -> AITrailError {
+                AITrailError.policy("\(where_): bad value '\(entry.value)' for '\(entry.name)': expected \(expected)")
             }
-            func need<T>(_ value: T?, _ expected: String) throws(PolicyError) -> T {
+            func need<T>(_ value: T?, _ expected: String) throws(AITrailError) -> T {
                 guard let value else { throw bad(expected) }
                 return value
             }
@@ -97,7 +97,7 @@ public enum PolicyLoader {
             let value = entry.value.trimmingSpaces
             let sectionName = section == "agent" ? "agent \"\(subsection!.lowercased())\"" : section
             if lenient && broken.contains(sectionName) { continue }
-            do throws(PolicyError) {
+            do throws(AITrailError) {
                 switch (section, variable) {
                 case ("tag", "trailer"):
                     guard isTrailerKey(value) else { throw bad("a trailer key such as Assisted-by (letters, digits, '-')") }
@@ -110,7 +110,7 @@ public enum PolicyLoader {
                 case ("agent", _):
                     let id = subsection!.lowercased()
                     guard AssistedByIDCheck.isAgentID(id) else {
-                        throw PolicyError(message: "\(where_): bad agent id '\(subsection!)' in '\(entry.name)': expected letters, digits, '-', '.', '_'")
+                        throw AITrailError.policy("\(where_): bad agent id '\(subsection!)' in '\(entry.name)': expected letters, digits, '-', '.', '_'")
                     }
                     if custom[id] == nil {
                         custom[id] = Agent(id: id, name: subsection!)
@@ -141,7 +141,7 @@ public enum PolicyLoader {
                 case ("evidence", "max-age"):
                     switch Duration.parse(value) {
                     case .success(let seconds): policy.evidence.maxAge = seconds
-                    case .failure(let problem): throw PolicyError(message: "\(where_): bad value '\(entry.value)' for '\(entry.name)': \(problem.message)")
+                    case .failure(let problem): throw AITrailError.policy("\(where_): bad value '\(entry.value)' for '\(entry.name)': \(problem.message)")
                     }
                 case ("evidence", "merges"): policy.evidence.merges = try need(boolValue(value), "true or false")
                 case ("evidence", "bots"): policy.evidence.bots = try need(boolValue(value), "true or false")
@@ -156,7 +156,7 @@ public enum PolicyLoader {
                     guard !value.isEmpty else { throw bad("a path pattern such as src/payments/**") }
                     policy.reviewPaths.append(value)
                 default:
-                    throw PolicyError(message: "\(where_): unknown key '\(entry.name)'")
+                    throw AITrailError.policy("\(where_): unknown key '\(entry.name)'")
                 }
             } catch {
                 guard lenient else { throw error }
@@ -206,10 +206,10 @@ public enum Duration {
     public static let maximum: Int64 = 100 * 365 * 86_400
 
     /// The duration in seconds, or why `text` is not one.
-    public static func parse(_ text: String) -> Result<Int64, DurationError> {
+    public static func parse(_ text: String) -> Result<Int64, AITrailError> {
         let trimmed = text.trimmingSpaces
         let shown = "'\(SafeID.shown(trimmed))'"
-        guard let unit = trimmed.last else { return .failure(DurationError(message: "the duration is empty (write it as 30d, 12h, 2w, 90m or 45s)")) }
+        guard let unit = trimmed.last else { return .failure(AITrailError.policy("the duration is empty (write it as 30d, 12h, 2w, 90m or 45s)")) }
         let multiplier: Int64
         switch unit.lowercased() {
         case "s": multiplier = 1
@@ -218,25 +218,20 @@ public enum Duration {
         case "d": multiplier = 86_400
         case "w": multiplier = 604_800
         default:
-            return .failure(DurationError(message: "\(shown) has no unit s, m, h, d or w (write it as 30d, 12h, 2w, 90m or 45s)"))
+            return .failure(AITrailError.policy("\(shown) has no unit s, m, h, d or w (write it as 30d, 12h, 2w, 90m or 45s)"))
         }
         let digits = trimmed.dropLast()
         guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            return .failure(DurationError(message: "\(shown) is not a whole number followed by s, m, h, d or w (such as 30d or 12h)"))
+            return .failure(AITrailError.policy("\(shown) is not a whole number followed by s, m, h, d or w (such as 30d or 12h)"))
         }
         guard let number = Int64(digits), case (let seconds, false) = number.multipliedReportingOverflow(by: multiplier),
               seconds <= maximum else {
-            return .failure(DurationError(message: "\(shown) is too long (at most 100 years, such as 5200w)"))
+            return .failure(AITrailError.policy("\(shown) is too long (at most 100 years, such as 5200w)"))
         }
-        guard seconds > 0 else { return .failure(DurationError(message: "\(shown) is zero (a duration must be at least 1s)")) }
+        guard seconds > 0 else { return .failure(AITrailError.policy("\(shown) is zero (a duration must be at least 1s)")) }
         return .success(seconds)
     }
 
     /// The duration in seconds, or nil when `text` is not one (`parse` says why).
     public static func parseSeconds(_ text: String) -> Int64? { try? parse(text).get() }
-}
-
-/// Why a text is not a duration, naming it.
-public struct DurationError: Error, Sendable, Hashable {
-    public let message: String
 }

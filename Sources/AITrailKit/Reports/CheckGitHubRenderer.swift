@@ -1,8 +1,20 @@
+import Git
+
 /// GitHub Actions workflow commands: one `::error` annotation per finding (on the file when the
 /// finding has one), `::notice` for notices. The job summary is the Markdown renderer's output,
-/// which the CLI appends to `$GITHUB_STEP_SUMMARY`.
+/// appended to `$GITHUB_STEP_SUMMARY` (`appendSummary`).
 public struct CheckGitHubRenderer: CheckRenderer {
     public init() {}
+
+    /// Appends the report in Markdown to the job summary file `$GITHUB_STEP_SUMMARY` names, when it
+    /// names one (GitHub shows it on the run's page). False when there is none.
+    @discardableResult
+    public static func appendSummary(_ report: CheckReport, environment: [String: String]) throws(GitError) -> Bool {
+        guard let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return false }
+        let existing = FileSystem.exists(path) ? try FileSystem.read(path) : []
+        try FileSystem.write(existing + Array(CheckMarkdownRenderer().render(report).utf8), to: path)
+        return true
+    }
 
     public func render(_ report: CheckReport) -> String {
         var out = ""

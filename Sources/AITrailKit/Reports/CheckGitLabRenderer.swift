@@ -32,9 +32,6 @@ public struct CheckGitLabRenderer: CheckRenderer {
                 check_name: "aitrail/\(finding.rule.rawValue)", fingerprint: fingerprint, severity: "major",
                 location: Location(path: finding.path ?? ".aitrail", lines: Lines(begin: 1)))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(issues)) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return CanonicalJSON.encode(issues, pretty: true) + "\n"
     }
 }

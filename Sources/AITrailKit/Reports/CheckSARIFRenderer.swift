@@ -84,10 +84,7 @@ public struct CheckSARIFRenderer: CheckRenderer {
         let driver = Driver(version: report.aitrail, rules: rules.map {
             Rule(id: $0.rawValue, name: $0.title, shortDescription: Message(text: $0.title), fullDescription: Message(text: $0.explanation))
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return CanonicalJSON.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]), pretty: true) + "\n"
     }
 }
 

@@ -32,12 +32,6 @@ public enum Subprocess {
         public let signal: Int32?
     }
 
-    /// Runs `arguments` (looked up on PATH) with stdin, stdout and stderr inherited: output passes
-    /// through. Returns the exit status (128 + signal when killed by a signal, as shells report it).
-    public static func runInheritingOutput(_ arguments: [String], environment: [String: String]? = nil) throws(LaunchError) -> Int32 {
-        try runInteractively(arguments, environment: environment).status
-    }
-
     /// Runs `arguments` as a shell would: output passes through, a script without a `#!` line runs
     /// with /bin/sh, and while it runs this process ignores SIGINT and SIGQUIT (as `system()` does),
     /// so Ctrl-C stops the command and the caller learns it was interrupted.
