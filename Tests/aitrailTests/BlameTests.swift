@@ -36,6 +36,7 @@ private func awkwardHistory() throws -> TestRepository {
     try repo.write("docs/guide.md", (1...12).map { "guide \($0)" }.joined(separator: "\n") + "\n")
     try repo.write("crlf.txt", "one\r\ntwo\r\nthree\r\n")
     try repo.write("data.bin", bytes: [0, 1, 2, 10, 0, 255, 10, 7])
+    try repo.write("größe \"quoted\".txt", "x\ny\n")
     try repo.commit("Docs, CRLF and binary" + aiTrailer, file: "with space.txt", contents: "a\nb\nc\n")
     var lines = base.split(separator: "\n").map(String.init)
     lines[4] = "line 5 rewritten by the agent"
@@ -98,6 +99,9 @@ private func awkwardHistory() throws -> TestRepository {
         #expect(lines[4]["ai"] as? Bool == true)
         #expect(lines[2]["ai"] as? Bool == false)
         #expect(lines[2]["content"] as? String == "line 3 from main")
+        // git C-quotes such a path in its output (core.quotePath): read back as it is.
+        let quoted = try jsonLines(try aitrail(repo, ["blame", "--format", "jsonl", "größe \"quoted\".txt"]).stdout)
+        #expect(quoted.map { $0["original_path"] as? String } == ["größe \"quoted\".txt", "größe \"quoted\".txt"])
         let text = try aitrail(repo, ["blame", "lib/parser.txt"])
         #expect(text.stdout.split(separator: "\n")[4].contains("claude-code/claude-opus-4.6"))
         #expect(text.stdout.split(separator: "\n")[4].hasSuffix(") line 5 rewritten by the agent"))
