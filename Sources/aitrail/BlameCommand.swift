@@ -76,7 +76,8 @@ enum BlameCLI {
             throw fail("audit", error.message, code: 2)
         }
         if audit.verbose {
-            AuditCLI.printError("aitrail audit: \(report.stats.blamed) files blamed, \(report.stats.reused) from the cache, cache \(report.stats.cache)")
+            AuditCLI.printError("aitrail audit: \(report.stats.blamed) files blamed, \(report.stats.reused) from the cache, cache \(report.stats.cache)"
+                + (report.stats.attributesFromCache ? ", attributes from the cache" : ""))
         }
         let bytes = audit.format.renderCodeShare(report)
         if let output = audit.output {

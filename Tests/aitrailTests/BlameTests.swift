@@ -223,6 +223,20 @@ private func shareHistory() throws -> TestRepository {
         }
     }
 
+    @Test func attributesAreReusedOnlyWhileNothingTheyDependOnChanged() throws {
+        let repo = try shareHistory()
+        _ = try aitrail(repo, ["audit", "--code", "--format", "jsonl"])
+        try repo.commit("Mark h.txt generated", file: ".gitattributes", contents: "gen.txt linguist-generated\nh.txt linguist-generated\n")
+        let changed = try aitrail(repo, ["audit", "--code", "--format", "jsonl", "--verbose"])
+        #expect(changed.stderr.contains("cache warm") && !changed.stderr.contains("attributes from the cache"), "\(changed.stderr)")
+        #expect(try jsonLines(changed.stdout).first { $0["path"] as? String == "h.txt" }?["kind"] as? String == "generated")
+        #expect(changed.stdout == (try aitrail(repo, ["audit", "--code", "--format", "jsonl", "--no-cache"])).stdout)
+        try repo.commit("Edit h.txt", file: "h.txt", contents: "h1\nH2\nh3\nh4\n")
+        let same = try aitrail(repo, ["audit", "--code", "--format", "jsonl", "--verbose"])
+        #expect(same.stderr.contains("1 files blamed") && same.stderr.contains("attributes from the cache"), "\(same.stderr)")
+        #expect(same.stdout == (try aitrail(repo, ["audit", "--code", "--format", "jsonl", "--no-cache"])).stdout)
+    }
+
     @Test func aDamagedCacheIsRebuilt() throws {
         let repo = try shareHistory()
         let first = try aitrail(repo, ["audit", "--code", "--format", "jsonl"])

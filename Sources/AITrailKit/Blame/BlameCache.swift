@@ -7,6 +7,10 @@ struct BlamedFile: Sendable {
     var blob: ObjectID
     /// Binary by content (a NUL in the first 8,000 bytes, git's test): not blamed, ranges empty.
     var binary: Bool
+    /// The `diff` attribute unset (`-diff`, `binary`): not blamed either.
+    var noDiff = false
+    /// `linguist-generated`.
+    var generated = false
     var ranges: [BlameRange]
 }
 
@@ -16,18 +20,20 @@ struct BlamedFile: Sendable {
 /// commit in between then has the same blob at that path as its first parent, so git's blame passes
 /// the whole file to the first parent at each step and ends at R's answer (see docs/audit.md).
 ///
-/// Layout: magic, format version, snapshot count; per snapshot the commit, the file count and the
-/// files (path, blob, binary flag, ranges with their commit and original path from per-snapshot
+/// Layout: magic, format version, snapshot count; per snapshot the commit, its attribute key, the
+/// file count and the files (path, blob, flags: binary, -diff, generated; ranges with their commit and original path from per-snapshot
 /// tables); an xxHash64 of everything before it (`AuditCache.checksum`). A bad checksum or any
 /// malformed byte makes the whole file ignored and rewritten. Written to a temporary file and renamed,
 /// so concurrent runs never see half a file (the last writer wins).
 struct BlameCache: Sendable {
     static let magic = Array("AITRAIL-BLAME-CACHE\n".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let maxSnapshots = 4
 
     struct Snapshot: Sendable {
         var commit: ObjectID
+        /// `TreeFiles.attributeKey` of the tree: equal keys let the files' attribute flags be reused.
+        var attributeKey: UInt64
         var files: [String: BlamedFile]
     }
 
@@ -59,6 +65,7 @@ struct BlameCache: Sendable {
         out.u32(UInt32(snapshots.count))
         for snapshot in snapshots {
             out.id(snapshot.commit)
+            out.u64(snapshot.attributeKey)
             // Commits and original paths once per snapshot; ranges refer to them by index.
             var commits: [ObjectID: UInt32] = [:], commitList: [ObjectID] = []
             var paths: [String: UInt32] = [:], pathList: [String] = []
@@ -76,7 +83,7 @@ struct BlameCache: Sendable {
             for file in snapshot.files.values.sorted(by: { $0.path < $1.path }) {
                 out.string(file.path)
                 out.id(file.blob)
-                out.bytes.append(file.binary ? 1 : 0)
+                out.bytes.append((file.binary ? 1 : 0) | (file.noDiff ? 2 : 0) | (file.generated ? 4 : 0))
                 out.u32(UInt32(file.ranges.count))
                 for range in file.ranges {
                     out.u32(commits[range.commit]!)
@@ -100,7 +107,7 @@ struct BlameCache: Sendable {
         guard reader.u32() == formatVersion, let count = reader.u32(), count <= 1024 else { return nil }
         var cache = BlameCache()
         for _ in 0..<count {
-            guard let commit = reader.id(), let commitCount = reader.count(atLeast: 20) else { return nil }
+            guard let commit = reader.id(), let attributeKey = reader.u64(), let commitCount = reader.count(atLeast: 20) else { return nil }
             var commits: [ObjectID] = []
             for _ in 0..<commitCount { guard let id = reader.id() else { return nil }; commits.append(id) }
             guard let pathCount = reader.count(atLeast: 4) else { return nil }
@@ -109,7 +116,7 @@ struct BlameCache: Sendable {
             guard let fileCount = reader.count(atLeast: 29) else { return nil }
             var files: [String: BlamedFile] = [:]
             for _ in 0..<fileCount {
-                guard let path = reader.string(), let blob = reader.id(), let binary = reader.u8(), binary <= 1,
+                guard let path = reader.string(), let blob = reader.id(), let flags = reader.u8(), flags <= 7,
                       let rangeCount = reader.count(atLeast: 16) else { return nil }
                 var ranges: [BlameRange] = []
                 ranges.reserveCapacity(rangeCount)
@@ -119,9 +126,10 @@ struct BlameCache: Sendable {
                     ranges.append(BlameRange(commit: commits[Int(commit)], originalPath: paths[Int(original)],
                                              originalStart: Int(start), count: Int(lines)))
                 }
-                files[path] = BlamedFile(path: path, blob: blob, binary: binary == 1, ranges: ranges)
+                files[path] = BlamedFile(path: path, blob: blob, binary: flags & 1 != 0, noDiff: flags & 2 != 0,
+                                         generated: flags & 4 != 0, ranges: ranges)
             }
-            cache.snapshots.append(Snapshot(commit: commit, files: files))
+            cache.snapshots.append(Snapshot(commit: commit, attributeKey: attributeKey, files: files))
         }
         guard reader.position == body.count else { return nil }
         return cache

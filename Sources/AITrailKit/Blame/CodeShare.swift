@@ -40,6 +40,8 @@ public struct CodeShareStats: Sendable, Hashable {
     public var reused = 0
     /// `off`, `cold` or `warm` (a cached revision on this one's first-parent chain was used).
     public var cache = "off"
+    /// The files' attributes came from the cache (no `.gitattributes` or attributes file changed).
+    public var attributesFromCache = false
 }
 
 /// Computes the code share (and survival) of a revision's tree: every text file blamed by git
@@ -61,9 +63,11 @@ public struct CodeShareScanner {
         do { commit = try repository.resolveCommit(options.revision) } catch {
             throw BlameError("cannot resolve '\(options.revision)' to a commit: \(error.message); give a branch, tag or commit id")
         }
-        let gitDirectory = repository.gitDirectory
-        let entries = try TreeFiles.list(commit: commit, gitDirectory: gitDirectory)
-        let attributes = try TreeFiles.attributes(of: entries.map(\.path), commit: commit, gitDirectory: gitDirectory)
+        let entries: [TreeFile]
+        do { entries = try repository.treeFiles(of: commit) } catch {
+            throw BlameError("cannot read the tree of \(commit.short): \(error.message)")
+        }
+        let attributeKey = TreeFiles.attributeKey(entries, repository: repository)
 
         // Files from the cache where the history allows it (see BlameCache), the rest blamed now.
         var stats = CodeShareStats()
@@ -75,16 +79,35 @@ public struct CodeShareScanner {
             reusable = try reusableSnapshot(in: cache, for: commit)
             stats.cache = reusable == nil ? "cold" : "warm"
         }
+        // Attributes: the cached revision's flags when nothing they depend on changed and it knew
+        // every path; else git's check-attr over the whole tree.
+        let attributes: TreeFiles.Attributes
+        if let snapshot = reusable?.snapshot, snapshot.attributeKey == attributeKey,
+           entries.allSatisfy({ $0.isLink || snapshot.files[$0.path] != nil }) {
+            var known = TreeFiles.Attributes()
+            for file in snapshot.files.values {
+                if file.generated { known.generated.insert(file.path) }
+                if file.noDiff { known.noDiff.insert(file.path) }
+            }
+            attributes = known
+            stats.attributesFromCache = true
+        } else {
+            attributes = try TreeFiles.attributes(of: entries.filter { !$0.isLink }.map(\.path), commit: commit,
+                                                  gitDirectory: repository.gitDirectory)
+        }
         var files: [BlamedFile?] = Array(repeating: nil, count: entries.count)
         var toBlame: [Int] = []
-        for (index, entry) in entries.enumerated() where !entry.link {
-            if let reusable, !reusable.changed.contains(entry.path), let cached = reusable.snapshot.files[entry.path], cached.blob == entry.blob {
+        for (index, entry) in entries.enumerated() where !entry.isLink {
+            let generated = attributes.generated.contains(entry.path), noDiff = attributes.noDiff.contains(entry.path)
+            if let reusable, !reusable.changed.contains(entry.path), var cached = reusable.snapshot.files[entry.path],
+               cached.blob == entry.blob, cached.noDiff == noDiff {
+                cached.generated = generated
                 files[index] = cached
                 stats.reused += 1
                 continue
             }
-            if attributes.noDiff.contains(entry.path) {
-                files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: true, ranges: [])
+            if noDiff {
+                files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: false, noDiff: true, generated: generated, ranges: [])
                 continue
             }
             let bytes: [UInt8]
@@ -92,19 +115,18 @@ public struct CodeShareScanner {
                 throw BlameError("cannot read \(entry.path) (\(entry.blob.short)) at \(commit.short): \(error.message)")
             }
             if TreeFiles.isBinary(bytes) {
-                files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: true, ranges: [])
+                files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: true, generated: generated, ranges: [])
             } else {
+                files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: false, generated: generated, ranges: [])
                 toBlame.append(index)
             }
         }
         stats.blamed = toBlame.count
         let blamed = try blameAll(toBlame.map { entries[$0].path }, commit: commit)
-        for (slot, index) in toBlame.enumerated() {
-            files[index] = BlamedFile(path: entries[index].path, blob: entries[index].blob, binary: false, ranges: blamed[slot])
-        }
+        for (slot, index) in toBlame.enumerated() { files[index]!.ranges = blamed[slot] }
         let known = files.compactMap { $0 }
         if options.useCache && (reusable?.snapshot.commit != commit || stats.blamed > 0) {
-            cache.remember(BlameCache.Snapshot(commit: commit, files: Dictionary(known.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })))
+            cache.remember(BlameCache.Snapshot(commit: commit, attributeKey: attributeKey, files: Dictionary(known.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })))
             // A cache that cannot be written only makes the next run slower.
             try? cache.save(path: cachePath)
         }
@@ -120,7 +142,7 @@ public struct CodeShareScanner {
         defer { attributions.waitForCache() }
         let notes = GitAINotes(repository: repository, registry: classifier.registry)
         return CodeShareReport(
-            files: known, links: entries.count(where: \.link), generated: attributes.generated, commit: commit,
+            files: known, links: entries.count(where: \.isLink), commit: commit,
             revision: options.revision, repository: RepositoryName.of(repository), depth: options.depth,
             attributions: attributions, notes: notes, survival: options.survival, period: options.period, stats: stats)
     }

@@ -81,7 +81,7 @@ public struct CodeShareReport: Sendable {
         overall.byOrigin.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    init(files blamed: [BlamedFile], links: Int, generated: Set<String>, commit: ObjectID, revision: String, repository: String,
+    init(files blamed: [BlamedFile], links: Int, commit: ObjectID, revision: String, repository: String,
          depth: Int, attributions: CommitAttributions, notes: GitAINotes, survival: Bool, period: AuditPeriod, stats: CodeShareStats) {
         self.repository = repository
         self.revision = revision
@@ -95,12 +95,12 @@ public struct CodeShareReport: Sendable {
         var surviving: [ObjectID: Int] = [:]
         var commitCache: [ObjectID: (LineOrigin, String)] = [:]
         for file in blamed.sorted(by: { $0.path < $1.path }) {
-            if file.binary {
+            if file.binary || file.noDiff {
                 binaryFiles += 1
                 files.append(FileShare(path: file.path, kind: .binary, counts: LineCounts()))
                 continue
             }
-            let isGenerated = generated.contains(file.path)
+            let isGenerated = file.generated
             var counts = LineCounts()
             var fileAuthors: [String: LineCounts] = [:]
             for range in file.ranges {

@@ -6,13 +6,6 @@ import Glibc
 /// The files of a commit's tree with the attributes the code share reads, by the git CLI (one
 /// process each), so `.gitattributes` means exactly what it means to git.
 enum TreeFiles {
-    struct Entry: Sendable {
-        var path: String
-        var blob: ObjectID
-        /// A symbolic link: its blob is a target, not code.
-        var link: Bool
-    }
-
     struct Attributes: Sendable {
         /// `linguist-generated` set or true.
         var generated: Set<String> = []
@@ -20,20 +13,26 @@ enum TreeFiles {
         var noDiff: Set<String> = []
     }
 
-    /// Regular files and links of `commit`'s tree (submodules have no lines here).
-    static func list(commit: ObjectID, gitDirectory: String) throws(BlameError) -> [Entry] {
-        let output = try run(["git", "--git-dir=" + gitDirectory, "ls-tree", "-r", "-z", "--full-tree", commit.hex])
-        var entries: [Entry] = []
-        for record in output.split(separator: 0) {
-            // <mode> SP <type> SP <id> TAB <path>
-            guard let tab = record.firstIndex(of: 9) else { continue }
-            let fields = record[..<tab].split(separator: 32)
-            guard fields.count == 3, fields[1].elementsEqual("blob".utf8),
-                  let blob = ObjectID(hex: String(decoding: fields[2], as: UTF8.self)) else { continue }
-            entries.append(Entry(path: String(decoding: record[(tab + 1)...], as: UTF8.self), blob: blob,
-                                 link: fields[0].elementsEqual("120000".utf8)))
+    /// What the attributes of the tree's paths depend on besides the paths: every `.gitattributes`
+    /// of the tree (path and blob), and the contents of `info/attributes`, `core.attributesFile` (or
+    /// its XDG default) and the system's `gitattributes`. Equal keys, equal attributes for a path.
+    static func attributeKey(_ files: [TreeFile], repository: Repository) -> UInt64 {
+        var text: [UInt8] = []
+        for file in files where file.path == ".gitattributes" || file.path.hasSuffix("/.gitattributes") {
+            text += Array((file.path + " " + file.blob.hex + "\n").utf8)
         }
-        return entries
+        var sources = [repository.commonDirectory + "/info/attributes", "/etc/gitattributes"]
+        if let configured = try? repository.config().string("core.attributesFile") {
+            sources.append(configured.hasPrefix("~/") ? (FileSystem.environment("HOME") ?? "") + configured.dropFirst(1) : configured)
+        } else if let xdg = FileSystem.environment("XDG_CONFIG_HOME") ?? FileSystem.environment("HOME").map({ $0 + "/.config" }) {
+            sources.append(xdg + "/git/attributes")
+        }
+        for source in sources {
+            text += Array("\u{0}\(source)\u{0}".utf8)
+            text += (try? FileSystem.readRegularFile(source, limit: 1 << 24)) ?? []
+        }
+        text += Array("nosystem=\(FileSystem.environment("GIT_ATTR_NOSYSTEM") ?? "")".utf8)
+        return AuditCache.checksum(text)
     }
 
     /// Attributes of `paths` as they stand in `commit` (its `.gitattributes` files, plus
