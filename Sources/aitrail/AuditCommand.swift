@@ -61,13 +61,24 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Print what the scan did (commits walked, classified, cache state) on standard error.")
     var verbose = false
 
+    @Flag(help: "Code share: the lines of the revision's tree (default HEAD) by origin, AI per agent and model or human (git blame per file).")
+    var code = false
+
+    @Option(help: "With --code: directory rows group paths by this many leading folders.")
+    var depth = 1
+
+    @Flag(help: "With --code: also the survival of the lines AI and human commits added (a diff per commit).")
+    var survival = false
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let since, Timestamp.parseDate(since) == nil { throw ValidationError("cannot read --since '\(since)': use YYYY-MM-DD, RFC 3339, @UNIX or 'N days ago'") }
         if let until, Timestamp.parseDate(until) == nil { throw ValidationError("cannot read --until '\(until)': use YYYY-MM-DD, RFC 3339, @UNIX or 'N days ago'") }
+        if code || survival { try BlameCLI.validateCode(self) }
     }
 
     func run() throws {
+        if code || survival { return try BlameCLI.codeShare(self) }
         let format = formatOption.format
         let repository = try Console.repository(verifyingPacks: true, prefix: "aitrail audit")
         let rewrites = repository.historyRewrites()
