@@ -19,13 +19,17 @@ public enum AITrailError: Error, Sendable, Hashable, CustomStringConvertible {
     case carry(String, fix: String)
     /// The gate cannot decide (no range, missing history, bad policy): never a pass.
     case cannotDecide(String, fix: String)
+    /// History could not be read or classified for a report (names the object, pack or ref, and the fix).
+    case audit(String)
+    /// git's blame could not be run or read for line attribution.
+    case blame(String)
 
     /// What was wrong (with the fix, except for the cases that carry it apart in `fix`).
     public var message: String {
         switch self {
         case .policy(let message), .hook(let message), .sync(let message), .evidence(let message),
              .commandNotStarted(let message), .interrupted(let message, _),
-             .carry(let message, _), .cannotDecide(let message, _):
+             .carry(let message, _), .cannotDecide(let message, _), .audit(let message), .blame(let message):
             return message
         }
     }
@@ -47,11 +51,7 @@ public enum AITrailError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-// The range resolver is being rewritten (issue 13, part A) and throws this spelling: it is the one
-// error type under its old name, to be replaced when that work lands.
-public typealias CheckError = AITrailError
-
 extension AITrailError {
-    /// `CheckError(message, fix:)`: the gate cannot decide.
+    /// `AITrailError(message, fix:)`: the gate cannot decide.
     public init(_ message: String, fix: String) { self = .cannotDecide(message, fix: fix) }
 }

@@ -223,7 +223,7 @@ import TestSupport
         #expect(carry.description == "cannot carry; fix: fetch")
         #expect(AITrailError.hook("bare").fix == nil && AITrailError.hook("bare").description == "bare")
         #expect(AITrailError.interrupted("stopped", status: 130).message == "stopped")
-        #expect(CheckError("x", fix: "y") == .cannotDecide("x", fix: "y"))
+        #expect(AITrailError("x", fix: "y") == .cannotDecide("x", fix: "y"))
     }
 }
 

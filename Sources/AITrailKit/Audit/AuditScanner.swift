@@ -60,13 +60,6 @@ public struct AuditScan: Sendable {
     public func waitForCache() { cacheWrite?.wait() }
 }
 
-/// An error the audit reports to the user, with the fix.
-public struct AuditError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Walks history and classifies every commit: the one place the audit reads a repository.
 public struct AuditScanner {
     public static let notesRef = Ledger.ref
@@ -103,7 +96,7 @@ public struct AuditScanner {
     /// Bump when classification changes in a way the registry does not show.
     static let classifierRevision = 2
 
-    public func scan() throws(AuditError) -> AuditScan {
+    public func scan() throws(AITrailError) -> AuditScan {
         var stats = AuditStats()
         let cachePath = AuditCache.path(commonDirectory: repository.commonDirectory)
         let fingerprint = options.useCache ? self.fingerprint : ""
@@ -148,7 +141,7 @@ public struct AuditScanner {
     }
 
     /// The cached walk extended by the commits new since (see `IncrementalWalk`).
-    private func extend(_ incremental: IncrementalWalk, cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
+    private func extend(_ incremental: IncrementalWalk, cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk {
         var walk = ClassifiedWalk(method: "incrementally")
         walk.order.reserve(incremental.newCommits.count + incremental.base.commits.count)
         for id in incremental.newCommits { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: notes)) }
@@ -162,7 +155,7 @@ public struct AuditScanner {
     /// Walks the plan in full, in the cheapest way the repository and the cache allow: every packed
     /// commit read on all workers, else one read per commit while walking (no commit-graph), else
     /// the walk first (commit-graph, or libgit2 for exclusions) and the reads on the workers.
-    private func walkAll(_ plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
+    private func walkAll(_ plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk {
         if let tips = plan.cacheableTips, !tips.isEmpty {
             if readsAllPacked(cache: cache, tips: tips), let walk = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
                 return walk
@@ -200,7 +193,7 @@ public struct AuditScanner {
     }
 
     /// The report's rows: the commits of `order` the filters keep (`--since`, `--until`, `--no-merges`, `--no-bots`).
-    private func report(_ order: [Int32], table: CommitTable, stats: AuditStats, cacheWrite: BackgroundThread?) throws(AuditError) -> AuditScan {
+    private func report(_ order: [Int32], table: CommitTable, stats: AuditStats, cacheWrite: BackgroundThread?) throws(AITrailError) -> AuditScan {
         var order = order
         let mailmap = try gitCall { () throws(GitError) in try Mailmap(repository: repository) }
         // Per identity, not per commit: one person, one row (aider's ` (aider)` suffix, `.mailmap`).
@@ -262,7 +255,7 @@ public struct AuditScanner {
     }
 
     /// Classifies `ids`, each read from the object database, on the workers.
-    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AuditError) -> [Scanned] {
+    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AITrailError) -> [Scanned] {
         if ids.isEmpty { return [] }
         let jobs = min(options.jobs, max(1, ids.count / 64))
         let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
@@ -288,7 +281,7 @@ public struct AuditScanner {
             }
         }
         if jobs == 1 {
-            do { try work(0, repository) } catch { throw AuditError(error.message) }
+            do { try work(0, repository) } catch { throw AITrailError.audit(error.message) }
         } else {
             let failures = SliceResults<String?>(count: jobs, initial: nil)
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
@@ -300,7 +293,7 @@ public struct AuditScanner {
                     failures[worker] = (error as? GitError)?.message ?? "\(error)"
                 }
             }
-            if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
+            if let message = failures.values.compactMap({ $0 }).first { throw AITrailError.audit(message) }
         }
         return results.values.map { $0! }
     }
@@ -414,8 +407,8 @@ struct NoteIndex: Sendable {
 }
 
 /// Runs a Git-layer call, turning its error into the audit's.
-func gitCall<T>(_ body: () throws(GitError) -> T) throws(AuditError) -> T {
-    do { return try body() } catch { throw AuditError(error.message) }
+func gitCall<T>(_ body: () throws(GitError) -> T) throws(AITrailError) -> T {
+    do { return try body() } catch { throw AITrailError.audit(error.message) }
 }
 
 func hex(_ value: UInt64) -> String {

@@ -30,7 +30,7 @@ extension AuditScanner {
     /// walk has not said yet which it reaches); commits the packs did not give (loose ones, deltas)
     /// are read and classified by the walk, and left to the caller to store. Nil when the repository
     /// has no packs.
-    func readPackedAndWalk(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk? {
+    func readPackedAndWalk(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk? {
         guard let packed = PackedCommits(repository) else { return nil }
         let count = packed.count
         let results = SliceResults<Scanned?>(count: count, initial: nil)
@@ -65,16 +65,16 @@ extension AuditScanner {
                 failures[worker] = (error as? GitError)?.message ?? "\(error)"
             }
         }
-        if let message = failures.values.compactMap({ $0 }).first { throw AuditError(message) }
+        if let message = failures.values.compactMap({ $0 }).first { throw AITrailError.audit(message) }
 
         // One task walks while the other stores the records; each writes its own result, read here
         // once both have finished.
-        let walked = Mutex<Result<[WalkedCommit], AuditError>>(.success([]))
+        let walked = Mutex<Result<[WalkedCommit], AITrailError>>(.success([]))
         let stored = Mutex((cache: cache, records: [Int32](repeating: -1, count: count)))
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
                 // Its own repository: libgit2 objects never cross threads.
-                let result = Result { () throws(AuditError) in
+                let result = Result { () throws(AITrailError) in
                     try gitCall { () throws(GitError) in try packed.walk(try Repository(location), tips: tips) }
                 }
                 walked.withLock { $0 = result }

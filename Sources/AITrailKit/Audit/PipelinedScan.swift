@@ -8,7 +8,7 @@ extension AuditScanner {
     /// thread classifies each commit as it reads it; with more, it hands each commit that needs
     /// classifying, bytes and layout, to the other workers while it goes on reading (on two cores
     /// reading and classifying overlap), then helps them finish.
-    func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AuditError) -> ClassifiedWalk {
+    func walkAndClassify(tips: [ObjectID], cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk {
         let scan = try gitCall { () throws(GitError) in try CommitScan(repository, tips: tips, firstParent: options.walk.firstParent) }
         var walk = ClassifiedWalk(method: options.jobs > 1 ? "walk and classify overlapped" : "one read per commit")
         let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines
@@ -22,7 +22,7 @@ extension AuditScanner {
             for commit in scan where walk.order.place(commit.id, cached: cachedRecord(commit.id, in: &cache, notes: notes)) {
                 walk.scanned.append(try gitCall { () throws(GitError) in try classify(commit, in: repository) })
             }
-            if let error = scan.error { throw AuditError(error.message) }
+            if let error = scan.error { throw AITrailError.audit(error.message) }
             progress?(walk.order.rows.count, walk.order.rows.count)
             return walk
         }
@@ -62,8 +62,8 @@ extension AuditScanner {
         queue.close()
         work()  // the walk is done: this thread helps with what is left
         group.wait()
-        if let error = scan.error { throw AuditError(error.message) }
-        if let failure = collector.failure { throw AuditError(failure) }
+        if let error = scan.error { throw AITrailError.audit(error.message) }
+        if let failure = collector.failure { throw AITrailError.audit(failure) }
         walk.scanned = collector.ordered()
         progress?(walk.order.rows.count, walk.order.rows.count)
         return walk

@@ -22,10 +22,10 @@ public struct BlameReport: Sendable {
     /// Blames `path` (relative to the current directory, as git reads it) at `revision`, and joins
     /// each line's commit to the audit's classification and git-ai's line notes.
     public static func make(repository: Repository, classifier: Classifier, revision: String, path: String,
-                            jobs: Int, useCache: Bool) throws(BlameError) -> BlameReport {
+                            jobs: Int, useCache: Bool) throws(AITrailError) -> BlameReport {
         let commit: ObjectID
         do { commit = try repository.resolveCommit(revision) } catch {
-            throw BlameError("cannot resolve '\(revision)' to a commit: \(error.message); give a branch, tag or commit id")
+            throw AITrailError.blame("cannot resolve '\(revision)' to a commit: \(error.message); give a branch, tag or commit id")
         }
         let blame = try GitBlame.blame(revision: commit.hex, path: path)
         let attributions: CommitAttributions
@@ -33,7 +33,7 @@ public struct BlameReport: Sendable {
             attributions = try CommitAttributions(repository: repository, classifier: classifier, commit: commit, lines: false,
                                                   jobs: jobs, useCache: useCache)
         } catch {
-            throw BlameError(error.message)
+            throw AITrailError.blame(error.message)
         }
         defer { attributions.waitForCache() }
         var notes = GitAINotes(repository: repository, registry: classifier.registry)

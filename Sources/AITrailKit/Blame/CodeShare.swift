@@ -58,14 +58,14 @@ public struct CodeShareScanner {
         self.options = options
     }
 
-    public func scan() throws(BlameError) -> CodeShareReport {
+    public func scan() throws(AITrailError) -> CodeShareReport {
         let commit: ObjectID
         do { commit = try repository.resolveCommit(options.revision) } catch {
-            throw BlameError("cannot resolve '\(options.revision)' to a commit: \(error.message); give a branch, tag or commit id")
+            throw AITrailError.blame("cannot resolve '\(options.revision)' to a commit: \(error.message); give a branch, tag or commit id")
         }
         let entries: [TreeFile]
         do { entries = try repository.treeFiles(of: commit) } catch {
-            throw BlameError("cannot read the tree of \(commit.short): \(error.message)")
+            throw AITrailError.blame("cannot read the tree of \(commit.short): \(error.message)")
         }
         let attributeKey = TreeFiles.attributeKey(entries, repository: repository)
 
@@ -112,7 +112,7 @@ public struct CodeShareScanner {
             }
             let bytes: [UInt8]
             do { bytes = try repository.blob(entry.blob) } catch {
-                throw BlameError("cannot read \(entry.path) (\(entry.blob.short)) at \(commit.short): \(error.message)")
+                throw AITrailError.blame("cannot read \(entry.path) (\(entry.blob.short)) at \(commit.short): \(error.message)")
             }
             if TreeFiles.isBinary(bytes) {
                 files[index] = BlamedFile(path: entry.path, blob: entry.blob, binary: true, generated: generated, ranges: [])
@@ -137,7 +137,7 @@ public struct CodeShareScanner {
                 repository: repository, classifier: classifier, commit: commit, lines: options.survival, jobs: options.jobs,
                 useCache: options.useCache)
         } catch {
-            throw BlameError(error.message)
+            throw AITrailError.blame(error.message)
         }
         defer { attributions.waitForCache() }
         let notes = GitAINotes(repository: repository, registry: classifier.registry)
@@ -149,7 +149,7 @@ public struct CodeShareScanner {
 
     /// The most recent cached revision on `commit`'s first-parent chain (within 1,000 steps), and the
     /// paths any first-parent step from it to `commit` changed.
-    func reusableSnapshot(in cache: BlameCache, for commit: ObjectID) throws(BlameError) -> (BlameCache.Snapshot, Set<String>)? {
+    func reusableSnapshot(in cache: BlameCache, for commit: ObjectID) throws(AITrailError) -> (BlameCache.Snapshot, Set<String>)? {
         guard !cache.snapshots.isEmpty else { return nil }
         let cached = Dictionary(cache.snapshots.map { ($0.commit, $0) }, uniquingKeysWith: { a, _ in a })
         do {
@@ -166,16 +166,16 @@ public struct CodeShareScanner {
             }
             return (cached[current]!, changed)
         } catch {
-            throw BlameError("cannot read the history of \(commit.short): \(error.message)")
+            throw AITrailError.blame("cannot read the history of \(commit.short): \(error.message)")
         }
     }
 
     /// `git blame --incremental` of every path at `commit`, `jobs` at a time; ranges in path order.
-    func blameAll(_ paths: [String], commit: ObjectID) throws(BlameError) -> [[BlameRange]] {
+    func blameAll(_ paths: [String], commit: ObjectID) throws(AITrailError) -> [[BlameRange]] {
         guard !paths.isEmpty else { return [] }
         let directory = repository.workDirectory ?? repository.gitDirectory
         let next = Mutex(0)
-        let results = Mutex<[Int: Result<[BlameRange], BlameError>]>([:])
+        let results = Mutex<[Int: Result<[BlameRange], AITrailError>]>([:])
         let revision = commit.hex
         DispatchQueue.concurrentPerform(iterations: min(options.jobs, paths.count)) { _ in
             while true {
@@ -184,14 +184,14 @@ public struct CodeShareScanner {
                     return value
                 }
                 guard index < paths.count else { return }
-                let result = Result { () throws(BlameError) in
+                let result = Result { () throws(AITrailError) in
                     try GitBlame.blame(revision: revision, path: paths[index], directory: directory, incremental: true).ranges
                 }
                 results.withLock { $0[index] = result }
                 if case .failure = result { next.withLock { $0 = paths.count } }
             }
         }
-        return try results.withLock { all throws(BlameError) in
+        return try results.withLock { all throws(AITrailError) in
             var out: [[BlameRange]] = []
             for index in paths.indices {
                 guard let result = all[index] else { continue }

@@ -36,13 +36,6 @@ public struct FileBlame: Sendable {
     }
 }
 
-/// An error from running git's blame, with what to do.
-public struct BlameError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Line attribution by git's own blame, run as a subprocess (`git blame --porcelain` or
 /// `--incremental`): the exact mapping git gives with default options, renames followed as git does.
 /// docs/audit.md says why this is not reimplemented on libgit2.
@@ -59,19 +52,19 @@ public enum GitBlame {
 
     /// Blames `path` at `revision`. `directory` is where git runs (nil: here, so a path relative to
     /// the current directory means what it means to git). With `incremental`, lines carry no content.
-    public static func blame(revision: String, path: String, directory: String? = nil, incremental: Bool = false) throws(BlameError) -> FileBlame {
+    public static func blame(revision: String, path: String, directory: String? = nil, incremental: Bool = false) throws(AITrailError) -> FileBlame {
         let output: Subprocess.Output
         do {
             output = try Subprocess.capture(arguments(revision: revision, path: path, directory: directory, incremental: incremental))
         } catch {
-            throw BlameError("\(error.description): aitrail needs git on PATH for line attribution")
+            throw AITrailError.blame("\(error.description): aitrail needs git on PATH for line attribution")
         }
         guard output.status == 0 else {
             let reason = output.stderrText.split(separator: "\n").first.map(String.init) ?? "exit \(output.status)"
-            throw BlameError("git blame \(revision) -- \(path) failed: \(reason)")
+            throw AITrailError.blame("git blame \(revision) -- \(path) failed: \(reason)")
         }
         guard let blame = parse(output.stdout, incremental: incremental) else {
-            throw BlameError("cannot read the output of git blame \(revision) -- \(path): is git older than 1.6? update git")
+            throw AITrailError.blame("cannot read the output of git blame \(revision) -- \(path): is git older than 1.6? update git")
         }
         return blame
     }

@@ -36,7 +36,7 @@ public struct CommitAttributions: Sendable {
 
     /// Classifies every commit reachable from `commit`; with `lines`, each commit's insertions
     /// against its first parent are counted too (what survival divides by).
-    public init(repository: Repository, classifier: Classifier, commit: ObjectID, lines: Bool, jobs: Int, useCache: Bool) throws(AuditError) {
+    public init(repository: Repository, classifier: Classifier, commit: ObjectID, lines: Bool, jobs: Int, useCache: Bool) throws(AITrailError) {
         let options = AuditOptions(walk: WalkOptions(revisions: [commit.hex]), lines: lines, jobs: jobs, useCache: useCache)
         scan = try AuditScanner(repository: repository, classifier: classifier, options: options).scan()
         commits = scan.commits

@@ -38,7 +38,7 @@ enum TreeFiles {
     /// Attributes of `paths` as they stand in `commit` (its `.gitattributes` files, plus
     /// `info/attributes` and `core.attributesFile` as git reads them): `git check-attr --cached`
     /// against a temporary index of the commit's tree, so the working tree's edits do not count.
-    static func attributes(of paths: [String], commit: ObjectID, gitDirectory: String) throws(BlameError) -> Attributes {
+    static func attributes(of paths: [String], commit: ObjectID, gitDirectory: String) throws(AITrailError) -> Attributes {
         guard !paths.isEmpty else { return Attributes() }
         let scratch = gitDirectory + "/aitrail-share-\(getpid())"
         let index = scratch + ".index", input = scratch + ".paths"
@@ -49,7 +49,7 @@ enum TreeFiles {
         _ = try run(git + ["read-tree", commit.hex], environment: environment)
         var list: [UInt8] = []
         for path in paths { list += path.utf8; list.append(0) }
-        do { try FileSystem.write(list, to: input) } catch { throw BlameError("cannot write \(input): \(error.message)") }
+        do { try FileSystem.write(list, to: input) } catch { throw AITrailError.blame("cannot write \(input): \(error.message)") }
         let output = try run(git + ["check-attr", "--cached", "--stdin", "-z", "diff", "linguist-generated"], environment: environment, input: input)
         // -z: <path> NUL <attribute> NUL <value> NUL, repeated.
         var attributes = Attributes()
@@ -71,14 +71,14 @@ enum TreeFiles {
     /// git's binary test (`buffer_is_binary`): a NUL byte in the first 8,000 bytes.
     static func isBinary(_ bytes: [UInt8]) -> Bool { bytes.prefix(8000).contains(0) }
 
-    private static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws(BlameError) -> [UInt8] {
+    private static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws(AITrailError) -> [UInt8] {
         let output: Subprocess.Output
         do { output = try Subprocess.capture(arguments, environment: environment, input: input) } catch {
-            throw BlameError("\(error.description): aitrail needs git on PATH for line attribution")
+            throw AITrailError.blame("\(error.description): aitrail needs git on PATH for line attribution")
         }
         guard output.status == 0 else {
             let reason = output.stderrText.split(separator: "\n").first.map(String.init) ?? "exit \(output.status)"
-            throw BlameError("\(arguments.dropFirst(2).joined(separator: " ")) failed: \(reason)")
+            throw AITrailError.blame("\(arguments.dropFirst(2).joined(separator: " ")) failed: \(reason)")
         }
         return output.stdout
     }

@@ -26,36 +26,36 @@ public enum RangeResolver {
 
     public static func resolve(
         argument: String?, environment: [String: String], in repository: Repository, remote: String = "origin"
-    ) throws(CheckError) -> CheckRange {
+    ) throws(AITrailError) -> CheckRange {
         let (baseName, headName, source) = try names(argument: argument, environment: environment, in: repository, remote: remote)
         let symmetric: Bool
         if source == "argument", let argument, case .symmetric = Revisions.parse(argument) { symmetric = true } else { symmetric = false }
         let spelled = "\(baseName)\(symmetric ? "..." : "..")\(headName)"
         let head: ObjectID
         do { head = try repository.resolveCommit(headName) } catch {
-            throw CheckError("the head of \(spelled) (\(source)) is not in this repository: \(error.message)",
+            throw AITrailError("the head of \(spelled) (\(source)) is not in this repository: \(error.message)",
                              fix: repository.isShallow ? historyFix : "fetch it (`git fetch origin`) or pass a range that exists, e.g. `aitrail check origin/main..HEAD`")
         }
         let base: ObjectID
         do { base = try repository.resolveCommit(baseName) } catch {
             if repository.isShallow {
-                throw CheckError("the base of \(spelled) (\(source)) is not in this shallow clone, so the range cannot be judged", fix: historyFix)
+                throw AITrailError("the base of \(spelled) (\(source)) is not in this shallow clone, so the range cannot be judged", fix: historyFix)
             }
-            throw CheckError("unknown base '\(baseName)' of \(spelled) (\(source)): \(error.message)",
+            throw AITrailError("unknown base '\(baseName)' of \(spelled) (\(source)): \(error.message)",
                              fix: "fetch it (`git fetch origin`) or pass a base that exists, e.g. `aitrail check origin/main..HEAD`; in CI check out the full history (`fetch-depth: 0`)")
         }
         let mergeBase: ObjectID?
         do { mergeBase = try repository.mergeBase(base, head) } catch {
             if repository.isShallow {
-                throw CheckError("\(spelled) has no merge base in this shallow clone (\(error.message)), so the range cannot be judged", fix: historyFix)
+                throw AITrailError("\(spelled) has no merge base in this shallow clone (\(error.message)), so the range cannot be judged", fix: historyFix)
             }
-            throw CheckError("cannot find the merge base of \(spelled): \(error.message)", fix: historyFix)
+            throw AITrailError("cannot find the merge base of \(spelled): \(error.message)", fix: historyFix)
         }
         guard let mergeBase else {
             if repository.isShallow {
-                throw CheckError("\(spelled) has no merge base in this shallow clone, so the range cannot be judged", fix: historyFix)
+                throw AITrailError("\(spelled) has no merge base in this shallow clone, so the range cannot be judged", fix: historyFix)
             }
-            throw CheckError("\(baseName) and \(headName) share no history, so \(spelled) has no merge base",
+            throw AITrailError("\(baseName) and \(headName) share no history, so \(spelled) has no merge base",
                              fix: "pass the branch the change is based on, e.g. `aitrail check origin/main..HEAD`")
         }
         return CheckRange(base: base, head: head, mergeBase: mergeBase, source: source, spelled: spelled, symmetric: symmetric)
@@ -87,7 +87,7 @@ public enum RangeResolver {
 
     static func names(
         argument: String?, environment: [String: String], in repository: Repository, remote: String = "origin"
-    ) throws(CheckError) -> (String, String, String) {
+    ) throws(AITrailError) -> (String, String, String) {
         if let argument, !argument.isEmpty {
             switch Revisions.parse(argument) {
             case .range(let from, let to): return (from, to, "argument")
@@ -101,7 +101,7 @@ public enum RangeResolver {
                 let bytes = try FileSystem.read(path)
                 event = try JSONDecoder().decode(GitHubEvent.self, from: Data(bytes))
             } catch {
-                throw CheckError("cannot read the GitHub event \(path): \(error)", fix: "run in a GitHub Actions job, or pass the range: aitrail check <base>..<head>")
+                throw AITrailError("cannot read the GitHub event \(path): \(error)", fix: "run in a GitHub Actions job, or pass the range: aitrail check <base>..<head>")
             }
             if let pr = event.pull_request { return (pr.base.sha, pr.head.sha, "github") }
             // A merge queue: the queue's temporary branch against the target's tip.
@@ -125,7 +125,7 @@ public enum RangeResolver {
         }
         if let base = environment["AITRAIL_BASE"], !base.isEmpty { return (base, "HEAD", "AITRAIL_BASE") }
         guard (try? repository.resolveCommit("\(remote)/HEAD")) != nil else {
-            throw CheckError("no range to check: no argument, no CI pull request in the environment, and \(remote)/HEAD (the default branch) is not set",
+            throw AITrailError("no range to check: no argument, no CI pull request in the environment, and \(remote)/HEAD (the default branch) is not set",
                              fix: "pass the range, e.g. `aitrail check origin/main..HEAD`, set AITRAIL_BASE=origin/main, or record the default branch: git remote set-head \(remote) --auto")
         }
         return ("\(remote)/HEAD", "HEAD", "default-branch")
