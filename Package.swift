@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "aitrail", targets: ["aitrail"]),
         .library(name: "AITrailKit", targets: ["AITrailKit"]),
+        // The organisation store's database client: a separate executable, so `aitrail` (and the hooks) never load it.
+        .executable(name: "aitrail-store", targets: ["aitrail-store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,9 +35,23 @@ let package = Package(
                 "-Xlinker", "--export-dynamic-symbol=libssh2_init",
             ], .when(platforms: [.linux]))]
         ),
+        // libsqlite3 and libpq from the system (docs/store.md: why not GRDB or postgres-nio).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "AITrailStore", dependencies: ["AITrailKit", "Git", "CSQLite", "CLibPQ"]),
+        .executableTarget(
+            name: "aitrail-store",
+            dependencies: [
+                "AITrailStore",
+                "AITrailKit",
+                "Git",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(name: "aitrail-walk-bench", dependencies: ["Git"], path: "Benchmarks/WalkBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["CGit2", "Git", "TestSupport"]),
+        .testTarget(name: "AITrailStoreTests", dependencies: ["AITrailStore", "AITrailKit", "Git", "TestSupport"]),
         .testTarget(name: "AITrailKitTests", dependencies: ["AITrailKit", "Git", "TestSupport"]),
         // Golden files are read by path from the tests, not bundled as resources.
         .testTarget(name: "aitrailTests", dependencies: ["aitrail", "Git", "TestSupport"], exclude: ["Golden"]),
