@@ -175,6 +175,10 @@ struct ReportCommand: ParsableCommand {
             }
             let teamMap = try teams.map { path throws(StoreError) in try TeamMap(path: path) }
             let connection = try DatabaseConnector.open(url)
+            // A report creates nothing (its user may only read): an empty database is an error.
+            if try Schema.version(of: connection) == 0 {
+                throw StoreError("no aitrail records in \(url.display): publish into it first (aitrail publish --db …)")
+            }
             try Schema.prepare(connection)
             let sinceTime = since.flatMap(ReportDate.parse)
             let commits = try CommitStore(database: connection).commits(since: sinceTime)

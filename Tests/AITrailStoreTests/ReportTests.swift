@@ -97,3 +97,47 @@ import TestSupport
         #expect(OrgCSVRenderer.neutralise("github.com/a") == "github.com/a")
     }
 }
+
+/// The CI publish modes, run as the CI systems run them.
+@Suite struct CIPublishTests {
+    let debugFolder = URL(fileURLWithPath: aitrailBinary).deletingLastPathComponent().path
+
+    @Test func theActionPublishesOnPushesToTheDefaultBranchOnly() throws {
+        let repository = try makeRepository(commits: 3)
+        let store = "sqlite:" + (try makeTemporaryDirectory(prefix: "aitrail-store")) + "/store.db"
+        var env = ["GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main", "AITRAIL_DEFAULT_BRANCH": "main",
+                   "AITRAIL_BINARY": aitrailBinary, "AITRAIL_DB": store]
+        let published = try runProcess(packageRoot + "/ci/action/publish.sh", [], in: repository.path, environment: env, removing: agentEnvironment)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("github.com/acme/api: 3 new commits (1 AI) [first]"), "\(published.stdout)")
+
+        env["GITHUB_REF"] = "refs/heads/feature"
+        let elsewhere = try runProcess(packageRoot + "/ci/action/publish.sh", [], in: repository.path, environment: env, removing: agentEnvironment)
+        #expect(elsewhere.status == 0)
+        #expect(elsewhere.stdout.contains("runs on pushes to the default branch (main); this run is 'push' on 'refs/heads/feature': nothing published"))
+
+        env["GITHUB_REF"] = "refs/heads/main"
+        env["AITRAIL_DB"] = ""
+        let noURL = try runProcess(packageRoot + "/ci/action/publish.sh", [], in: repository.path, environment: env, removing: agentEnvironment)
+        #expect(noURL.status == 2)
+        #expect(noURL.stdout.contains("::error title=aitrail publish::no database URL"))
+
+        let action = try String(contentsOfFile: packageRoot + "/action.yml", encoding: .utf8)
+        #expect(action.contains("if: inputs.mode == 'publish'") && action.contains("ci/action/publish.sh"))
+    }
+
+    @Test func theGitLabJobRunsItsScriptOnTheDefaultBranchWithAURL() throws {
+        let yaml = try String(contentsOfFile: packageRoot + "/ci/gitlab/aitrail.gitlab-ci.yml", encoding: .utf8)
+        let job = try #require(yaml.components(separatedBy: "\naitrail-publish:\n").last)
+        #expect(job.contains(#"- if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push" && $AITRAIL_DB"#))
+        let script = job.components(separatedBy: "  script:\n").last?.split(separator: "\n")
+            .filter { $0.hasPrefix("    - ") }.map { String($0.dropFirst(6)) } ?? []
+        #expect(script.last == "aitrail publish")
+        let repository = try makeRepository(commits: 2)
+        let store = "sqlite:" + (try makeTemporaryDirectory(prefix: "aitrail-store")) + "/store.db"
+        let result = try runProcess("/bin/bash", ["-ec", script.joined(separator: "\n")], in: repository.path,
+                                    environment: ["AITRAIL_DB": store, "PATH": debugFolder + ":/usr/bin:/bin"], removing: agentEnvironment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("github.com/acme/api: 2 new commits (1 AI) [first]"), "\(result.stdout)")
+    }
+}

@@ -47,6 +47,15 @@ import TestSupport
         #expect(try probe.repositories().isEmpty)
     }
 
+    @Test func aReportOfAnEmptyDatabaseCreatesNothing() throws {
+        let store = try PostgresCluster.shared().makeDatabase()
+        let folder = try makeTemporaryDirectory(prefix: "aitrail-report")
+        let result = try aitrail(["report", "--db", store], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no aitrail records in postgres://postgres:***@"), "\(result.stderr)")
+        #expect(try Schema.version(of: StoreProbe(store).database) == 0)
+    }
+
     @Test func aSQLiteFileThatCannotBeMadeIsExit2() throws {
         let repository = try makeRepository(commits: 1)
         let result = try aitrail(["publish", "--db", "sqlite:/nonexistent-folder/store.db"], in: repository.path)
