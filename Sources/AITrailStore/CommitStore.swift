@@ -49,7 +49,7 @@ public struct CommitStore {
     /// second publish of the same commits changes nothing, and two writers of one commit leave one row.
     /// Rows go in commit order, so two writers of one repository take their row locks in the same order.
     public func upsert(_ commits: [AuditedCommit], repository: String, publishedAt: Int64) throws(StoreError) {
-        let sorted = commits.sorted { $0.id.hex < $1.id.hex }
+        let sorted = commits.map { ($0.id.hex, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         let columns = "repository, commit_id, authored_at, committed_at, author_name, author_email, ai, agents, models, sources, evidence, is_merge, reachable, published_at"
         let perRow = 14
         let published = StoreTime.value(publishedAt, database.dialect)

@@ -123,21 +123,34 @@ public final class SQLiteDatabase: Database {
 }
 
 extension String {
-    /// `$12` → `?12`, outside quoted strings: the store's statements in SQLite's syntax.
+    /// The store's statements in SQLite's syntax: `$1, $2, …` in order → `?` (anonymous parameters,
+    /// bound by position), else `$12` → `?12`. SQLite looks a numbered parameter up in a list, one
+    /// by one: with a batch's 7,000 parameters that lookup was three quarters of a publish.
     func replacingDollarParameters() -> String {
         guard contains("$") else { return self }
-        var out = ""
+        var sequential = "", numbered = ""
+        var inOrder = true, expected = 1
         var quoted = false
-        var previous: Character = " "
-        for character in self {
-            if character == "'" { quoted.toggle() }
-            if character == "$" && !quoted && previous != "$" {
-                out.append("?")
-            } else {
-                out.append(character)
+        var scalars = unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = scalars.next()
+        while let scalar = pending {
+            pending = scalars.next()
+            if scalar == "'" { quoted.toggle() }
+            guard scalar == "$", !quoted, let first = pending, ("0"..."9").contains(first) else {
+                sequential.unicodeScalars.append(scalar)
+                numbered.unicodeScalars.append(scalar)
+                continue
             }
-            previous = character
+            var digits = ""
+            while let digit = pending, ("0"..."9").contains(digit) {
+                digits.unicodeScalars.append(digit)
+                pending = scalars.next()
+            }
+            if Int(digits) != expected { inOrder = false }
+            expected += 1
+            sequential += "?"
+            numbered += "?" + digits
         }
-        return out
+        return inOrder ? sequential : numbered
     }
 }
