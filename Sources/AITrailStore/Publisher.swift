@@ -58,8 +58,8 @@ public struct Publisher {
             throw StoreError("'\(repositoryPath)' is not a git repository (\(error.message)): run in a clone, or list clones with --repos",
                              kind: .repository)
         }
-        var notices: [String] = []
         let name: String
+        var notices: [String] = []
         if let repositoryID, !repositoryID.isEmpty {
             name = repositoryID
         } else {
@@ -71,6 +71,7 @@ public struct Publisher {
         var result = PublishResult(repository: name, mode: "first")
         guard !repository.isHeadUnborn || revision != "HEAD" else {
             result.mode = "empty"
+            result.notices = notices
             return result
         }
         let head: ObjectID
@@ -86,6 +87,7 @@ public struct Publisher {
         if let tipHex = stored?.tip, let tip = ObjectID(hex: tipHex) {
             if tip == head {
                 result.mode = "up to date"
+                result.notices = notices
                 return result
             }
             if repository.objectExists(tip) {
@@ -96,6 +98,7 @@ public struct Publisher {
                     result.mode = "incremental"
                 } else if backward {
                     result.mode = "behind"
+                    result.notices = notices
                     return result
                 } else {
                     result.mode = "rewritten"

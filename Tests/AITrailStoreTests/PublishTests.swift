@@ -104,6 +104,24 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(try probe.count("reachable") == 5)
     }
 
+    /// A clone older than what is stored (a CI job of an earlier push finishing late) sends nothing
+    /// and leaves the stored tip where it is.
+    @Test(arguments: Backend.allCases)
+    func aCloneBehindTheStoredTipChangesNothing(backend: Backend) throws {
+        let store = try backend.makeStore()
+        let repository = try makeRepository(origin: nil, commits: 4)
+        #expect(try aitrail(["publish", "--db", store], in: repository.path).status == 0)
+        let tip = try repository.head()
+        try repository.git(["reset", "-q", "--hard", "HEAD~2"])
+        let result = try aitrail(["publish", "--db", store], in: repository.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("nothing new (this clone is behind the stored tip)"), "\(result.stdout)")
+        #expect(result.stderr.contains("notice: no remote 'origin'"), "\(result.stderr)")
+        let probe = try StoreProbe(store)
+        #expect(try probe.count("reachable") == 4)
+        #expect(try probe.repositories().values.first == tip)
+    }
+
     @Test(arguments: Backend.allCases)
     func anOlderStoreIsMigrated(backend: Backend) throws {
         let store = try backend.makeStore()
