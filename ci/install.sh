@@ -40,8 +40,21 @@ apt_get() {
   as_root apt-get update -qq >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
+store="$AITRAIL_HOME/bin/aitrail-store"   # the organisation store's client (mode: publish), beside aitrail
+
+# store_from DIR: installs DIR/aitrail-store beside aitrail, with the libraries it links (libpq5,
+# libsqlite3-0) when the image lacks them. A missing client only fails `aitrail publish` / `report`.
+store_from() {
+  [ -x "$1/aitrail-store" ] || return 0
+  if ! "$1/aitrail-store" --version >/dev/null 2>&1; then
+    say "installing libpq5 and libsqlite3-0 (apt-get) for aitrail-store"
+    apt_get libpq5 libsqlite3-0 || true
+  fi
+  install -m 0755 "$1/aitrail-store" "$store"
+}
+
 # 1. The cache.
-if [ -x "$bin" ] && runs "$bin"; then
+if [ -x "$bin" ] && [ -x "$store" ] && runs "$bin"; then
   say "using $bin ($(cat "$AITRAIL_HOME/origin" 2>/dev/null || echo cached), restored from the cache)"
   printf '%s\n' "$bin"; exit 0
 fi
@@ -69,6 +82,7 @@ if [ -n "${AITRAIL_RELEASE_URL:-}" ]; then
     fi
     if runs "$candidate"; then
       install -m 0755 "$candidate" "$bin"
+      store_from "$(dirname "$candidate")"
       echo "release $url" > "$AITRAIL_HOME/origin"
       say "installed the release binary $asset (sha256 $actual) into $bin"
       printf '%s\n' "$bin"; exit 0
@@ -95,6 +109,7 @@ started=$SECONDS
 # shellcheck source=../scripts/lib/setup.sh
 built="$(source "$source_dir/scripts/lib/setup.sh" && ensure_release_binary)"
 install -m 0755 "$built" "$bin"
+store_from "$(dirname "$built")"
 echo "build $source_dir" > "$AITRAIL_HOME/origin"
 runs "$bin" || die "the binary built from $source_dir does not report version $version: $("$bin" --version 2>&1 || true)"
 say "built in $((SECONDS - started)) s: $bin"

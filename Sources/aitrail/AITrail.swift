@@ -10,7 +10,7 @@ struct AITrail: ParsableCommand {
         subcommands: [
             EvalCommand.self, ReviewCommand.self, CheckCommand.self, AuditCommand.self, BlameCommand.self,
             InstallCommand.self, UninstallCommand.self, StatusCommand.self, DetectCommand.self, SessionCommand.self,
-            LogCommand.self, SyncCommand.self, CarryCommand.self, HookCommand.self,
+            LogCommand.self, SyncCommand.self, CarryCommand.self, PublishCommand.self, ReportCommand.self, HookCommand.self,
         ]
     )
 }

@@ -232,12 +232,12 @@ func gitlabVariables(_ yaml: String) -> [String: String] {
         #expect(!merged.result.stdout.contains("passed (0 commits)"))
         #expect(runner.swiftCalls.isEmpty)
 
-        // mode: anything but check or carry is a usage error of the carry step.
+        // mode: anything but check, carry or publish is a usage error of the carry step.
         var carryEnv = queueEnv
         carryEnv["AITRAIL_MODE"] = "gate"
         let mode = try runScript([packageRoot + "/ci/action/carry.sh"], in: pr.repo.path, environment: carryEnv)
         #expect(mode.result.status == 64)
-        #expect(mode.result.stdout.contains("::error title=aitrail::unknown mode 'gate' (use check or carry)"))
+        #expect(mode.result.stdout.contains("::error title=aitrail::unknown mode 'gate' (use check, carry or publish)"))
     }
 
     @Test func installRefusesAReleaseWhoseChecksumDoesNotMatch() throws {

@@ -87,6 +87,7 @@ func timing(_ label: String, _ seconds: Double) {
         let listing = try runProcess("tar", ["-tzf", release.tarball]).stdout.split(separator: "\n")
         let top = "aitrail-\(release.version)-linux-\(release.arch)/"
         #expect(listing.contains { $0 == top + "bin/aitrail" })
+        #expect(listing.contains { $0 == top + "bin/aitrail-store" })
         #expect(listing.contains { $0 == top + "README.md" })
 
         let info = try runProcess("dpkg-deb", ["--info", release.deb])
@@ -95,6 +96,7 @@ func timing(_ label: String, _ seconds: Double) {
         #expect(info.stdout.contains(" Version: \(release.version)\n"))
         let contents = try runProcess("dpkg-deb", ["--contents", release.deb]).stdout
         #expect(contents.contains(" root/root ") && contents.contains(" ./usr/bin/aitrail\n"))
+        #expect(contents.contains(" ./usr/bin/aitrail-store\n"))
 
         // Installed into a temporary root (dpkg -x: the machine's dpkg database is left alone).
         let root = try makeTemporaryDirectory(prefix: "aitrail-debroot")
@@ -110,6 +112,11 @@ func timing(_ label: String, _ seconds: Double) {
         #expect(linked.hasPrefix("libgit2-"))
         #expect(depends.contains(linked + " (>= "))
         #expect(depends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.contains("git"))
+        // aitrail-store's database clients are dependencies; aitrail itself (the hooks) links neither.
+        #expect(depends.contains("libpq5 (>= ") && depends.contains("libsqlite3-0 (>= "), "\(depends)")
+        let hookBinary = try runProcess("ldd", [root + "/usr/bin/aitrail"]).stdout
+        #expect(!hookBinary.contains("libpq") && !hookBinary.contains("libsqlite3"))
+        #expect(try runProcess(root + "/usr/bin/aitrail-store", ["--version"]).stdout.hasPrefix(release.version + " "))
 
         // Reproducible: packaging the same binary again gives the same bytes.
         let again = try makeTemporaryDirectory(prefix: "aitrail-dist-again")
@@ -136,6 +143,14 @@ func timing(_ label: String, _ seconds: Double) {
         #expect(first.result.stdout.contains("aitrail: checksum verified"))
         #expect(first.result.stdout.contains("aitrail: installed \(prefix)/bin/aitrail\n"))
         #expect(try runProcess(prefix + "/bin/aitrail", ["--version"]).stdout.hasPrefix(release.version + " "))
+        #expect(first.result.stdout.contains("aitrail: installed \(prefix)/bin/aitrail-store\n"))
+        // `aitrail publish` finds the store's client beside the installed aitrail.
+        let repository = try TestRepository()
+        try repository.commit("One change")
+        let published = try runProcess(prefix + "/bin/aitrail", ["publish", "--db", "sqlite:" + prefix + "/store.db", "--repo-id", "self"],
+                                       in: repository.path, environment: ["PATH": "/usr/bin:/bin"], removing: agentEnvironment)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("aitrail publish: self: 1 new commit (0 AI)"), "\(published.stdout)")
         let second = try runScript([install, "--prefix", prefix, release.tarball])
         #expect(second.result.status == 0)
         #expect(second.result.stdout.contains("aitrail: \(prefix)/bin/aitrail is already this binary"))

@@ -4,6 +4,6 @@
 # (`aitrail carry --from-ci`, docs/hooks.md).
 set -euo pipefail
 if [ "${AITRAIL_MODE:-carry}" != carry ]; then
-  echo "::error title=aitrail::unknown mode '$AITRAIL_MODE' (use check or carry)"; exit 64
+  echo "::error title=aitrail::unknown mode '$AITRAIL_MODE' (use check, carry or publish)"; exit 64
 fi
 exec "${AITRAIL_BINARY:-aitrail}" carry --from-ci

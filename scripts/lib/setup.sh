@@ -24,23 +24,26 @@ apt_install() {
   _aitrail_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# What building aitrail needs: libgit2 and pkg-config (SwiftPM finds libgit2 through it).
+# What building aitrail needs: libgit2 and pkg-config (SwiftPM finds libgit2 through it); the
+# organisation store's executable (aitrail-store) links the system's libsqlite3 and libpq.
 ensure_build_deps() {
-  apt_install libgit2-dev pkg-config
+  apt_install libgit2-dev pkg-config libsqlite3-dev libpq-dev
 }
 
-# Builds a release binary (Swift standard library linked statically) when any source is newer, or
-# when the binary was rebuilt since by a plain `swift build -c release` (linked dynamically: slower
-# to start). Prints the binary's path. AITRAIL_BUILD_PATH, when set, is the build folder instead of
+# Builds the release binaries, aitrail and aitrail-store beside it (Swift standard library linked
+# statically), when any source is newer, or when aitrail was rebuilt since by a plain
+# `swift build -c release` (linked dynamically: slower to start). Prints aitrail's path. AITRAIL_BUILD_PATH, when set, is the build folder instead of
 # .build (a second one, e.g. for tests that run inside `swift test`, which holds .build's lock).
 ensure_release_binary() {
   local build="${AITRAIL_BUILD_PATH:-$AITRAIL_ROOT/.build}"
   local binary="$build/release/aitrail" stamp="$build/aitrail-static.stamp"
-  if [ ! -x "$binary" ] || [ ! -e "$stamp" ] || [ "$binary" -nt "$stamp" ] ||
+  if [ ! -x "$binary" ] || [ ! -x "$build/release/aitrail-store" ] || [ ! -e "$stamp" ] || [ "$binary" -nt "$stamp" ] ||
      [ -n "$(find "$AITRAIL_ROOT/Sources" "$AITRAIL_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
     ensure_build_deps
     echo "aitrail: building release binary" >&2
-    (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product aitrail --scratch-path "$build" >&2)
+    for product in aitrail aitrail-store; do
+      (cd "$AITRAIL_ROOT" && swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$build" >&2)
+    done
     touch "$binary"
     touch -r "$binary" "$stamp"
   fi
