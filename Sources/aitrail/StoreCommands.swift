@@ -31,7 +31,7 @@ enum StoreExecutable {
     /// Replaces this process with `aitrail-store <command> <arguments>`; returns only on failure.
     static func exec(_ command: String, _ arguments: [String]) -> ExitCode {
         guard let path = locate() else {
-            AuditCLI.printError("aitrail \(command): the database client '\(name)' is neither next to this aitrail nor on PATH; "
+            Console.printError("aitrail \(command): the database client '\(name)' is neither next to this aitrail nor on PATH; "
                 + "install the release package (it ships \(name) beside aitrail) or build it: swift build -c release --product \(name)")
             return ExitCode(2)
         }
@@ -40,7 +40,7 @@ enum StoreExecutable {
         pointers.append(nil)
         execv(path, pointers)
         let reason = String(cString: strerror(errno))
-        AuditCLI.printError("aitrail \(command): cannot run \(path): \(reason); reinstall aitrail")
+        Console.printError("aitrail \(command): cannot run \(path): \(reason); reinstall aitrail")
         return ExitCode(2)
     }
 }
