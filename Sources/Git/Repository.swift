@@ -232,9 +232,12 @@ public final class Repository {
     /// Resolves a revision (`HEAD~2`, a branch, an id, `@{upstream}`) to the commit it names.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
         // libgit2 1.5 inflates a truncated loose object for ever: the object a reference or id
-        // names is read first by our reader, which names the damaged file instead (one small file).
+        // names, and every commit `~n`/`^n` steps from it could reach, are read first by our
+        // readers, which name the damaged file instead (a few small files).
         if let named = namedObject(Repository.baseOfNavigation(revision)) {
-            do { _ = try LooseObject.read(named, in: objectsDirectory) } catch { throw GitError("cannot read '\(revision)': \(error.message)") }
+            do { try readNavigation(from: named, depth: Repository.navigationDepth(revision)) } catch {
+                throw GitError("cannot read '\(revision)': \(error.message)")
+            }
         }
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
@@ -282,6 +285,64 @@ public final class Repository {
             guard let last = step.last, last == "~" || last == "^" else { return String(base) }
             base = step.dropLast()
         }
+    }
+
+    /// How many parent steps `revision`'s trailing `~n`/`^n` take at most (`HEAD~3^2`: 4).
+    static func navigationDepth(_ revision: String) -> Int {
+        var depth = 0
+        var rest = Substring(revision)
+        while true {
+            if rest.hasSuffix("}"), let brace = rest.lastIndex(of: "{"), brace > rest.startIndex,
+               rest[rest.index(before: brace)] == "^" {
+                rest = rest[..<rest.index(before: brace)]
+                continue
+            }
+            let digits = rest.reversed().prefix { $0.isASCII && $0.isNumber }.count
+            let step = rest.dropLast(digits)
+            guard let last = step.last, last == "~" || last == "^" else { return depth }
+            let count = last == "^" ? 1 : digits == 0 ? 1 : (Int(rest.suffix(digits)) ?? Int.max)
+            let (sum, overflow) = depth.addingReportingOverflow(count)
+            depth = overflow ? Int.max : sum
+            rest = step.dropLast()
+        }
+    }
+
+    /// Reads `start` and the commits up to `depth` parent steps from it with our own readers (at
+    /// most 10,000), so that a damaged loose object libgit2 would loop on is named instead.
+    private func readNavigation(from start: ObjectID, depth: Int) throws(GitError) {
+        let files = objectFiles
+        var level = [start]
+        var seen: Set<ObjectID> = [start]
+        var remaining = depth
+        while !level.isEmpty {
+            var next: [ObjectID] = []
+            for id in level {
+                guard let object = try files.read(id) else { continue }
+                guard remaining > 0, object.type == 1 else { continue }
+                for parent in Repository.parents(inCommit: object.bytes) where seen.count < 10_000 && seen.insert(parent).inserted {
+                    next.append(parent)
+                }
+            }
+            if remaining == 0 { return }
+            remaining -= 1
+            level = next
+        }
+    }
+
+    /// The `parent` ids of a commit's header (before its first empty line).
+    static func parents(inCommit bytes: [UInt8]) -> [ObjectID] {
+        var parents: [ObjectID] = []
+        var start = 0
+        let prefix = Array("parent ".utf8)
+        while start < bytes.count, bytes[start] != 0x0A {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            if end - start == prefix.count + 40, bytes[start..<(start + prefix.count)].elementsEqual(prefix),
+               let id = ObjectID(hex: String(decoding: bytes[(start + prefix.count)..<end], as: UTF8.self)) {
+                parents.append(id)
+            }
+            start = end + 1
+        }
+        return parents
     }
 
     /// The object `revision` names when it is a reference (full or short name) or a full id,

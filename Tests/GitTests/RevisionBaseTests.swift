@@ -8,4 +8,10 @@ import Testing
     func navigationStepsAreStripped(revision: String, base: String) {
         #expect(Repository.baseOfNavigation(revision) == base)
     }
+
+    @Test(arguments: [("HEAD~2^{tree}", 2), ("main^^", 2), ("v1.0~1^2", 2), ("HEAD", 0), ("a^{}", 0), ("x~", 1),
+                      ("HEAD~3^2", 4), ("HEAD~99999999999999999999", Int.max), ("refs/heads/a~b", 0)])
+    func navigationDepthCountsEveryParentStep(revision: String, depth: Int) {
+        #expect(Repository.navigationDepth(revision) == depth)
+    }
 }
