@@ -319,30 +319,18 @@ public final class Repository {
             for id in level {
                 guard let object = try files.read(id) else { continue }
                 guard remaining > 0, object.type == 1 else { continue }
-                for parent in Repository.parents(inCommit: object.bytes) where seen.count < 10_000 && seen.insert(parent).inserted {
-                    next.append(parent)
+                object.bytes.withUnsafeBufferPointer { buffer in
+                    guard let layout = CommitLayout(buffer) else { return }
+                    for index in 0..<layout.parentCount {
+                        let parent = layout.parentID(index, in: buffer)
+                        if seen.count < 10_000, seen.insert(parent).inserted { next.append(parent) }
+                    }
                 }
             }
             if remaining == 0 { return }
             remaining -= 1
             level = next
         }
-    }
-
-    /// The `parent` ids of a commit's header (before its first empty line).
-    static func parents(inCommit bytes: [UInt8]) -> [ObjectID] {
-        var parents: [ObjectID] = []
-        var start = 0
-        let prefix = Array("parent ".utf8)
-        while start < bytes.count, bytes[start] != 0x0A {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            if end - start == prefix.count + 40, bytes[start..<(start + prefix.count)].elementsEqual(prefix),
-               let id = ObjectID(hex: String(decoding: bytes[(start + prefix.count)..<end], as: UTF8.self)) {
-                parents.append(id)
-            }
-            start = end + 1
-        }
-        return parents
     }
 
     /// The object `revision` names when it is a reference (full or short name) or a full id,
