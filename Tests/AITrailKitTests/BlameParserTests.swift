@@ -95,4 +95,35 @@ import Testing
         #expect(GitAINotes.parse(note.replacing("authorship/3.0.0", with: "authorship/2.0.0"), registry: registry) == nil)
         #expect(GitAINotes.parse("no separator", registry: registry) == nil)
     }
+
+    /// git-ai 1.7's shape: a person's lines under an `h_` id listed in `humans`, a session's turn
+    /// (`s_…::t_…`) resolved through its session, a malformed prompt skipped alone.
+    @Test func gitAINotesKeepPeoplesLinesHumanAndResolveSessions() {
+        let registry = AgentRegistry.builtin
+        let note = """
+            test.json
+              h_dca485b1adf836 3-4,7-14
+              d4a7828bfdafe456 5-6
+            calc.mjs
+              s_a76964380084ef::t_a3a130d3e145e3 28
+              h_unclaimed 1
+              broken 2
+            ---
+            {"schema_version":"authorship/3.0.0","git_ai_version":"1.7.5","base_commit_sha":"ae20f6f2",
+             "prompts":{"d4a7828bfdafe456":{"agent_id":{"tool":"claude","model":"claude-opus-4-7"},"human_author":"Dana",
+               "total_additions":3,"accepted_lines":2},"broken":{"agent_id":7}},
+             "sessions":{"s_a76964380084ef":{"agent_id":{"tool":"cursor","model":"gpt-5.4"}}},
+             "humans":{"h_dca485b1adf836":{"author":"Dana"}}}
+            """
+        let lines = GitAINotes.parse(note, registry: registry)
+        #expect(lines?["test.json"]?.map(\.0) == [5...6])
+        #expect(lines?["test.json"]?.first?.1 == LineOrigin(agent: "claude-code", model: "claude-opus-4.7"))
+        #expect(lines?["calc.mjs"]?.map(\.0) == [28...28, 2...2])
+        #expect(lines?["calc.mjs"]?.first?.1 == LineOrigin(agent: "cursor", model: "gpt-5.4"))
+        #expect(lines?["calc.mjs"]?.last?.1 == LineOrigin(agent: "unknown", model: nil))
+        // The audit reads the same note through the same reader: one agent per named prompt or session.
+        var findings = NoteFindings()
+        findings.addGitAINote(note, registry: registry)
+        #expect(findings.attributions.map(\.agent) == ["claude-code", "cursor"])
+    }
 }

@@ -35,54 +35,16 @@ struct NoteFindings {
         }
     }
 
-    /// Reads a git-ai authorship note (`refs/notes/ai`): an attestation section, a `---` line, then
-    /// JSON whose `prompts` name an `agent_id` with `tool` and `model`. Anything unreadable is skipped.
+    /// Reads a git-ai authorship note (`refs/notes/ai`, read by `GitAIAuthorship`): an agent per
+    /// prompt with a `tool`. Anything unreadable is skipped.
     mutating func addGitAINote(_ text: String, registry: AgentRegistry) {
-        let json: Substring
-        if let separator = text.firstRange(of: "\n---\n") {
-            json = text[separator.upperBound...]
-        } else if text.hasPrefix("---\n") {
-            json = text.dropFirst(4)
-        } else {
-            json = text[...]
-        }
-        guard let log = try? JSONDecoder().decode(GitAILog.self, from: Data(json.utf8)) else { return }
-        for key in (log.prompts ?? [:]).keys.sorted() {
-            guard let agentID = log.prompts?[key]?.agentID, let tool = agentID.tool, !tool.isEmpty else { continue }
+        guard let note = GitAIAuthorship(text) else { return }
+        for key in note.prompts.keys.sorted() {
+            guard let prompt = note.prompts[key], let tool = prompt.tool, !tool.isEmpty else { continue }
             let agent = registry.canonicalID(for: tool) ?? tool.lowercased()
             attributions.append(Attribution(
-                agent: agent, model: agentID.model.flatMap(ModelName.normalise), source: .note,
+                agent: agent, model: prompt.model.flatMap(ModelName.normalise), source: .note,
                 marker: "refs/notes/ai prompt \(key) (\(tool))"))
         }
-    }
-}
-
-/// The parts of a git-ai authorship log the audit reads; other fields are ignored.
-private struct GitAILog: Decodable {
-    struct Prompt: Decodable {
-        let agentID: AgentID?
-        enum CodingKeys: String, CodingKey { case agentID = "agent_id" }
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            agentID = try? container.decodeIfPresent(AgentID.self, forKey: .agentID)
-        }
-    }
-
-    struct AgentID: Decodable {
-        let tool: String?
-        let model: String?
-        enum CodingKeys: String, CodingKey { case tool, model }
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            tool = try? container.decodeIfPresent(String.self, forKey: .tool)
-            model = try? container.decodeIfPresent(String.self, forKey: .model)
-        }
-    }
-
-    let prompts: [String: Prompt]?
-    enum CodingKeys: String, CodingKey { case prompts }
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        prompts = try? container.decodeIfPresent([String: Prompt].self, forKey: .prompts)
     }
 }

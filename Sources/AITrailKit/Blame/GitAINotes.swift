@@ -40,63 +40,19 @@ public struct GitAINotes {
         return result
     }
 
-    /// The attestation of a note's text, its prompt ids resolved to origins.
+    /// The attestation of a note's text, its ids resolved to origins (`GitAIAuthorship` reads it):
+    /// nil without an attestation or the `authorship/3.x` schema. A person's lines (`humans`) stay
+    /// out, so they count as human; an id nothing names counts as agent `unknown`.
     public static func parse(_ text: String, registry: AgentRegistry) -> Lines? {
-        let attestation: Substring, json: Substring
-        if let separator = text.firstRange(of: "\n---\n") {
-            attestation = text[..<separator.lowerBound]
-            json = text[separator.upperBound...]
-        } else if text.hasPrefix("---\n") {
-            attestation = ""
-            json = text.dropFirst(4)
-        } else {
-            return nil
-        }
-        guard let log = try? JSONDecoder().decode(Authorship.self, from: Data(json.utf8)),
-              log.schemaVersion?.hasPrefix("authorship/3.") == true else { return nil }
-        let prompts = log.prompts ?? [:]
-        func origin(_ prompt: String) -> LineOrigin {
-            let agentID = prompts[prompt]?.agentID
-            let tool = agentID?.tool ?? "unknown"
-            let agent = registry.canonicalID(for: tool) ?? tool.lowercased()
-            return LineOrigin(agent: agent, model: agentID?.model.flatMap(ModelName.normalise))
-        }
+        guard let note = GitAIAuthorship(text), note.hasAttestation, note.isVersion3 else { return nil }
         var lines: Lines = [:]
-        var path: String?
-        for line in attestation.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.first == " " || line.first == "\t" {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard let path, fields.count >= 2 else { continue }
-                let who = origin(String(fields[0]))
-                for part in fields[1].split(separator: ",") {
-                    let bounds = part.split(separator: "-").compactMap { Int($0) }
-                    guard let low = bounds.first, let high = bounds.last, low >= 1, low <= high else { continue }
-                    lines[path, default: []].append((low...high, who))
-                }
-            } else {
-                var name = String(line)
-                if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = GitBlame.unquote(name) }
-                path = name
-            }
+        for attestation in note.attestations where !note.isHuman(attestation.id) {
+            let prompt = note.prompt(for: attestation.id)
+            let tool = prompt?.tool ?? "unknown"
+            let origin = LineOrigin(agent: registry.canonicalID(for: tool) ?? tool.lowercased(),
+                                    model: prompt?.model.flatMap(ModelName.normalise))
+            lines[attestation.path, default: []].append((attestation.lines, origin))
         }
         return lines
-    }
-
-    /// The fields of the log's JSON part this reads.
-    private struct Authorship: Decodable {
-        struct AgentID: Decodable {
-            var tool: String?
-            var model: String?
-        }
-        struct Prompt: Decodable {
-            var agentID: AgentID?
-            enum CodingKeys: String, CodingKey { case agentID = "agent_id" }
-        }
-        var schemaVersion: String?
-        var prompts: [String: Prompt]?
-        enum CodingKeys: String, CodingKey {
-            case schemaVersion = "schema_version"
-            case prompts
-        }
     }
 }
