@@ -60,13 +60,17 @@ final class PostgresCluster: @unchecked Sendable {
                                  "-o", "-c listen_addresses='' -k \(folder) -p \(port) -c fsync=off -c max_connections=60", "start"])
     }
 
-    /// Runs a command (as the postgres user when root) with its output in a file, through the C
-    /// library's `system`, which waits for exactly its own child: Foundation's `Process` can miss the
+    /// Runs a command (as the postgres user when root) with its output in a file and no other
+    /// descriptor open, through the C library's `system`, which waits for exactly its own child: Foundation's `Process` can miss the
     /// exit of `pg_ctl start`, whose server lives on, and wait for ever.
     private func run(_ step: String, _ command: [String]) throws {
         let output = folder + "/step.out"
-        let line = (asUser + command).map(PostgresCluster.quote).joined(separator: " ") + " >" + PostgresCluster.quote(output) + " 2>&1 </dev/null"
-        let status = system(line)
+        // `system` forks this whole process: pipes other tests' subprocesses hold open at that moment
+        // are inherited, and a server that kept them would leave those tests waiting for their end
+        // of file for ever. The shell closes every descriptor above 2 before running the command.
+        let script = "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; exec "
+            + (asUser + command).map(PostgresCluster.quote).joined(separator: " ") + " >" + PostgresCluster.quote(output) + " 2>&1 </dev/null"
+        let status = system("/bin/bash -c " + PostgresCluster.quote(script))
         guard status == 0 else {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
             let log = (try? String(contentsOfFile: folder + "/log", encoding: .utf8)) ?? ""
