@@ -26,6 +26,8 @@ public final class SQLiteDatabase: Database {
         _ = try? query("PRAGMA journal_mode=WAL", [])
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
+        // Reads through a memory map rather than a pread per 4 KiB page: a report reads every row.
+        _ = try? query("PRAGMA mmap_size=1073741824", [])
     }
 
     deinit { sqlite3_close_v2(handle) }
