@@ -47,23 +47,27 @@ public struct OrgReport: Sendable {
         self.since = since
         self.period = period
         self.teamsMapped = teams != nil
-        let all = AuditReport(commits: commits.map(\.commit), repository: "", scope: "store", period: period,
+        // One table of every commit; repositories and teams are subsets of its rows.
+        let table = AuditedCommits(commits.map(\.commit))
+        let all = AuditReport(commits: table, repository: "", scope: "store", period: period,
                               groupings: AuditGrouping.allCases, asOf: asOf)
         totals = all.totals
         firstTime = all.firstTime
         lastTime = all.lastTime
         trend = all.byPeriod
 
-        var byRepository: [String: [AuditedCommit]] = [:]
-        for stored in commits { byRepository[stored.repository, default: []].append(stored.commit) }
+        var byRepository: [String: [Int]] = [:]
+        for (position, stored) in commits.enumerated() { byRepository[stored.repository, default: []].append(position) }
         repositories = byRepository.count
         let teamMap = teams ?? TeamMap(rules: [])
-        var byTeam: [String: [AuditedCommit]] = [:]
-        for (repository, list) in byRepository { byTeam[teamMap.team(of: repository), default: []] += list }
+        var byTeam: [String: [Int]] = [:]
+        if teams != nil || groupings.contains(.team) {
+            for (repository, positions) in byRepository { byTeam[teamMap.team(of: repository), default: []] += positions }
+        }
 
-        func totalsByKey(_ groups: [String: [AuditedCommit]]) -> [AuditGroup] {
-            groups.map { key, list in
-                var group = AuditReport(commits: list, scope: key, period: period, asOf: asOf).totals
+        func totalsByKey(_ groups: [String: [Int]]) -> [AuditGroup] {
+            groups.map { key, positions in
+                var group = AuditReport(commits: table.subset(positions), scope: key, period: period, groupings: [], asOf: asOf).totals
                 group.key = key
                 return group
             }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.key < $1.key }
@@ -95,8 +99,8 @@ public struct OrgReport: Sendable {
         // Each team's trend on the organisation's periods.
         var teamTrends: [(team: String, shares: [Double?])] = []
         if teams != nil {
-            for (team, list) in byTeam.sorted(by: { $0.key < $1.key }) {
-                let own = AuditReport(commits: list, scope: team, period: period, groupings: [.period], asOf: asOf).byPeriod
+            for (team, positions) in byTeam.sorted(by: { $0.key < $1.key }) {
+                let own = AuditReport(commits: table.subset(positions), scope: team, period: period, groupings: [.period], asOf: asOf).byPeriod
                 let byKey = Dictionary(own.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
                 teamTrends.append((team, trend.map { period in byKey[period.key].flatMap { $0.commits > 0 ? $0.aiShare : nil } }))
             }

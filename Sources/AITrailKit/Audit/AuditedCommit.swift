@@ -72,7 +72,7 @@ public struct AuditedCommit: Sendable, Hashable {
 public struct AuditedCommits: RandomAccessCollection, Sendable {
     let table: CommitTable
     /// Record indices, in report order.
-    let rows: [Int32]
+    private(set) var rows: [Int32]
     /// By identity index of the table: the author after `.mailmap`.
     let authors: [Identity]
     /// By identity index of the table: whether the author is a bot account (`BotAccount`).
@@ -89,6 +89,14 @@ public struct AuditedCommits: RandomAccessCollection, Sendable {
         self.bots = bots
         self.lists = table.lists.indices.map { table.strings(list: UInt32($0)) }
         self.lines = lines
+    }
+
+    /// The commits at `positions` (indices of this collection), sharing its table: a part of a
+    /// report (one repository's commits, one team's) without building another table.
+    public func subset(_ positions: [Int]) -> AuditedCommits {
+        var part = self
+        part.rows = positions.map { rows[$0] }
+        return part
     }
 
     /// Commits as given (their authors already mapped); line counts where they are not nil.
