@@ -104,7 +104,9 @@ public struct CommitStore {
             """, [.text(repository), .text(tip), StoreTime.value(publishedAt, database.dialect), .text(AITrailVersion.number)])
     }
 
-    /// Every reachable commit (of every repository, or of those given), authored at or after `since`.
+    /// Every reachable commit (of every repository, or of those given), authored at or after `since`,
+    /// in the store's order: the report only aggregates them (an ORDER BY made SQLite walk the time
+    /// index and look every row up: 0.9 s of a 1.3 s report over 200,000 records).
     public func commits(since: Int64? = nil) throws(StoreError) -> [StoredCommit] {
         let epoch: (String) -> String = { column in
             database.dialect == .postgres ? "CAST(extract(epoch FROM \(column)) AS BIGINT)" : "CAST(strftime('%s', \(column)) AS INTEGER)"
@@ -118,7 +120,6 @@ public struct CommitStore {
             sql += " AND authored_at >= $1"
             parameters.append(StoreTime.value(since, database.dialect))
         }
-        sql += " ORDER BY authored_at DESC, repository, commit_id"
         var out: [StoredCommit] = []
         for row in try database.query(sql, parameters) {
             guard let repository = row[0].text, let hex = row[1].text, let id = ObjectID(hex: hex) else {
