@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The result of running a process.
 public struct ProcessResult: Sendable {
@@ -144,11 +145,32 @@ public final class TestRepository: @unchecked Sendable {
     }
 }
 
+/// A new folder under the system's temporary directory, removed when the test process exits
+/// (a test that removes it earlier loses nothing), so runs leave no folders behind.
 public func makeTemporaryDirectory(prefix: String = "aitrail-test") throws -> String {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     // Resolve symlinks so paths compare equal to what git and libgit2 report.
-    return base.resolvingSymlinksInPath().path
+    let path = base.resolvingSymlinksInPath().path
+    TemporaryDirectories.add(path)
+    return path
+}
+
+/// The folders `makeTemporaryDirectory` made, removed at exit.
+private enum TemporaryDirectories {
+    private static let paths = Mutex<[String]>([])
+    private static let removedAtExit: Void = {
+        atexit {
+            for path in TemporaryDirectories.paths.withLock({ $0 }) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }()
+
+    static func add(_ path: String) {
+        _ = removedAtExit
+        paths.withLock { $0.append(path) }
+    }
 }
 
 /// The package root, found from this file's path.
