@@ -234,8 +234,9 @@ public final class Repository {
         // libgit2 1.5 inflates a truncated loose object for ever: the object a reference or id
         // names, and every commit `~n`/`^n` steps from it could reach, are read first by our
         // readers, which name the damaged file instead (a few small files).
-        if let named = namedObject(Repository.baseOfNavigation(revision)) {
-            do { try readNavigation(from: named, depth: Repository.navigationDepth(revision)) } catch {
+        let navigation = Repository.navigation(revision)
+        if let named = namedObject(navigation.base) {
+            do { try readNavigation(from: named, depth: navigation.depth) } catch {
                 throw GitError("cannot read '\(revision)': \(error.message)")
             }
         }
@@ -271,24 +272,10 @@ public final class Repository {
         }
     }
 
-    /// `HEAD` of `HEAD~2^{tree}`: the revision without its trailing `~n`, `^n` and `^{…}` steps.
-    static func baseOfNavigation(_ revision: String) -> String {
-        var base = Substring(revision)
-        while true {
-            if base.hasSuffix("}"), let brace = base.lastIndex(of: "{"), brace > base.startIndex,
-               base[base.index(before: brace)] == "^" {
-                base = base[..<base.index(before: brace)]
-                continue
-            }
-            let digits = base.reversed().prefix { $0.isASCII && $0.isNumber }.count
-            let step = base.dropLast(digits)
-            guard let last = step.last, last == "~" || last == "^" else { return String(base) }
-            base = step.dropLast()
-        }
-    }
-
-    /// How many parent steps `revision`'s trailing `~n`/`^n` take at most (`HEAD~3^2`: 4).
-    static func navigationDepth(_ revision: String) -> Int {
+    /// A revision split into its base, without its trailing `~n`, `^n` and `^{…}` steps (`HEAD` of
+    /// `HEAD~2^{tree}`), and how many parent steps those take at most (`HEAD~3^2`: 4; peels take
+    /// none; saturating at `Int.max`).
+    static func navigation(_ revision: String) -> (base: String, depth: Int) {
         var depth = 0
         var rest = Substring(revision)
         while true {
@@ -299,7 +286,7 @@ public final class Repository {
             }
             let digits = rest.reversed().prefix { $0.isASCII && $0.isNumber }.count
             let step = rest.dropLast(digits)
-            guard let last = step.last, last == "~" || last == "^" else { return depth }
+            guard let last = step.last, last == "~" || last == "^" else { return (String(rest), depth) }
             let count = last == "^" ? 1 : digits == 0 ? 1 : (Int(rest.suffix(digits)) ?? Int.max)
             let (sum, overflow) = depth.addingReportingOverflow(count)
             depth = overflow ? Int.max : sum
