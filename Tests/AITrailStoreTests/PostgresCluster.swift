@@ -61,8 +61,9 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Runs a command (as the postgres user when root) with its output in a file and no other
-    /// descriptor open, through the C library's `system`, which waits for exactly its own child: Foundation's `Process` can miss the
-    /// exit of `pg_ctl start`, whose server lives on, and wait for ever.
+    /// descriptor open, through the C library's `system`, which waits for exactly its own child:
+    /// Foundation's `Process` can miss the exit of `pg_ctl start`, whose server lives on, and wait
+    /// for ever.
     private func run(_ step: String, _ command: [String]) throws {
         let output = folder + "/step.out"
         // `system` forks this whole process: pipes other tests' subprocesses hold open at that moment
