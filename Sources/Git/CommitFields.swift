@@ -48,7 +48,7 @@ extension GitError {
 }
 
 extension CommitFields {
-    /// Parses a raw commit object's bytes (as `CommitScan` hands them out); nil when malformed.
+    /// Parses a raw commit object's bytes (as `HistoryWalk` hands them out); nil when malformed.
     public static func parse(id: ObjectID, bytes: UnsafeBufferPointer<UInt8>) -> CommitFields? {
         CommitFields(id: id, buffer: bytes)
     }

@@ -235,6 +235,28 @@ extension CommitGraph: CommitIndex {
     }
 }
 
+extension Repository {
+    /// The commit-graph walks read, nil when there is none or git would not use it: git leaves it
+    /// alone in a shallow clone and with replace refs (see `CommitGraph.open`).
+    var commitGraph: CommitGraph? {
+        CommitGraph.open(objectsDirectory: objectsDirectory, usable: commitGraphIsUsable)
+    }
+
+    private var commitGraphIsUsable: Bool {
+        !isShallow && (try? referenceNames(under: "refs/replace/").isEmpty) ?? true
+    }
+
+    /// A line for the user when the repository has a commit-graph that git would use but that is
+    /// not consistent (so walks read the objects instead); nil otherwise.
+    public var commitGraphDamage: String? {
+        let folder = objectsDirectory + "/info"
+        guard commitGraphIsUsable, FileSystem.exists(folder + "/commit-graph") || FileSystem.exists(folder + "/commit-graphs/commit-graph-chain"),
+              commitGraph == nil else { return nil }
+        return "the commit-graph in \(folder) is damaged or inconsistent and was not used (the history was read from the objects); "
+            + "fix: `git commit-graph write --reachable` (or delete it)"
+    }
+}
+
 extension Substring {
     var trimmingSpacesAndNewlines: Substring {
         var slice = self

@@ -5,15 +5,15 @@ import CGit2
 /// Without a commit-graph a walk reads each commit before it knows the next one, so its reads cannot
 /// be spread over threads. A pack's index lists its objects, though, and a pack's commits lie
 /// together: `read(_:_:)` may be called from any number of threads at once, each commit once, and
-/// records the commit's parents and committer time; `walk(_:tips:firstParent:)` then orders the
-/// commits with `TimeOrderedWalk`, this as its index, reading itself only what `read` did not (loose
-/// commits, commits stored as deltas, entries that could not be read).
+/// records the commit's parents and committer time; a `HistoryWalk` over `.packed(self)` then orders
+/// the commits, reading itself only what `read` did not (loose commits, commits stored as deltas,
+/// entries that could not be read).
 ///
 /// Every packed commit is read, reachable from the tips or not: this is for walks that reach most
 /// of a repository's history (HEAD, `--all`), not for a short one.
 ///
 /// `@unchecked Sendable`: the only state written after `init` is `headers`, one slot per commit,
-/// written by the one `read` of that commit and read by `walk` after every `read` has returned (the
+/// written by the one `read` of that commit and read by the walk after every `read` has returned (the
 /// caller's join orders them); the pack reader shares nothing mutable.
 public final class PackedCommits: @unchecked Sendable {
     private enum Parent {
@@ -30,7 +30,7 @@ public final class PackedCommits: @unchecked Sendable {
     private let locations: [PackReader.Location]
     /// Per pack: index position → commit number, or -1 for an object that is not a listed commit.
     private let numbers: [[Int32]]
-    /// One slot per commit, written by `read` (each slot by one thread), read by `walk` afterwards.
+    /// One slot per commit, written by `read` (each slot by one thread), read by the walk afterwards.
     private let headers: UnsafeMutableBufferPointer<Header?>
 
     /// The number of packed commits: `read` takes 0..<count.
@@ -89,20 +89,6 @@ public final class PackedCommits: @unchecked Sendable {
         guard let first = numbers.first, let last = numbers.last else { return }
         let start = locations[first], end = locations[last]
         if start.pack == end.pack { reader.release(pack: start.pack, offsets: start.offset..<end.offset) }
-    }
-
-    /// The commits reachable from `tips`, newest first by committer time (ties in the order they were
-    /// reached), as `CommitScan` walks them: `.indexed(number)` for a packed commit `read` read,
-    /// `.read` for one the walk read itself. Call once every `read` has returned.
-    public func walk(_ repository: Repository, tips: [ObjectID], firstParent: Bool = false) throws(GitError) -> [WalkedCommit] {
-        try repository.withObjectDatabase { (odb) throws(GitError) -> [WalkedCommit] in
-            var walk = try TimeOrderedWalk(index: self, odb: odb, files: repository.objectFiles, tips: tips, firstParent: firstParent,
-                                           shallow: repository.shallowCommits())
-            var result: [WalkedCommit] = []
-            result.reserveCapacity(count)
-            while let commit = try walk.next() { result.append(commit) }
-            return result
-        }
     }
 }
 

@@ -134,6 +134,91 @@ struct TimeOrderedWalk<Index: CommitIndex> {
     }
 }
 
+/// The time-ordered walk from plain tips (no `^A` or `A..B`) over the source the caller chooses, as a
+/// sequence: `git log`'s order without libgit2's walk (see `TimeOrderedWalk`). A sequence can only
+/// end, so when a commit cannot be read the walk ends and `error` says why.
+public final class HistoryWalk: Sequence, IteratorProtocol {
+    /// Where the walk learns parents and dates, besides the commit objects it reads.
+    public enum Source {
+        /// The objects alone: every commit is read, and handed out whole (`.read`).
+        case objects
+        /// git's commit-graph where git would use one (no object read; commits newer than the graph
+        /// are read), else the objects.
+        case commitGraph
+        /// The packed commits read ahead: start the walk once every `PackedCommits.read` has returned.
+        case packed(PackedCommits)
+    }
+
+    private let odb: OpaquePointer
+    private var step: (() throws(GitError) -> WalkedCommit?)?
+    private let idOf: (Int) -> ObjectID
+    /// True when the walk reads a commit-graph (asked for, and usable).
+    public let usesCommitGraph: Bool
+    /// The first error met reading an object; the walk stops there.
+    public private(set) var error: GitError?
+
+    public init(_ repository: Repository, tips: [ObjectID], source: Source = .objects, firstParent: Bool = false,
+                since: Int64? = nil, until: Int64? = nil) throws(GitError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer))
+        self.odb = odb!
+        func walk<Index: CommitIndex>(_ index: Index) throws(GitError) -> () throws(GitError) -> WalkedCommit? {
+            var walk = try TimeOrderedWalk(index: index, odb: odb!, files: repository.objectFiles, tips: tips, firstParent: firstParent,
+                                           since: since, until: until, shallow: repository.shallowCommits())
+            return { () throws(GitError) in try walk.next() }
+        }
+        var graph: CommitGraph?
+        if case .commitGraph = source { graph = repository.commitGraph }
+        usesCommitGraph = graph != nil
+        do throws(GitError) {
+            if let graph {
+                idOf = graph.id(at:)
+                step = try walk(graph)
+            } else if case .packed(let packed) = source {
+                idOf = packed.id
+                step = try walk(packed)
+            } else {
+                idOf = { preconditionFailure("no commit \($0) in an empty index") }
+                step = try walk(NoCommitIndex())
+            }
+        } catch {
+            git_odb_free(odb)
+            throw error
+        }
+    }
+
+    deinit { git_odb_free(odb) }
+
+    public func next() -> WalkedCommit? {
+        do {
+            guard let commit = try step?() else { return nil }
+            return commit
+        } catch {
+            self.error = error
+            step = nil
+            return nil
+        }
+    }
+
+    /// The id of a commit this walk handed out.
+    public func id(_ commit: WalkedCommit) -> ObjectID {
+        switch commit {
+        case .indexed(let number): return idOf(number)
+        case .read(let commit): return commit.id
+        }
+    }
+
+    /// The rest of the walk; throws when it ended early (see `error`).
+    public func commits() throws(GitError) -> [WalkedCommit] {
+        let commits = Array(self)
+        if let error { throw error }
+        return commits
+    }
+
+    /// The ids of the rest of the walk; throws when it ended early (see `error`).
+    public func ids() throws(GitError) -> [ObjectID] { try commits().map(id) }
+}
+
 /// A max-heap on committer time; ties leave in the order they came (as git's prio_queue does).
 /// The heap moves only plain keys; elements wait beside it, by arrival, until popped.
 struct TimeQueue<Element> {

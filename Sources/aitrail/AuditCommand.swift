@@ -86,7 +86,7 @@ struct AuditCommand: ParsableCommand {
             Console.printError("aitrail audit: notice: this repository has \(rewrites.joined(separator: " and ")), which `git log` "
                 + "follows; the audit counts commits as stored, as `git --no-replace-objects log` does (without grafts)")
         }
-        if let damage = GraphWalk.damageNotice(in: repository) { Console.printError("aitrail audit: notice: \(damage)") }
+        if let damage = repository.commitGraphDamage { Console.printError("aitrail audit: notice: \(damage)") }
         let policy: Policy
         do { policy = try PolicyLoader.load(workTreeOf: repository) } catch {
             throw Console.fail("\(error.message)", prefix: "aitrail audit")

@@ -22,7 +22,7 @@ import TestSupport
             }
         }
         let ids = try tips.map { try repository.resolveCommit($0) }
-        return try packed.walk(repository, tips: ids, firstParent: firstParent).map { node in
+        return try HistoryWalk(repository, tips: ids, source: .packed(packed), firstParent: firstParent).commits().map { node in
             switch node {
             case .indexed(let number): return (packed.id(number).hex, try #require(read[number]))
             case .read(let commit): return (commit.id.hex, commit.bytes)
@@ -82,10 +82,7 @@ import TestSupport
         #expect(try readAndWalk(clone, tips: ["HEAD"]).map(\.id) == (try revList(clone, ["HEAD"])))
         #expect(try readAndWalk(clone, tips: ["HEAD"], firstParent: true).map(\.id) == (try revList(clone, ["--first-parent", "HEAD"])))
         let repository = try Repository(discovering: clone)
-        let scan = try CommitScan(repository, tips: [try repository.resolveCommit("HEAD")])
-        var scanned: [String] = []
-        while let commit = scan.next() { scanned.append(commit.id.hex) }
-        #expect(scan.error == nil)
+        let scanned = try HistoryWalk(repository, tips: [try repository.resolveCommit("HEAD")]).ids().map(\.hex)
         #expect(scanned == (try revList(clone, ["HEAD"])))
         #expect(repository.shallowCommits().count >= 1)
     }
@@ -99,7 +96,7 @@ import TestSupport
         let packed = try #require(PackedCommits(repository))
         #expect(packed.count == 6)
         let head = try #require(try repository.head())
-        let nodes = try packed.walk(repository, tips: [head])
+        let nodes = try HistoryWalk(repository, tips: [head], source: .packed(packed)).commits()
         let ids = nodes.map { node -> String in
             if case .read(let commit) = node { return commit.id.hex }
             return "read by read(_:_:)"

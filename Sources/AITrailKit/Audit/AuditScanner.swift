@@ -44,8 +44,7 @@ public struct AuditStats: Sendable, Hashable {
     /// The walk itself came from the cache (only new commits were walked).
     public var incrementalWalk = false
     /// How the commits were walked and read, for `--verbose`: `incrementally` (from the cache),
-    /// `packs read in parallel`, `walk and classify overlapped`, `commit-graph`, `revision walk`,
-    /// `one read per commit`.
+    /// `packs read in parallel`, `commit-graph`, `object walk`, `revision walk`, `shallow range walk`.
     public var method = ""
 }
 
@@ -67,8 +66,6 @@ public struct AuditScanner {
 
     let repository: Repository
     let classifier: Classifier
-    /// The registry's AI review bots, whose findings are marked as such (see `scanned`).
-    let reviewBots: Set<String>
     let options: AuditOptions
     /// Called now and then with (commits done, commits to do), from a worker thread.
     let progress: (@Sendable (Int, Int) -> Void)?
@@ -77,7 +74,6 @@ public struct AuditScanner {
                 progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.repository = repository
         self.classifier = classifier
-        reviewBots = Set(classifier.registry.agents.filter { $0.kind == .reviewBot }.map(\.id))
         self.options = options
         self.progress = progress
     }
@@ -107,6 +103,7 @@ public struct AuditScanner {
             stats.cache = loaded == nil ? "cold" : "warm"
         }
         let notes = try gitCall { () throws(GitError) in try NoteIndex(repository: repository) }
+        let reader = CommitReader(classifier: classifier, notes: notes, lines: options.lines)
         let plan = try gitCall { () throws(GitError) in try WalkPlan(repository: repository, options: options.walk) }
 
         var incremental: IncrementalWalk?
@@ -115,18 +112,18 @@ public struct AuditScanner {
         }
         var walk: ClassifiedWalk
         if let incremental {
-            walk = try extend(incremental, cache: &cache, notes: notes)
+            walk = try extend(incremental, cache: &cache, reader: reader)
             let firstParents = walk.firstParents
             walk.store(in: &cache)
             // With --first-parent, a new chain that does not run into the old one: walk it all.
             if options.walk.firstParent, !incremental.meetsOldTips(firstParents: firstParents) {
                 let classified = walk.classified
-                walk = try walkAll(plan, cache: &cache, notes: notes)
+                walk = try walkAll(plan, cache: &cache, reader: reader)
                 walk.store(in: &cache)
                 walk.stored += classified
             }
         } else {
-            walk = try walkAll(plan, cache: &cache, notes: notes)
+            walk = try walkAll(plan, cache: &cache, reader: reader)
             walk.store(in: &cache)
         }
         stats.walked = walk.order.rows.count
@@ -141,32 +138,35 @@ public struct AuditScanner {
     }
 
     /// The cached walk extended by the commits new since (see `IncrementalWalk`).
-    private func extend(_ incremental: IncrementalWalk, cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk {
+    private func extend(_ incremental: IncrementalWalk, cache: inout AuditCache, reader: CommitReader) throws(AITrailError) -> ClassifiedWalk {
         var walk = ClassifiedWalk(method: "incrementally")
         walk.order.reserve(incremental.newCommits.count + incremental.base.commits.count)
-        for id in incremental.newCommits { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: notes)) }
+        for id in incremental.newCommits { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: reader.notes)) }
         for index in incremental.base.commits {
-            walk.order.place(cache.table.id(Int(index)), cached: isCurrent(index, in: cache, notes: notes) ? .current(index) : .stale(index))
+            walk.order.place(cache.table.id(Int(index)), cached: isCurrent(index, in: cache, notes: reader.notes) ? .current(index) : .stale(index))
         }
-        walk.scanned = try classify(walk.order.pending, notes: notes)
+        walk.scanned = try classify(walk.order.pending, reader: reader)
         return walk
     }
 
-    /// Walks the plan in full, in the cheapest way the repository and the cache allow: every packed
-    /// commit read on all workers, else one read per commit while walking (no commit-graph), else
-    /// the walk first (commit-graph, or libgit2 for exclusions) and the reads on the workers.
-    private func walkAll(_ plan: WalkPlan, cache: inout AuditCache, notes: NoteIndex) throws(AITrailError) -> ClassifiedWalk {
-        if let tips = plan.cacheableTips, !tips.isEmpty {
-            if readsAllPacked(cache: cache, tips: tips), let walk = try readPackedAndWalk(tips: tips, cache: &cache, notes: notes) {
-                return walk
+    /// Walks the plan in full, then classifies on the workers what the cache does not hold. A cold
+    /// walk of most of the history reads and classifies every packed commit first, on all workers
+    /// (`readPackedAndWalk`); any other walks first (`WalkPlan.walk`), and the classifier reuses the
+    /// commits the walk had to read.
+    private func walkAll(_ plan: WalkPlan, cache: inout AuditCache, reader: CommitReader) throws(AITrailError) -> ClassifiedWalk {
+        var walk: ClassifiedWalk
+        if let tips = plan.cacheableTips, readsAllPacked(cache: cache, tips: tips),
+           let packed = try readPackedAndWalk(tips: tips, cache: &cache, reader: reader) {
+            walk = packed
+        } else {
+            var order = WalkOrder()
+            let method = try gitCall { () throws(GitError) in
+                try plan.walk(repository) { id, read in order.place(id, read: read, cached: cachedRecord(id, in: &cache, notes: reader.notes)) }
             }
-            if !GraphWalk.isAvailable(in: repository) { return try walkAndClassify(tips: tips, cache: &cache, notes: notes) }
+            walk = ClassifiedWalk(method: method)
+            walk.order = order
         }
-        let walked = try gitCall { () throws(GitError) in try plan.walk(repository) }
-        var walk = ClassifiedWalk(method: walked.method)
-        walk.order.reserve(walked.ids.count)
-        for id in walked.ids { walk.order.place(id, cached: cachedRecord(id, in: &cache, notes: notes)) }
-        walk.scanned = try classify(walk.order.pending, notes: notes)
+        walk.scanned = try classify(walk.order.pending, reader: reader)
         return walk
     }
 
@@ -254,48 +254,44 @@ public struct AuditScanner {
         var firstParent: ObjectID?
     }
 
-    /// Classifies `ids`, each read from the object database, on the workers.
-    private func classify(_ ids: [ObjectID], notes: NoteIndex) throws(AITrailError) -> [Scanned] {
-        if ids.isEmpty { return [] }
-        let jobs = min(options.jobs, max(1, ids.count / 64))
-        let results = SliceResults<Scanned?>(count: ids.count, initial: nil)
-        let location = repository.location
-        let classifier = self.classifier, reviewBots = self.reviewBots, lines = options.lines, progress = self.progress
-        let blockSize = 256
-        let blocks = (ids.count + blockSize - 1) / blockSize
-        let work: @Sendable (Int, Repository) throws(GitError) -> Void = { worker, repository in
-            var done = 0
-            var block = worker
-            while block < blocks {
-                let range = (block * blockSize)..<min(ids.count, (block + 1) * blockSize)
-                for position in range {
-                    let id = ids[position]
-                    results[position] = try repository.withCommitBytes(id) { (bytes) throws(GitError) in
-                        try AuditScanner.scanCommit(id: id, bytes: bytes, repository: repository, classifier: classifier,
-                                                    reviewBots: reviewBots, notes: notes, lines: lines)
-                    }
-                }
-                done += range.count
-                if worker == 0, let progress { progress(min(ids.count, done * jobs), ids.count) }
-                block += jobs
+    /// Classifies `commits` on the workers, reading those the walk did not.
+    private func classify(_ commits: [PendingCommit], reader: CommitReader) throws(AITrailError) -> [Scanned] {
+        let results = SliceResults<Scanned?>(count: commits.count, initial: nil)
+        try onWorkers(commits.count, blockSize: 256) { (range, repository) throws(GitError) in
+            for position in range { results[position] = try reader.scan(commits[position], in: repository) }
+        }
+        return results.values.map { $0! }
+    }
+
+    /// Runs `body` over `0..<count` in blocks of `blockSize`, spread over up to `options.jobs`
+    /// workers (one per 64 items at most), each with its own repository: libgit2 objects never cross
+    /// threads. Reports progress from the first worker; throws the first worker's error.
+    func onWorkers(_ count: Int, blockSize: Int, _ body: @Sendable (Range<Int>, Repository) throws(GitError) -> Void) throws(AITrailError) {
+        if count == 0 { return }
+        let jobs = min(options.jobs, max(1, count / 64))
+        let blocks = (count + blockSize - 1) / blockSize
+        let progress = self.progress
+        @Sendable func work(_ worker: Int, _ repository: Repository) throws(GitError) {
+            for block in stride(from: worker, to: blocks, by: jobs) {
+                let range = (block * blockSize)..<min(count, (block + 1) * blockSize)
+                try body(range, repository)
+                if worker == 0, let progress { progress(min(count, range.upperBound * jobs), count) }
             }
         }
         if jobs == 1 {
             do { try work(0, repository) } catch { throw AITrailError.audit(error.message) }
-        } else {
-            let failures = SliceResults<String?>(count: jobs, initial: nil)
-            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-                do {
-                    // One repository per worker: libgit2 objects never cross threads.
-                    let own = try Repository(location)
-                    try work(worker, own)
-                } catch {
-                    failures[worker] = (error as? GitError)?.message ?? "\(error)"
-                }
-            }
-            if let message = failures.values.compactMap({ $0 }).first { throw AITrailError.audit(message) }
+            return
         }
-        return results.values.map { $0! }
+        let failures = SliceResults<String?>(count: jobs, initial: nil)
+        let location = repository.location
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            do {
+                try work(worker, try Repository(location))
+            } catch {
+                failures[worker] = (error as? GitError)?.message ?? "\(error)"
+            }
+        }
+        if let message = failures.values.compactMap({ $0 }).first { throw AITrailError.audit(message) }
     }
 
     /// The person an author is in reports: the name without aider's ` (aider)` suffix (aider marks
@@ -306,51 +302,64 @@ public struct AuditScanner {
         let mapped = mailmap.resolve(name: name, email: email)
         return Identity(name: mapped.name, email: mapped.email)
     }
+}
+
+/// Classifies one commit for the audit, the same on every worker: its message and identities, what
+/// its notes add and, if asked, its line counts.
+struct CommitReader: Sendable {
+    let classifier: Classifier
+    /// The registry's AI review bots, whose findings in notes are marked as such.
+    let reviewBots: Set<String>
+    let notes: NoteIndex
+    let lines: Bool
+
+    init(classifier: Classifier, notes: NoteIndex, lines: Bool) {
+        self.classifier = classifier
+        reviewBots = Set(classifier.registry.agents.filter { $0.kind == .reviewBot }.map(\.id))
+        self.notes = notes
+        self.lines = lines
+    }
+
+    /// Classifies a commit the walk read, or reads it first.
+    func scan(_ commit: PendingCommit, in repository: Repository) throws(GitError) -> AuditScanner.Scanned {
+        switch commit {
+        case .id(let id):
+            return try repository.withCommitBytes(id) { (bytes) throws(GitError) in try scan(id: id, bytes: bytes, in: repository) }
+        case .read(let raw):
+            return try raw.bytes.withUnsafeBufferPointer { (bytes) throws(GitError) in
+                try scan(id: raw.id, bytes: bytes, layout: raw.layout, in: repository)
+            }
+        }
+    }
 
     /// Classifies a commit from its raw object and its `layout` (parsed here when the walk did not):
     /// the message and identities are classified as bytes, so a commit without findings costs strings
     /// for its author only. A commit with an `encoding` header other than UTF-8 is first converted,
     /// as `git log` shows it.
-    static func scanCommit(
-        id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, layout parsed: CommitLayout? = nil, repository: Repository,
-        classifier: Classifier, reviewBots: Set<String>, notes: NoteIndex, lines: Bool
-    ) throws(GitError) -> Scanned {
+    func scan(id: ObjectID, bytes: UnsafeBufferPointer<UInt8>, layout parsed: CommitLayout? = nil,
+              in repository: Repository) throws(GitError) -> AuditScanner.Scanned {
         guard let layout = parsed ?? CommitLayout(bytes) else { throw GitError.malformedCommit(id) }
         if let encoding = layout.encoding, !TextEncoding.isUTF8(UnsafeBufferPointer(rebasing: bytes[encoding])),
            let converted = TextEncoding.utf8(bytes, from: String(decoding: UnsafeBufferPointer(rebasing: bytes[encoding]), as: UTF8.self)) {
-            return try converted.withUnsafeBufferPointer { (utf8) throws(GitError) -> Scanned in
+            return try converted.withUnsafeBufferPointer { (utf8) throws(GitError) -> AuditScanner.Scanned in
                 guard let commit = CommitLayout(utf8) else { throw GitError.malformedCommit(id) }
-                return try scanCommit(id: id, commit: commit, bytes: utf8, repository: repository, classifier: classifier,
-                                      reviewBots: reviewBots, notes: notes, lines: lines)
+                return try scan(id: id, commit: commit, bytes: utf8, in: repository)
             }
         }
-        return try scanCommit(id: id, commit: layout, bytes: bytes, repository: repository, classifier: classifier,
-                              reviewBots: reviewBots, notes: notes, lines: lines)
+        return try scan(id: id, commit: layout, bytes: bytes, in: repository)
     }
 
-    private static func scanCommit(
-        id: ObjectID, commit: CommitLayout, bytes: UnsafeBufferPointer<UInt8>, repository: Repository, classifier: Classifier,
-        reviewBots: Set<String>, notes: NoteIndex, lines: Bool
-    ) throws(GitError) -> Scanned {
+    /// A classified commit's record, with what its notes add and, if asked, its line counts.
+    private func scan(id: ObjectID, commit: CommitLayout, bytes: UnsafeBufferPointer<UInt8>,
+                      in repository: Repository) throws(GitError) -> AuditScanner.Scanned {
         guard let authorLine = commit.author, let committerLine = commit.committer else { throw GitError.malformedCommit(id) }
         func identity(_ signature: SignatureLayout) -> RawIdentity {
             RawIdentity(name: UnsafeBufferPointer(rebasing: bytes[signature.name]), email: UnsafeBufferPointer(rebasing: bytes[signature.email]))
         }
-        let author = identity(authorLine)
-        let classification = classifier.classify(
-            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: author, committer: identity(committerLine))
-        return try scanned(
-            id: id, tree: commit.treeID, firstParent: commit.firstParentID, isMerge: commit.isMerge,
-            commitTime: committerLine.time, authorTime: authorLine.time, author: Identity(author), found: classification.attributions,
-            repository: repository, classifier: classifier, reviewBots: reviewBots, notes: notes, lines: lines)
-    }
-
-    /// A classified commit's record, with what its notes add and, if asked, its line counts.
-    private static func scanned(
-        id: ObjectID, tree: ObjectID, firstParent: ObjectID?, isMerge: Bool, commitTime: Int64, authorTime: Int64, author: Identity,
-        found: [Attribution], repository: Repository, classifier: Classifier, reviewBots: Set<String>, notes: NoteIndex, lines: Bool
-    ) throws(GitError) -> Scanned {
-        var attributions = found
+        let rawAuthor = identity(authorLine)
+        var attributions = classifier.classify(
+            message: UnsafeBufferPointer(rebasing: bytes[commit.message]), author: rawAuthor, committer: identity(committerLine)).attributions
+        let author = Identity(rawAuthor), tree = commit.treeID, firstParent = commit.firstParentID
         var evidence = EvidenceStatus.none
         let noted = notes.blobs[id]
         let aitrailNote = noted?.aitrail, aiNote = noted?.ai
@@ -380,10 +389,10 @@ public struct AuditScanner {
         }
         // Most commits have no findings: their lists stay empty without filtering an empty array four times.
         let found = attributions.isEmpty ? nil : Classification(attributions)
-        return Scanned(
+        return AuditScanner.Scanned(
             record: CachedCommit(
-                id: id, commitTime: commitTime, authorTime: authorTime, authorName: author.name, authorEmail: author.email,
-                isMerge: isMerge, agents: found?.agents ?? [], models: found?.models ?? [], reviewBots: found?.reviewBots ?? [],
+                id: id, commitTime: committerLine.time, authorTime: authorLine.time, authorName: author.name, authorEmail: author.email,
+                isMerge: commit.isMerge, agents: found?.agents ?? [], models: found?.models ?? [], reviewBots: found?.reviewBots ?? [],
                 sources: found?.sources ?? [], evidence: evidence, insertions: insertions, deletions: deletions,
                 aitrailNote: aitrailNote, aiNote: aiNote),
             firstParent: firstParent)

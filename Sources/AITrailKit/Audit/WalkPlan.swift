@@ -24,23 +24,27 @@ struct WalkPlan {
         self.options = walk
     }
 
-    /// Every commit the revisions reach, newest first by commit time, for walks that read the
-    /// commits afterwards: plain tips through git's commit-graph (no object read), exclusions through
-    /// libgit2's walk. (Plain tips without a commit-graph are walked and classified in one read of
-    /// each commit instead: `AuditScanner.walkAndClassify`.)
-    func walk(_ repository: Repository) throws(GitError) -> WalkedCommits {
+    /// Walks every commit the revisions reach, newest first by commit time, handing `body` each id and
+    /// the commit itself when the walk had to read it; returns how it walked, for `--verbose`. Plain
+    /// tips go through `HistoryWalk`, over the commit-graph where there is one, else reading every
+    /// commit. Exclusions (`A..B`, `^A`) go through libgit2's walk, which stops where the excluded side
+    /// is reached (`HistoryWalk` knows no exclusions, and a range is mostly short); in a shallow
+    /// clone, where libgit2 1.5's walk fails at the cut, through `shallowRange`.
+    func walk(_ repository: Repository, _ body: (ObjectID, RawCommit?) -> Void) throws(GitError) -> String {
         guard let tips = cacheableTips else {
-            if repository.isShallow { return WalkedCommits(ids: try shallowRange(repository), method: "shallow range walk") }
-            return WalkedCommits(ids: try RevisionWalk(repository, resolved: revisions, options: options).ids(), method: "revision walk")
+            let shallow = repository.isShallow
+            for id in shallow ? try shallowRange(repository) : try RevisionWalk(repository, resolved: revisions, options: options).ids() {
+                body(id, nil)
+            }
+            return shallow ? "shallow range walk" : "revision walk"
         }
-        if tips.isEmpty { return WalkedCommits(ids: [], method: "nothing to walk") }
-        if let ids = try GraphWalk.commits(repository, tips: tips, firstParent: options.firstParent) {
-            return WalkedCommits(ids: ids, method: "commit-graph")
+        if tips.isEmpty { return "nothing to walk" }
+        let walk = try HistoryWalk(repository, tips: tips, source: .commitGraph, firstParent: options.firstParent)
+        for commit in walk {
+            if case .read(let read) = commit { body(read.id, read) } else { body(walk.id(commit), nil) }
         }
-        let scan = try CommitScan(repository, tips: tips, firstParent: options.firstParent)
-        let ids = scan.map(\.id)
-        if let error = scan.error { throw error }
-        return WalkedCommits(ids: ids, method: "object walk")
+        if let error = walk.error { throw error }
+        return walk.usesCommitGraph ? "commit-graph" : "object walk"
     }
 }
 
@@ -49,25 +53,9 @@ extension WalkPlan {
     /// commits the included revisions reach minus those the excluded ones reach, both walked with
     /// the cut respected (as git does), in the included walk's order.
     func shallowRange(_ repository: Repository) throws(GitError) -> [ObjectID] {
-        var hidden = Set<ObjectID>()
-        let negatives = try CommitScan(repository, tips: revisions.excluded)
-        while let commit = negatives.next() { hidden.insert(commit.id) }
-        if let error = negatives.error { throw error }
-        let positives = try CommitScan(repository, tips: revisions.included, firstParent: options.firstParent)
-        var ids: [ObjectID] = []
-        while let commit = positives.next() {
-            if !hidden.contains(commit.id) { ids.append(commit.id) }
-        }
-        if let error = positives.error { throw error }
-        return ids
+        let hidden = Set(try HistoryWalk(repository, tips: revisions.excluded).ids())
+        return try HistoryWalk(repository, tips: revisions.included, firstParent: options.firstParent).ids().filter { !hidden.contains($0) }
     }
-}
-
-/// A walk's commits in order.
-struct WalkedCommits {
-    let ids: [ObjectID]
-    /// How they were found, for `--verbose`.
-    let method: String
 }
 
 /// A commit's record in the audit cache: one that still holds, one to classify again, or none.
@@ -77,31 +65,32 @@ enum CachedRecord {
     case none
 }
 
+/// A commit to classify: by id, read by the worker, or as the walk read it.
+enum PendingCommit: Sendable {
+    case id(ObjectID)
+    indirect case read(RawCommit)
+}
+
 /// The commits a walk reached, in walk order, as cache records: a commit without a current record
 /// gets a slot, filled when its classification is stored. The one place that keeps this bookkeeping.
 struct WalkOrder {
     /// Record indices in walk order; -1 in a slot still to fill.
     private(set) var rows: [Int32] = []
     /// The commits to classify, in the order they were placed.
-    private(set) var pending: [ObjectID] = []
+    private(set) var pending: [PendingCommit] = []
     private var slots: [Int] = []
     /// The stale record each pending commit replaces, or -1 for a new one.
     private var replacing: [Int32] = []
 
     mutating func reserve(_ count: Int) { rows.reserveCapacity(count) }
 
-    /// Adds a commit; true when it is to be classified (it has no current record).
-    @discardableResult
-    mutating func place(_ id: ObjectID, cached: CachedRecord) -> Bool {
-        if case .current(let index) = cached {
-            rows.append(index)
-            return false
-        }
+    /// Adds a commit (with its object, when the walk read it): to classify unless it has a current record.
+    mutating func place(_ id: ObjectID, read: RawCommit? = nil, cached: CachedRecord) {
+        if case .current(let index) = cached { return rows.append(index) }
         slots.append(rows.count)
         if case .stale(let index) = cached { replacing.append(index) } else { replacing.append(-1) }
-        pending.append(id)
+        pending.append(read.map { .read($0) } ?? .id(id))
         rows.append(-1)
-        return true
     }
 
     /// Stores the classified commits, one per `pending` commit and in its order, and fills their slots.

@@ -3,8 +3,8 @@ import Git
 import Testing
 import TestSupport
 
-/// The fast walks against `git rev-list`: same commits, same order, with and without a commit-graph.
-@Suite(.serialized) struct CommitScanTests {
+/// The time-ordered walk against `git rev-list`: same commits, same order, with and without a commit-graph.
+@Suite(.serialized) struct HistoryWalkTests {
     static let history: String = {
         let dir = try! makeTemporaryDirectory(prefix: "aitrail-scan")
         let result = try! runProcess(packageRoot + "/scripts/make-history", ["1500", dir + "/repo", "--seed", "7"])
@@ -16,14 +16,19 @@ import TestSupport
         try runProcess("/usr/bin/git", ["-C", repo, "rev-list"] + arguments).stdout.split(separator: "\n").map(String.init)
     }
 
+    /// The walk over the objects alone (every commit read, and handed out whole), and the one that may
+    /// use the commit-graph (nil when it did not).
     private func scan(_ repo: String, tips: [String], firstParent: Bool = false, since: Int64? = nil, until: Int64? = nil) throws -> (scan: [String], graph: [String]?) {
         let repository = try Repository(discovering: repo)
         let ids = try tips.map { try repository.resolveCommit($0) }
-        let scan = try CommitScan(repository, tips: ids, firstParent: firstParent, since: since, until: until)
-        let scanned = Array(scan).map(\.id.hex)
-        #expect(scan.error == nil)
-        let graph = try GraphWalk.commits(repository, tips: ids, firstParent: firstParent, since: since, until: until)
-        return (scanned, graph?.map(\.hex))
+        let scan = try HistoryWalk(repository, tips: ids, firstParent: firstParent, since: since, until: until)
+        let scanned = try scan.commits().map { commit -> String in
+            guard case .read(let read) = commit else { return "not read" }
+            return read.id.hex
+        }
+        let graph = try HistoryWalk(repository, tips: ids, source: .commitGraph, firstParent: firstParent, since: since, until: until)
+        let graphed = try graph.ids().map(\.hex)
+        return (scanned, graph.usesCommitGraph ? graphed : nil)
     }
 
     @Test(arguments: [false, true])
@@ -63,8 +68,9 @@ import TestSupport
         for index in 1...3 { try repo.commit("new \(index)") }
         let repository = try Repository(discovering: repo.path)
         let head = try #require(try repository.head())
-        let graph = try #require(try GraphWalk.commits(repository, tips: [head]))
-        #expect(graph.map(\.hex) == (try gitList(repo.path, ["HEAD"])))
+        let graph = try HistoryWalk(repository, tips: [head], source: .commitGraph)
+        #expect(graph.usesCommitGraph)
+        #expect(try graph.ids().map(\.hex) == (try gitList(repo.path, ["HEAD"])))
     }
 
     @Test func rawCommitFieldsEqualGit() throws {
