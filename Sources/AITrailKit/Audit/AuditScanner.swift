@@ -44,7 +44,7 @@ public struct AuditStats: Sendable, Hashable {
     /// The walk itself came from the cache (only new commits were walked).
     public var incrementalWalk = false
     /// How the commits were walked and read, for `--verbose`: `incrementally` (from the cache),
-    /// `packs read in parallel`, `commit-graph`, `object walk`, `revision walk`, `shallow range walk`.
+    /// `packs read first`, `commit-graph`, `object walk`, `revision walk`, `shallow range walk`.
     public var method = ""
 }
 

@@ -4,12 +4,12 @@ import Synchronization
 
 extension AuditScanner {
     /// True when reading every packed commit on all workers before walking beats walking first: a
-    /// cold audit (no cached records) on several workers of a walk that reaches most of the history
-    /// (HEAD or `--all`, all parents, no `--since` to stop it early) and more than a short one
-    /// (a HEAD with a few commits beside a long history on other branches reads only those).
+    /// cold audit (no cached records) of a walk that reaches most of the history (HEAD or `--all`,
+    /// all parents, no `--since` to stop it early) and more than a short one (a HEAD with a few
+    /// commits beside a long history on other branches reads only those).
     func readsAllPacked(cache: AuditCache, tips: [ObjectID]) -> Bool {
         let walk = options.walk
-        guard options.jobs > 1, cache.table.count == 0, walk.since == nil, !walk.firstParent,
+        guard cache.table.count == 0, walk.since == nil, !walk.firstParent,
               walk.revisions.isEmpty || walk.all else { return false }
         return reaches(AuditScanner.shortHistory, from: tips)
     }
@@ -43,12 +43,12 @@ extension AuditScanner {
             packed.release(numbers)
         }
 
-        // One task walks while the other stores the records; each writes its own result, read here
-        // once both have finished.
+        // One task walks while the other stores the records (one after the other with one job); each
+        // writes its own result, read here once both have finished.
         let location = repository.location
         let walked = Mutex<Result<[WalkedCommit], AITrailError>>(.success([]))
         let stored = Mutex((cache: cache, records: [Int32](repeating: -1, count: count)))
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
+        let task: @Sendable (Int) -> Void = { task in
             if task == 0 {
                 // Its own repository: libgit2 objects never cross threads.
                 let result = Result { () throws(AITrailError) in
@@ -66,12 +66,13 @@ extension AuditScanner {
                 }
             }
         }
+        if options.jobs > 1 { DispatchQueue.concurrentPerform(iterations: 2, execute: task) } else { (0..<2).forEach(task) }
         let commits = try walked.withLock { $0 }.get()
         let records = stored.withLock { stored in
             cache = stored.cache
             return stored.records
         }
-        var walk = ClassifiedWalk(method: "packs read in parallel")
+        var walk = ClassifiedWalk(method: "packs read first")
         walk.order.reserve(commits.count)
         for commit in commits {
             switch commit {
