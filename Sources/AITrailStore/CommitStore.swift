@@ -145,7 +145,7 @@ enum StoreTime {
 /// A list of names (agents, models, sources) as a JSON array of strings, the jsonl form.
 enum NameList {
     static func encode(_ names: [String]) -> String {
-        "[" + names.map(jsonString).joined(separator: ",") + "]"
+        "[" + names.map(AuditText.jsonString).joined(separator: ",") + "]"
     }
 
     /// Reads `["a","b"]` as both dialects return it (PostgreSQL's jsonb adds a space after commas).
@@ -174,23 +174,5 @@ enum NameList {
             names.append(String(name))
         }
         return names
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -16,8 +16,8 @@ public struct OrgCSVRenderer: OrgRenderer {
     }
 
     private func line(_ grouping: String, _ group: AuditGroup, share: Double) -> String {
-        [grouping, cell(group.key), "\(group.commits)", "\(group.aiCommits)", "\(OrgText.ratio(share))", "\(group.passed)",
-         "\(group.failed)", "\(group.stale)", "\(group.unevaluated)", "\(OrgText.ratio(group.evidenceCoverage))"].joined(separator: ",") + "\n"
+        [grouping, cell(group.key), "\(group.commits)", "\(group.aiCommits)", "\(AuditText.ratio(share))", "\(group.passed)",
+         "\(group.failed)", "\(group.stale)", "\(group.unevaluated)", "\(AuditText.ratio(group.evidenceCoverage))"].joined(separator: ",") + "\n"
     }
 
     public static func neutralise(_ text: String) -> String {

@@ -21,10 +21,10 @@ public struct OrgHTMLRenderer: OrgRenderer {
             </style></head><body>
             <h1>AI adoption across the organisation</h1>
             <p>\(escape(OrgText.headline(report)))</p>
-            <div class="kpi"><b>\(OrgText.percent(totals.aiShare))</b>of commits AI-assisted</div>
-            <div class="kpi"><b>\(OrgText.count(totals.aiCommits))</b>AI-assisted commits</div>
-            <div class="kpi"><b>\(OrgText.percent(totals.evidenceCoverage))</b>of them with passing evidence</div>
-            <div class="kpi"><b>\(OrgText.count(report.repositories))</b>repositories</div>
+            <div class="kpi"><b>\(AuditText.percent(totals.aiShare))</b>of commits AI-assisted</div>
+            <div class="kpi"><b>\(AuditText.count(totals.aiCommits))</b>AI-assisted commits</div>
+            <div class="kpi"><b>\(AuditText.percent(totals.evidenceCoverage))</b>of them with passing evidence</div>
+            <div class="kpi"><b>\(AuditText.count(report.repositories))</b>repositories</div>
 
             """
         out += "<h2>Adoption over time (AI share per \(report.period.rawValue))</h2>\n"
@@ -38,8 +38,8 @@ public struct OrgHTMLRenderer: OrgRenderer {
             let shareTitle = section.grouping == .agent || section.grouping == .model ? "Share of AI" : "AI share"
             out += "<h2>\(section.grouping.title)</h2>\n<table><tr><th>\(section.grouping.rawValue)</th><th>Commits</th><th>AI</th><th>\(shareTitle)</th><th>Evidence</th></tr>\n"
             for (row, share) in zip(section.rows, section.shares) {
-                out += "<tr><td>\(escape(row.label))</td><td>\(OrgText.count(row.commits))</td><td>\(OrgText.count(row.aiCommits))</td>"
-                out += "<td>\(OrgText.percent(share))</td><td>\(OrgText.percent(row.evidenceCoverage))</td></tr>\n"
+                out += "<tr><td>\(escape(row.label))</td><td>\(AuditText.count(row.commits))</td><td>\(AuditText.count(row.aiCommits))</td>"
+                out += "<td>\(AuditText.percent(share))</td><td>\(AuditText.percent(row.evidenceCoverage))</td></tr>\n"
             }
             out += "</table>\n"
         }
@@ -71,7 +71,7 @@ public struct OrgHTMLRenderer: OrgRenderer {
                 path += (pen ? "L" : "M") + "\(x(index)),\(y(value)) "
                 pen = true
                 if values.count == 1 || labels.count <= 40 {
-                    svg += "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"2.5\" fill=\"\(colour)\"><title>\(escape(name)) \(escape(labels[index])): \(OrgText.percent(value))</title></circle>"
+                    svg += "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"2.5\" fill=\"\(colour)\"><title>\(escape(name)) \(escape(labels[index])): \(AuditText.percent(value))</title></circle>"
                 }
             }
             svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
@@ -92,9 +92,9 @@ public struct OrgHTMLRenderer: OrgRenderer {
             let top = Double(index) * rowHeight + 4
             svg += "<text x=\"0\" y=\"\(top + 13)\">\(escape(row.key))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(top)\" width=\"\(barWidth)\" height=\"16\" fill=\"#f3f4f6\"/>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(top)\" width=\"\(barWidth * row.aiShare)\" height=\"16\" fill=\"#2563eb\"><title>\(escape(row.key)): \(OrgText.percent(row.aiShare)) AI</title></rect>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(top)\" width=\"\(barWidth * row.aiShare)\" height=\"16\" fill=\"#2563eb\"><title>\(escape(row.key)): \(AuditText.percent(row.aiShare)) AI</title></rect>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(top + 12)\" width=\"\(barWidth * row.aiShare * row.evidenceCoverage)\" height=\"4\" fill=\"#16a34a\"/>"
-            svg += "<text x=\"\(labelWidth + barWidth + 8)\" y=\"\(top + 13)\">\(OrgText.percent(row.aiShare)) AI · \(OrgText.percent(row.evidenceCoverage)) evaluated · \(OrgText.count(row.commits)) commits</text>\n"
+            svg += "<text x=\"\(labelWidth + barWidth + 8)\" y=\"\(top + 13)\">\(AuditText.percent(row.aiShare)) AI · \(AuditText.percent(row.evidenceCoverage)) evaluated · \(AuditText.count(row.commits)) commits</text>\n"
         }
         return svg + "</svg>\n"
     }

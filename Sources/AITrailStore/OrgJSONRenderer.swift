@@ -6,10 +6,10 @@ public struct OrgJSONRenderer: OrgRenderer {
     public func render(_ report: OrgReport) -> String {
         var fields: [String] = [
             "\"repositories\":\(report.repositories)",
-            "\"period\":\(NameList.jsonString(report.period.rawValue))",
-            "\"since\":" + (report.since.map { NameList.jsonString(Timestamp.format($0)) } ?? "null"),
-            "\"first\":" + (report.firstTime.map { NameList.jsonString(Timestamp.format($0)) } ?? "null"),
-            "\"last\":" + (report.lastTime.map { NameList.jsonString(Timestamp.format($0)) } ?? "null"),
+            "\"period\":\(AuditText.jsonString(report.period.rawValue))",
+            "\"since\":" + (report.since.map { AuditText.jsonString(Timestamp.format($0)) } ?? "null"),
+            "\"first\":" + (report.firstTime.map { AuditText.jsonString(Timestamp.format($0)) } ?? "null"),
+            "\"last\":" + (report.lastTime.map { AuditText.jsonString(Timestamp.format($0)) } ?? "null"),
             "\"totals\":" + group(nil, report.totals, share: report.totals.aiShare),
         ]
         for section in report.sections {
@@ -18,8 +18,8 @@ public struct OrgJSONRenderer: OrgRenderer {
         }
         if report.teamsMapped {
             let trends = report.teamTrends.map { team, shares in
-                NameList.jsonString(team) + ":[" + zip(report.trend, shares).map { period, share in
-                    "{\"period\":\(NameList.jsonString(period.key)),\"ai_share\":" + (share.map { "\(OrgText.ratio($0))" } ?? "null") + "}"
+                AuditText.jsonString(team) + ":[" + zip(report.trend, shares).map { period, share in
+                    "{\"period\":\(AuditText.jsonString(period.key)),\"ai_share\":" + (share.map { "\(AuditText.ratio($0))" } ?? "null") + "}"
                 }.joined(separator: ",") + "]"
             }
             fields.append("\"team_trends\":{" + trends.joined(separator: ",") + "}")
@@ -29,12 +29,12 @@ public struct OrgJSONRenderer: OrgRenderer {
 
     private func group(_ grouping: OrgGrouping?, _ group: AuditGroup, share: Double) -> String {
         var fields: [String] = []
-        if let grouping { fields.append("\"\(grouping.rawValue)\":\(NameList.jsonString(group.key))") }
+        if let grouping { fields.append("\"\(grouping.rawValue)\":\(AuditText.jsonString(group.key))") }
         if grouping == .period && group.partial { fields.append("\"partial\":true") }
         fields += ["\"commits\":\(group.commits)", "\"ai\":\(group.aiCommits)"]
-        fields.append(grouping == .agent || grouping == .model ? "\"share_of_ai\":\(OrgText.ratio(share))" : "\"ai_share\":\(OrgText.ratio(share))")
+        fields.append(grouping == .agent || grouping == .model ? "\"share_of_ai\":\(AuditText.ratio(share))" : "\"ai_share\":\(AuditText.ratio(share))")
         fields.append("\"evidence\":{\"passed\":\(group.passed),\"failed\":\(group.failed),\"stale\":\(group.stale),"
-            + "\"none\":\(group.unevaluated),\"coverage\":\(OrgText.ratio(group.evidenceCoverage))}")
+            + "\"none\":\(group.unevaluated),\"coverage\":\(AuditText.ratio(group.evidenceCoverage))}")
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

@@ -129,36 +129,19 @@ public enum OrgFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Text helpers the organisation renderers share.
+/// Text helpers the organisation renderers share, beside the audit's (`AuditText`).
 enum OrgText {
-    static func percent(_ fraction: Double) -> String {
-        let tenths = Int((fraction * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
-
-    static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
-
-    static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix(10)) }
-
     static func span(_ report: OrgReport) -> String {
         guard let first = report.firstTime, let last = report.lastTime else { return "no commits" }
-        return "\(day(first)) – \(day(last))"
+        return "\(AuditText.day(first)) – \(AuditText.day(last))"
     }
 
     static func ratio(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
     /// The headline: `12 repositories · 45,000 commits · 2024-01-03 – 2026-12-01`.
     static func headline(_ report: OrgReport) -> String {
-        var text = "\(count(report.repositories)) repositor\(report.repositories == 1 ? "y" : "ies") · \(count(report.totals.commits)) commits · \(span(report))"
-        if let since = report.since { text += " (since \(day(since)))" }
+        var text = "\(AuditText.count(report.repositories)) repositor\(report.repositories == 1 ? "y" : "ies") · \(AuditText.count(report.totals.commits)) commits · \(span(report))"
+        if let since = report.since { text += " (since \(AuditText.day(since)))" }
         return text
     }
 

@@ -6,15 +6,15 @@ public struct OrgTableRenderer: OrgRenderer {
     public func render(_ report: OrgReport) -> String {
         let totals = report.totals
         var out = "aitrail report — \(OrgText.headline(report))\n"
-        out += "AI-assisted: \(OrgText.count(totals.aiCommits)) commits (\(OrgText.percent(totals.aiShare)))"
-        out += " · with passing evidence: \(OrgText.count(totals.passed)) (\(OrgText.percent(totals.evidenceCoverage)))\n"
+        out += "AI-assisted: \(AuditText.count(totals.aiCommits)) commits (\(AuditText.percent(totals.aiShare)))"
+        out += " · with passing evidence: \(AuditText.count(totals.passed)) (\(AuditText.percent(totals.evidenceCoverage)))\n"
         for section in report.sections {
             out += "\n"
             let shareTitle = section.grouping == .agent || section.grouping == .model ? "of AI" : "AI share"
             var rows: [[String]] = [[section.grouping.title, "commits", "AI", shareTitle, "evidence"]]
             for (row, share) in zip(section.rows, section.shares) {
-                rows.append([OrgText.printable(row.label), OrgText.count(row.commits), OrgText.count(row.aiCommits),
-                             OrgText.percent(share), OrgText.percent(row.evidenceCoverage)])
+                rows.append([OrgText.printable(row.label), AuditText.count(row.commits), AuditText.count(row.aiCommits),
+                             AuditText.percent(share), AuditText.percent(row.evidenceCoverage)])
             }
             if section.rows.isEmpty { rows.append(["(none)", "", "", "", ""]) }
             let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }

@@ -59,7 +59,7 @@ struct BlameCache: Sendable {
     }
 
     func encoded() -> [UInt8] {
-        var out = BlameWriter()
+        var out = ByteWriter()
         out.bytes += BlameCache.magic
         out.u32(BlameCache.formatVersion)
         out.u32(UInt32(snapshots.count))
@@ -101,92 +101,39 @@ struct BlameCache: Sendable {
     static func decode(_ bytes: [UInt8]) -> BlameCache? {
         guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
         let body = Array(bytes[..<(bytes.count - 8)])
-        var tail = BlameReader(bytes: bytes, position: bytes.count - 8)
-        guard tail.u64() == AuditCache.checksum(body) else { return nil }
-        var reader = BlameReader(bytes: body, position: magic.count)
-        guard reader.u32() == formatVersion, let count = reader.u32(), count <= 1024 else { return nil }
-        var cache = BlameCache()
-        for _ in 0..<count {
-            guard let commit = reader.id(), let attributeKey = reader.u64(), let commitCount = reader.count(atLeast: 20) else { return nil }
-            var commits: [ObjectID] = []
-            for _ in 0..<commitCount { guard let id = reader.id() else { return nil }; commits.append(id) }
-            guard let pathCount = reader.count(atLeast: 4) else { return nil }
-            var paths: [String] = []
-            for _ in 0..<pathCount { guard let path = reader.string() else { return nil }; paths.append(path) }
-            guard let fileCount = reader.count(atLeast: 29) else { return nil }
-            var files: [String: BlamedFile] = [:]
-            for _ in 0..<fileCount {
-                guard let path = reader.string(), let blob = reader.id(), let flags = reader.u8(), flags <= 7,
-                      let rangeCount = reader.count(atLeast: 16) else { return nil }
-                var ranges: [BlameRange] = []
-                ranges.reserveCapacity(rangeCount)
-                for _ in 0..<rangeCount {
-                    guard let commit = reader.u32(), Int(commit) < commits.count, let original = reader.u32(), Int(original) < paths.count,
-                          let start = reader.u32(), let lines = reader.u32() else { return nil }
-                    ranges.append(BlameRange(commit: commits[Int(commit)], originalPath: paths[Int(original)],
-                                             originalStart: Int(start), count: Int(lines)))
+        return bytes.withUnsafeBytes { (raw) -> BlameCache? in
+            var tail = ByteReader(raw, at: body.count)
+            guard tail.u64() == AuditCache.checksum(body) else { return nil }
+            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: raw[..<body.count]), at: magic.count)
+            guard reader.u32() == formatVersion, let count = reader.u32(), count <= 1024 else { return nil }
+            var cache = BlameCache()
+            for _ in 0..<count {
+                guard let commit = reader.id(), let attributeKey = reader.u64(), let commitCount = reader.count(atLeast: 20) else { return nil }
+                var commits: [ObjectID] = []
+                for _ in 0..<commitCount { guard let id = reader.id() else { return nil }; commits.append(id) }
+                guard let pathCount = reader.count(atLeast: 4) else { return nil }
+                var paths: [String] = []
+                for _ in 0..<pathCount { guard let path = reader.string() else { return nil }; paths.append(path) }
+                guard let fileCount = reader.count(atLeast: 29) else { return nil }
+                var files: [String: BlamedFile] = [:]
+                for _ in 0..<fileCount {
+                    guard let path = reader.string(), let blob = reader.id(), let flags = reader.u8(), flags <= 7,
+                          let rangeCount = reader.count(atLeast: 16) else { return nil }
+                    var ranges: [BlameRange] = []
+                    ranges.reserveCapacity(rangeCount)
+                    for _ in 0..<rangeCount {
+                        guard let commit = reader.u32(), Int(commit) < commits.count, let original = reader.u32(), Int(original) < paths.count,
+                              let start = reader.u32(), let lines = reader.u32() else { return nil }
+                        ranges.append(BlameRange(commit: commits[Int(commit)], originalPath: paths[Int(original)],
+                                                 originalStart: Int(start), count: Int(lines)))
+                    }
+                    files[path] = BlamedFile(path: path, blob: blob, binary: flags & 1 != 0, noDiff: flags & 2 != 0,
+                                             generated: flags & 4 != 0, ranges: ranges)
                 }
-                files[path] = BlamedFile(path: path, blob: blob, binary: flags & 1 != 0, noDiff: flags & 2 != 0,
-                                         generated: flags & 4 != 0, ranges: ranges)
+                cache.snapshots.append(Snapshot(commit: commit, attributeKey: attributeKey, files: files))
             }
-            cache.snapshots.append(Snapshot(commit: commit, attributeKey: attributeKey, files: files))
+            guard reader.position == body.count else { return nil }
+            return cache
         }
-        guard reader.position == body.count else { return nil }
-        return cache
-    }
-}
-
-private struct BlameWriter {
-    var bytes: [UInt8] = []
-    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func id(_ id: ObjectID) { id.withRawBytes { bytes.append(contentsOf: $0) } }
-    mutating func string(_ value: String) {
-        u32(UInt32(value.utf8.count))
-        bytes.append(contentsOf: value.utf8)
-    }
-}
-
-/// Bounds-checked reads: a short or malformed file gives nil, never a crash.
-private struct BlameReader {
-    let bytes: [UInt8]
-    var position: Int
-    var remaining: Int { bytes.count - position }
-
-    mutating func u8() -> UInt8? {
-        guard remaining >= 1 else { return nil }
-        defer { position += 1 }
-        return bytes[position]
-    }
-
-    mutating func u32() -> UInt32? {
-        guard remaining >= 4 else { return nil }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[position + index]) << (8 * UInt32(index)) }
-        position += 4
-        return value
-    }
-
-    mutating func u64() -> UInt64? {
-        guard let low = u32(), let high = u32() else { return nil }
-        return UInt64(high) << 32 | UInt64(low)
-    }
-
-    mutating func id() -> ObjectID? {
-        guard remaining >= 20 else { return nil }
-        defer { position += 20 }
-        return bytes[position..<(position + 20)].withUnsafeBufferPointer { ObjectID(bytes: $0) }
-    }
-
-    mutating func string() -> String? {
-        guard let count = u32(), remaining >= Int(count) else { return nil }
-        defer { position += Int(count) }
-        return String(decoding: bytes[position..<(position + Int(count))], as: UTF8.self)
-    }
-
-    /// A count of items of at least `size` bytes each, if that many can follow.
-    mutating func count(atLeast size: Int) -> Int? {
-        guard let value = u32(), Int(value) * size <= remaining else { return nil }
-        return Int(value)
     }
 }

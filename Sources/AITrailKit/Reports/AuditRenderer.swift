@@ -31,16 +31,16 @@ public enum AuditFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Text helpers the audit renderers share.
-enum AuditText {
+/// Text helpers the audit renderers share (and the organisation's, in AITrailStore).
+package enum AuditText {
     /// `30.7%`, rounded to one decimal.
-    static func percent(_ fraction: Double) -> String {
+    package static func percent(_ fraction: Double) -> String {
         let tenths = Int((fraction * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
     /// `12,345`.
-    static func count(_ value: Int) -> String {
+    package static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (index, character) in digits.enumerated() {
@@ -54,10 +54,10 @@ enum AuditText {
     static func commits(_ value: Int) -> String { count(value) + (value == 1 ? " commit" : " commits") }
 
     /// `2025-02-24` (`10000-01-01` past the year 9999).
-    static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix { $0 != "T" }) }
+    package static func day(_ time: Int64) -> String { String(Timestamp.format(time).prefix { $0 != "T" }) }
 
     /// A ratio as JSON numbers print it: at most four decimals.
-    static func ratio(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+    package static func ratio(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
     /// The report's date span, `2023-09-01 – 2026-03-14`, or `no commits`.
     static func span(_ report: AuditReport) -> String {
@@ -103,7 +103,7 @@ enum AuditText {
     }
 
     /// A string as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
