@@ -99,18 +99,5 @@ public struct OrgHTMLRenderer: OrgRenderer {
         return svg + "</svg>\n"
     }
 
-    private func escape(_ text: String) -> String {
-        var out = ""
-        for character in OrgText.printable(text) {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    private func escape(_ text: String) -> String { html(OrgText.printable(text)) }
 }

@@ -163,7 +163,7 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let since, ReportDate.parse(since) == nil { throw ValidationError("cannot read --since '\(since)': use YYYY-MM-DD, RFC 3339, @UNIX or 'N days ago'") }
+        if let since, Timestamp.parseDate(since) == nil { throw ValidationError("cannot read --since '\(since)': use YYYY-MM-DD, RFC 3339, @UNIX or 'N days ago'") }
         if by == .team && teams == nil { throw ValidationError("--by team needs --teams FILE (lines of PATTERN = TEAM, docs/store.md)") }
     }
 
@@ -180,7 +180,7 @@ struct ReportCommand: ParsableCommand {
                 throw StoreError("no aitrail records in \(url.display): publish into it first (aitrail publish --db …)")
             }
             try Schema.prepare(connection)
-            let sinceTime = since.flatMap(ReportDate.parse)
+            let sinceTime = since.flatMap { Timestamp.parseDate($0) }
             let commits = try CommitStore(database: connection).commits(since: sinceTime)
             let groupings: [OrgGrouping] = by.map { [$0] } ?? OrgGrouping.allCases.filter { $0 != .author && ($0 != .team || teamMap != nil) }
             let report = OrgReport(commits: commits, teams: teamMap, groupings: groupings, period: period, since: sinceTime)
@@ -195,24 +195,5 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw StoreCLI.fail("report", error)
         }
-    }
-}
-
-/// `--since` as `aitrail audit` reads it.
-enum ReportDate {
-    static func parse(_ text: String) -> Int64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("@") { return Int64(trimmed.dropFirst()) }
-        if let exact = Timestamp.parse(trimmed) { return exact }
-        if trimmed.utf8.count == 10, let day = Timestamp.parse(trimmed + "T00:00:00Z") { return day }
-        let words = trimmed.lowercased().split(separator: " ")
-        if words.count == 3, words[2] == "ago", let count = Int64(words[0]) {
-            var unit = String(words[1])
-            if unit.hasSuffix("s") { unit.removeLast() }
-            let seconds: [String: Int64] = ["second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800,
-                                             "month": 2_592_000, "year": 31_536_000]
-            if let size = seconds[unit] { return Timestamp.now() - count * size }
-        }
-        return nil
     }
 }

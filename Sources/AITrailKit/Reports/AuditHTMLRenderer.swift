@@ -18,11 +18,11 @@ public struct AuditHTMLRenderer: AuditRenderer {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>AI adoption · \(escape(report.repository.isEmpty ? report.scope : report.repository))</title>
+        <title>AI adoption · \(html(report.repository.isEmpty ? report.scope : report.repository))</title>
         <style>\(AuditHTMLRenderer.style)</style>
         </head>
         <body>
-        <header><h1>AI adoption\(report.repository.isEmpty ? "" : ": " + escape(report.repository))</h1><p class="scope">\(escape(report.scope)) · \(escape(AuditText.span(report)))</p></header>
+        <header><h1>AI adoption\(report.repository.isEmpty ? "" : ": " + html(report.repository))</h1><p class="scope">\(html(report.scope)) · \(html(AuditText.span(report)))</p></header>
         <section class="cards">
         \(card(AuditText.percent(totals.aiShare), "of commits AI-assisted", "\(AuditText.count(totals.aiCommits)) of \(AuditText.count(totals.commits)) commits" + AuditHTMLRenderer.notAI(totals)))
         \(card(AuditText.percent(totals.evidenceCoverage), "of AI commits with passing evidence", "\(totals.passed) passed · \(totals.failed) failed · \(totals.stale) stale"))
@@ -55,12 +55,12 @@ public struct AuditHTMLRenderer: AuditRenderer {
     private func colour(_ index: Int) -> String { AuditHTMLRenderer.palette[index % AuditHTMLRenderer.palette.count] }
 
     private func card(_ value: String, _ label: String, _ detail: String) -> String {
-        "<div class=\"card\"><div class=\"value\">\(escape(value))</div><div class=\"label\">\(escape(label))</div><div class=\"detail\">\(escape(detail))</div></div>"
+        "<div class=\"card\"><div class=\"value\">\(html(value))</div><div class=\"label\">\(html(label))</div><div class=\"detail\">\(html(detail))</div></div>"
     }
 
     private func legend(_ items: [(String, String)]) -> String {
         var out = "<ul class=\"legend\">"
-        for (colour, name) in items { out += "<li><span style=\"background:\(colour)\"></span>\(escape(name))</li>" }
+        for (colour, name) in items { out += "<li><span style=\"background:\(colour)\"></span>\(html(name))</li>" }
         return out + "</ul>\n"
     }
 
@@ -95,13 +95,13 @@ public struct AuditHTMLRenderer: AuditRenderer {
                     let share = part / Double(period.commits)
                     let h = plotHeight * share / scale
                     y -= h
-                    svg += "<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(h))\" fill=\"\(colour(agentIndex))\"><title>\(escape(period.key)) · \(escape(agent)): \(AuditText.percent(share)) of \(period.commits) commits</title></rect>"
+                    svg += "<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(h))\" fill=\"\(colour(agentIndex))\"><title>\(html(period.key)) · \(html(agent)): \(AuditText.percent(share)) of \(period.commits) commits</title></rect>"
                 }
             }
             // A transparent column so every period has a tooltip, AI or not.
-            svg += "<rect class=\"hit\" x=\"\(fmt(left + slot * Double(index)))\" y=\"\(fmt(top))\" width=\"\(fmt(slot))\" height=\"\(fmt(plotHeight))\"><title>\(escape(period.key)): \(period.aiCommits) of \(period.commits) commits AI-assisted (\(AuditText.percent(period.aiShare)))</title></rect>"
+            svg += "<rect class=\"hit\" x=\"\(fmt(left + slot * Double(index)))\" y=\"\(fmt(top))\" width=\"\(fmt(slot))\" height=\"\(fmt(plotHeight))\"><title>\(html(period.key)): \(period.aiCommits) of \(period.commits) commits AI-assisted (\(AuditText.percent(period.aiShare)))</title></rect>"
             if index % labelEvery == 0 {
-                svg += "<text class=\"axis\" x=\"\(fmt(left + slot * (Double(index) + 0.5)))\" y=\"\(fmt(height - 8))\" text-anchor=\"middle\">\(escape(period.key))</text>"
+                svg += "<text class=\"axis\" x=\"\(fmt(left + slot * (Double(index) + 0.5)))\" y=\"\(fmt(height - 8))\" text-anchor=\"middle\">\(html(period.key))</text>"
             }
         }
         return svg + "</svg>\n"
@@ -116,7 +116,7 @@ public struct AuditHTMLRenderer: AuditRenderer {
         var svg = "<svg class=\"chart\" id=\"evidence\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"Evidence coverage of AI commits\">"
         for (index, (name, group)) in rows.enumerated() {
             let y = 4 + rowHeight * Double(index)
-            svg += "<text class=\"label\" x=\"\(fmt(labelWidth - 10))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\">\(escape(name))</text>"
+            svg += "<text class=\"label\" x=\"\(fmt(labelWidth - 10))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\">\(html(name))</text>"
             let parts = [group.passed, group.failed, group.stale, group.unevaluated]
             let total = max(1, parts.reduce(0, +))
             var x = labelWidth
@@ -126,7 +126,7 @@ public struct AuditHTMLRenderer: AuditRenderer {
             for (partIndex, count) in parts.enumerated() where count > 0 {
                 let w = barWidth * Double(count) / Double(total)
                 let (status, fill) = AuditHTMLRenderer.evidenceColours[partIndex]
-                svg += "<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y + 4))\" width=\"\(fmt(w))\" height=\"20\" fill=\"\(fill)\"><title>\(escape(name)) · \(status): \(count) of \(group.aiCommits)</title></rect>"
+                svg += "<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y + 4))\" width=\"\(fmt(w))\" height=\"20\" fill=\"\(fill)\"><title>\(html(name)) · \(status): \(count) of \(group.aiCommits)</title></rect>"
                 x += w
             }
             svg += "<text class=\"value\" x=\"\(fmt(labelWidth + barWidth + 10))\" y=\"\(fmt(y + 19))\">\(AuditText.percent(group.evidenceCoverage)) passed</text>"
@@ -150,7 +150,7 @@ public struct AuditHTMLRenderer: AuditRenderer {
         out += "</tr></thead><tbody>\n"
         for group in groups {
             let share = report.share(of: group, in: grouping)
-            out += "<tr><td>\(escape(group.label))</td>" + number(group.commits)
+            out += "<tr><td>\(html(group.label))</td>" + number(group.commits)
             if grouping == .commitClass {
                 out += "<td class=\"num\" data-value=\"\(AuditText.ratio(share))\">\(AuditText.percent(share))</td></tr>\n"
                 continue
@@ -168,21 +168,6 @@ public struct AuditHTMLRenderer: AuditRenderer {
         let hundredths = Int((value * 100).rounded())
         let whole = hundredths / 100, fraction = abs(hundredths % 100)
         return fraction == 0 ? "\(whole)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    private func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 
     static let style = """

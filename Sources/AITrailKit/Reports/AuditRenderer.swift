@@ -121,3 +121,19 @@ package enum AuditText {
         return out + "\""
     }
 }
+
+/// Text escaped for HTML content and attribute values (the HTML reports', the audit's and the store's).
+package func html(_ text: String) -> String {
+    var out = ""
+    for character in text {
+        switch character {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(character)
+        }
+    }
+    return out
+}

@@ -143,30 +143,30 @@ enum CodeShareHTML {
         var svg = "<svg id=\"share-by-directory\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 140)\" height=\"\(rows.count * rowHeight + 10)\" role=\"img\" aria-label=\"Lines by origin per directory\">"
         for (index, row) in rows.enumerated() {
             let y = index * rowHeight + 5
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" font-size=\"13\">\(escape(row.key))</text>"
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" font-size=\"13\">\(html(row.key))</text>"
             var x = Double(labelWidth)
             for origin in origins {
                 guard let count = row.counts.byOrigin[origin], count > 0 else { continue }
                 let width = Double(barWidth) * Double(count) / Double(widest)
-                svg += "<rect class=\"segment\" x=\"\(rounded(x))\" y=\"\(y)\" width=\"\(rounded(width))\" height=\"\(rowHeight - 6)\" fill=\"\(colour(origin))\"><title>\(escape(row.key)) · \(escape(origin.label)): \(AuditText.count(count)) lines</title></rect>"
+                svg += "<rect class=\"segment\" x=\"\(rounded(x))\" y=\"\(y)\" width=\"\(rounded(width))\" height=\"\(rowHeight - 6)\" fill=\"\(colour(origin))\"><title>\(html(row.key)) · \(html(origin.label)): \(AuditText.count(count)) lines</title></rect>"
                 x += width
             }
             svg += "<text x=\"\(rounded(x + 6))\" y=\"\(y + 16)\" font-size=\"12\" fill=\"#475569\">\(AuditText.percent(row.counts.aiShare)) AI · \(AuditText.count(row.counts.lines))</text>"
         }
         svg += "</svg>"
-        let legend = origins.map { "<span><i style=\"background:\(colour($0))\"></i>\(escape($0.label))</span>" }.joined(separator: " ")
+        let legend = origins.map { "<span><i style=\"background:\(colour($0))\"></i>\(html($0.label))</span>" }.joined(separator: " ")
         return """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
-        <title>Code share · \(escape(report.repository))</title>
+        <title>Code share · \(html(report.repository))</title>
         <style>body{font:14px system-ui,sans-serif;margin:24px;color:#0f172a}.big{font-size:32px;font-weight:600}.legend span{margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}p{color:#475569}</style>
         </head>
         <body>
-        <h1>\(escape(CodeShareText.heading(report)))</h1>
+        <h1>\(html(CodeShareText.heading(report)))</h1>
         <div class="big">\(AuditText.percent(report.overall.aiShare)) of \(AuditText.count(report.overall.lines)) lines AI-written</div>
-        <p>\(escape(CodeShareText.leftOut(report)))</p>
+        <p>\(html(CodeShareText.leftOut(report)))</p>
         <h2>Lines by origin per directory</h2>
         \(svg)
         <div class="legend">\(legend)</div>
@@ -179,19 +179,4 @@ enum CodeShareHTML {
     }
 
     private static func rounded(_ value: Double) -> String { String(Double(Int(value * 10)) / 10) }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }
