@@ -158,7 +158,4 @@ enum OrgText {
         }
         return out
     }
-
-    /// The column a section's rows are keyed by, in json and csv.
-    static func keyName(_ grouping: OrgGrouping) -> String { grouping.rawValue }
 }

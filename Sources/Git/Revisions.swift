@@ -46,9 +46,6 @@ public struct Revisions: Sendable, Hashable {
         self.terms = terms
     }
 
-    /// True when every term is a plain commit: the walk is of tips only, with nothing left out.
-    public var arePlain: Bool { terms.allSatisfy { $0.term.isPlain && !$0.negated } }
-
     /// Splits one revision argument as git does: the first `..` makes a range, `...` if a third dot
     /// follows; a leading `^` excludes; `^!`, `^@`, `^-n` at the end are git's parent shorthands.
     public static func parse(_ revision: String) -> Term {

@@ -27,13 +27,6 @@ public struct BlameLine: Sendable, Hashable {
 public struct FileBlame: Sendable {
     public var commits: [BlamedCommit]
     public var lines: [BlameLine]
-
-    /// Lines per commit, in first-appearance order: what code share and survival count.
-    public var lineCounts: [(ObjectID, Int)] {
-        var counts = [Int](repeating: 0, count: commits.count)
-        for line in lines { counts[line.commit] += 1 }
-        return commits.indices.compactMap { counts[$0] > 0 ? (commits[$0].id, counts[$0]) : nil }
-    }
 }
 
 /// Line attribution by git's own blame, run as a subprocess (`git blame --porcelain` or
