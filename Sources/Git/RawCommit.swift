@@ -25,9 +25,6 @@ public struct RawCommit: Sendable {
     public var parents: [ObjectID] {
         bytes.withUnsafeBufferPointer { buffer in (0..<layout.parentCount).map { layout.parentID($0, in: buffer) } }
     }
-
-    /// The raw message bytes (leading blank lines removed).
-    public var messageBytes: ArraySlice<UInt8> { bytes[layout.message] }
 }
 
 extension Repository {

@@ -53,16 +53,14 @@ public enum WalkedCommit: Sendable {
 /// order they were reached (git's `prio_queue`), each commit once. Its commits come from `index`
 /// where it holds them, else from the object database (`readRawCommit`).
 ///
-/// As git's unlimited walks: a shallow clone's cut commits (`shallow`) have their parents left out;
-/// a commit older than `since` is dropped and its parents are not followed through it; `until` only
-/// filters; `firstParent` follows first parents only.
+/// As git's walks: a shallow clone's cut commits (`shallow`) have their parents left out;
+/// `firstParent` follows first parents only. (`--since`/`--until` are the audit's filters on its
+/// rows: a walk that the cache can extend later must not stop early.)
 struct TimeOrderedWalk<Index: CommitIndex> {
     private let index: Index
     private let odb: OpaquePointer
     private let files: ObjectFiles
     private let firstParent: Bool
-    private let since: Int64?
-    private let until: Int64?
     private let shallow: Set<ObjectID>
     private var queue = TimeQueue<WalkedCommit>()
     private var queued: [Bool]
@@ -71,13 +69,11 @@ struct TimeOrderedWalk<Index: CommitIndex> {
 
     /// `odb` must outlive the walk (the caller owns it).
     init(index: Index, odb: OpaquePointer, files: ObjectFiles, tips: [ObjectID], firstParent: Bool = false,
-         since: Int64? = nil, until: Int64? = nil, shallow: Set<ObjectID> = []) throws(GitError) {
+         shallow: Set<ObjectID> = []) throws(GitError) {
         self.index = index
         self.odb = odb
         self.files = files
         self.firstParent = firstParent
-        self.since = since
-        self.until = until
         self.shallow = shallow
         queued = [Bool](repeating: false, count: index.count)
         for tip in tips { try enqueue(tip) }
@@ -85,8 +81,7 @@ struct TimeOrderedWalk<Index: CommitIndex> {
 
     /// The next commit, nil at the end; throws when a commit it reaches cannot be read.
     mutating func next() throws(GitError) -> WalkedCommit? {
-        while let (time, commit) = queue.pop() {
-            if let since, time < since { continue }
+        while let (_, commit) = queue.pop() {
             let cut = !shallow.isEmpty && shallow.contains(commit.id(index))
             if !cut {
                 switch commit {
@@ -106,7 +101,6 @@ struct TimeOrderedWalk<Index: CommitIndex> {
                     }
                 }
             }
-            if let until, time > until { continue }
             return commit
         }
         return nil
@@ -157,14 +151,13 @@ public final class HistoryWalk: Sequence, IteratorProtocol {
     /// The first error met reading an object; the walk stops there.
     public private(set) var error: GitError?
 
-    public init(_ repository: Repository, tips: [ObjectID], source: Source = .objects, firstParent: Bool = false,
-                since: Int64? = nil, until: Int64? = nil) throws(GitError) {
+    public init(_ repository: Repository, tips: [ObjectID], source: Source = .objects, firstParent: Bool = false) throws(GitError) {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer))
         self.odb = odb!
         func walk<Index: CommitIndex>(_ index: Index) throws(GitError) -> () throws(GitError) -> WalkedCommit? {
             var walk = try TimeOrderedWalk(index: index, odb: odb!, files: repository.objectFiles, tips: tips, firstParent: firstParent,
-                                           since: since, until: until, shallow: repository.shallowCommits())
+                                           shallow: repository.shallowCommits())
             return { () throws(GitError) in try walk.next() }
         }
         var graph: CommitGraph?

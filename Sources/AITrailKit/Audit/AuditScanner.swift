@@ -105,36 +105,39 @@ public struct AuditScanner {
         let notes = try gitCall { () throws(GitError) in try NoteIndex(repository: repository) }
         let reader = CommitReader(classifier: classifier, notes: notes, lines: options.lines)
         let plan = try gitCall { () throws(GitError) in try WalkPlan(repository: repository, options: options.walk) }
+        let walked = try walk(plan, cache: &cache, reader: reader)
+        stats.walked = walked.order.rows.count
+        stats.classified = walked.classified
+        stats.method = walked.method
+        stats.incrementalWalk = walked.method == "incrementally"
 
-        var incremental: IncrementalWalk?
-        if let tips = plan.cacheableTips, options.useCache {
-            incremental = try gitCall { () throws(GitError) in try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository) }
-        }
-        var walk: ClassifiedWalk
-        if let incremental {
-            walk = try extend(incremental, cache: &cache, reader: reader)
-            let firstParents = walk.firstParents
-            walk.store(in: &cache)
-            // With --first-parent, a new chain that does not run into the old one: walk it all.
-            if options.walk.firstParent, !incremental.meetsOldTips(firstParents: firstParents) {
-                let classified = walk.classified
-                walk = try walkAll(plan, cache: &cache, reader: reader)
-                walk.store(in: &cache)
-                walk.stored += classified
-            }
-        } else {
-            walk = try walkAll(plan, cache: &cache, reader: reader)
-            walk.store(in: &cache)
-        }
-        stats.walked = walk.order.rows.count
-        stats.classified = walk.classified
-        stats.method = walk.method
-        stats.incrementalWalk = walk.method == "incrementally"
-
-        var order = walk.order.rows
+        var order = walked.order.rows
         AuditScanner.sortCanonically(&order, table: cache.table)
         let cacheWrite = options.useCache ? writeBack(cache, plan: plan, order: order, stats: stats, path: cachePath, fingerprint: fingerprint) : nil
         return try report(order, table: cache.table, stats: stats, cacheWrite: cacheWrite)
+    }
+
+    /// The plan's commits, classified and stored in `cache`: the cached walk extended when it can be,
+    /// else the whole walk.
+    private func walk(_ plan: WalkPlan, cache: inout AuditCache, reader: CommitReader) throws(AITrailError) -> ClassifiedWalk {
+        guard let tips = plan.cacheableTips, options.useCache,
+              let incremental = try gitCall({ () throws(GitError) in
+                  try IncrementalWalk.find(in: cache, key: plan.key, tips: tips, repository: repository)
+              }) else {
+            var walk = try walkAll(plan, cache: &cache, reader: reader)
+            walk.store(in: &cache)
+            return walk
+        }
+        var walk = try extend(incremental, cache: &cache, reader: reader)
+        let firstParents = walk.firstParents
+        walk.store(in: &cache)
+        // With --first-parent, a new chain that does not run into the old one: walk it all.
+        guard options.walk.firstParent, !incremental.meetsOldTips(firstParents: firstParents) else { return walk }
+        let classified = walk.classified
+        walk = try walkAll(plan, cache: &cache, reader: reader)
+        walk.store(in: &cache)
+        walk.stored += classified
+        return walk
     }
 
     /// The cached walk extended by the commits new since (see `IncrementalWalk`).
