@@ -5,11 +5,11 @@ import Synchronization
 extension AuditScanner {
     /// True when reading every packed commit on all workers before walking beats walking first: a
     /// cold audit (no cached records) of a walk that reaches most of the history (HEAD or `--all`,
-    /// all parents, no `--since` to stop it early) and more than a short one (a HEAD with a few
-    /// commits beside a long history on other branches reads only those).
+    /// all parents; `--since` filters the rows, not the walk) and more than a short one (a HEAD with
+    /// a few commits beside a long history on other branches reads only those).
     func readsAllPacked(cache: AuditCache, tips: [ObjectID]) -> Bool {
         let walk = options.walk
-        guard cache.table.count == 0, walk.since == nil, !walk.firstParent,
+        guard cache.table.count == 0, !walk.firstParent,
               walk.revisions.isEmpty || walk.all else { return false }
         return reaches(AuditScanner.shortHistory, from: tips)
     }
