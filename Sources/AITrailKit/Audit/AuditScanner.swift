@@ -86,6 +86,9 @@ public struct AuditScanner {
         return "v\(AuditScanner.classifierRevision) " + hex(AuditCache.checksum(Array(text.utf8)))
     }
 
+    /// Commits a walk that reads them hands to the workers at once (`walkAll`).
+    static let walkBatch = 4096
+
     /// Commits an extended walk may classify before the cache is written back (see `scan`).
     static let writeBackThreshold = 256
 
@@ -162,12 +165,15 @@ public struct AuditScanner {
            let packed = try readPackedAndWalk(tips: tips, cache: &cache, reader: reader) {
             walk = packed
         } else {
-            var order = WalkOrder()
-            let method = try gitCall { () throws(GitError) in
-                try plan.walk(repository) { id, read in order.place(id, read: read, cached: cachedRecord(id, in: &cache, notes: reader.notes)) }
+            walk = ClassifiedWalk(method: "")
+            let method = try plan.walk(repository) { (id, read) throws(AITrailError) in
+                walk.order.place(id, read: read, cached: cachedRecord(id, in: &cache, notes: reader.notes))
+                // The commits the walk read wait in memory until classified: a batch at a time.
+                guard walk.order.pending.count == AuditScanner.walkBatch else { return }
+                walk.scanned = try classify(walk.order.pending, reader: reader)
+                walk.store(in: &cache)
             }
-            walk = ClassifiedWalk(method: method)
-            walk.order = order
+            walk.method = method
         }
         walk.scanned = try classify(walk.order.pending, reader: reader)
         return walk

@@ -30,20 +30,23 @@ struct WalkPlan {
     /// commit. Exclusions (`A..B`, `^A`) go through libgit2's walk, which stops where the excluded side
     /// is reached (`HistoryWalk` knows no exclusions, and a range is mostly short); in a shallow
     /// clone, where libgit2 1.5's walk fails at the cut, through `shallowRange`.
-    func walk(_ repository: Repository, _ body: (ObjectID, RawCommit?) -> Void) throws(GitError) -> String {
+    func walk(_ repository: Repository, _ body: (ObjectID, RawCommit?) throws(AITrailError) -> Void) throws(AITrailError) -> String {
         guard let tips = cacheableTips else {
             let shallow = repository.isShallow
-            for id in shallow ? try shallowRange(repository) : try RevisionWalk(repository, resolved: revisions, options: options).ids() {
-                body(id, nil)
+            let ids = try gitCall { () throws(GitError) in
+                shallow ? try shallowRange(repository) : try RevisionWalk(repository, resolved: revisions, options: options).ids()
             }
+            for id in ids { try body(id, nil) }
             return shallow ? "shallow range walk" : "revision walk"
         }
         if tips.isEmpty { return "nothing to walk" }
-        let walk = try HistoryWalk(repository, tips: tips, source: .commitGraph, firstParent: options.firstParent)
-        for commit in walk {
-            if case .read(let read) = commit { body(read.id, read) } else { body(walk.id(commit), nil) }
+        let walk = try gitCall { () throws(GitError) in
+            try HistoryWalk(repository, tips: tips, source: .commitGraph, firstParent: options.firstParent)
         }
-        if let error = walk.error { throw error }
+        for commit in walk {
+            if case .read(let read) = commit { try body(read.id, read) } else { try body(walk.id(commit), nil) }
+        }
+        if let error = walk.error { throw AITrailError.audit(error.message) }
         return walk.usesCommitGraph ? "commit-graph" : "object walk"
     }
 }
