@@ -3,7 +3,7 @@ import PackageDescription
 
 // Linux only (README, For developers): the code uses glibc and Linux calls that are not built or
 // tested elsewhere. The products are commands (aitrail, and aitrail-store for the database): AITrailKit is not offered as a library (the
-// executable's unsafeFlags would make SwiftPM refuse it as a dependency, and its API is internal).
+// unsafeFlags that link libgit2 statically would make SwiftPM refuse it as a dependency, and its API is internal).
 let package = Package(
     name: "aitrail",
     products: [
@@ -15,12 +15,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
+        // libgit2's headers. The library itself is linked by CGit2Static.
+        .systemLibrary(name: "CGit2", providers: [.apt(["libgit2-dev"])]),
+        // libgit2 linked statically from Debian's libgit2-dev and its dependencies' archives, with
+        // stand-ins for the set-ups of network transports aitrail never uses (Sources/CGit2Static/
+        // stand_ins.c says why: each hook starts aitrail, and loading libgit2's shared libraries
+        // was most of a start).
+        .target(
+            name: "CGit2Static",
+            linkerSettings: [.unsafeFlags([
+                "-Xlinker", "-l:libgit2.a",
+                "-Xlinker", "-l:libmbedtls.a", "-Xlinker", "-l:libmbedx509.a", "-Xlinker", "-l:libmbedcrypto.a",
+                "-Xlinker", "-l:libhttp_parser.a", "-Xlinker", "-l:libssh2.a", "-Xlinker", "-l:libcrypto.a",
+                "-Xlinker", "-l:libpcre2-8.a", "-Xlinker", "-l:libz.a",
+                "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file",
+                "-Xlinker", "--wrap=libssh2_init",
+                "-Xlinker", "--wrap=mbedtls_havege_init",
+            ], .when(platforms: [.linux]))]
         ),
-        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Static"]),
         .target(name: "AITrailKit", dependencies: ["Git"]),
         .executableTarget(
             name: "aitrail",
@@ -28,14 +41,7 @@ let package = Package(
                 "AITrailKit",
                 "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // Exports the executable's stand-ins for libgit2's CA loading, libssh2's OpenSSL set-up and
-            // mbedTLS's HAVEGE warm-up (Sources/aitrail/SkipCertificateLoading.swift).
-            linkerSettings: [.unsafeFlags([
-                "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
-                "-Xlinker", "--export-dynamic-symbol=libssh2_init",
-                "-Xlinker", "--export-dynamic-symbol=mbedtls_havege_init",
-            ], .when(platforms: [.linux]))]
+            ]
         ),
         // libsqlite3 and libpq from the system (docs/store.md: why not GRDB or postgres-nio).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
