@@ -3,8 +3,8 @@
 # fastest way available, and prints the binary's path:
 #   1. the binary already in $AITRAIL_HOME (restored from the cache) when it is this version and runs;
 #   2. the release asset $AITRAIL_RELEASE_URL/aitrail-<version>-linux-<arch>.tar.gz, verified against
-#      its .sha256 (a mismatch is an error, never installed), when it runs here (it links Debian 12's
-#      libgit2 1.5, installed with apt-get when the system has it);
+#      its .sha256 (a mismatch is an error, never installed), when it runs here (built on Debian 12;
+#      libgit2 is linked in, and older releases' libgit2-1.5 is installed with apt-get when missing);
 #   3. otherwise a release build of $AITRAIL_SOURCE (or of $AITRAIL_REPOSITORY cloned at v<version>),
 #      once: the CI cache keeps the result for the next runs.
 # Used by the GitHub Action (ci/action/install.sh) and the GitLab template. Self-contained: GitLab
