@@ -59,6 +59,9 @@ extension Repository {
         text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
+    /// The value of a lowercase hex digit (`isHex` holds).
+    static func hexValue(_ digit: UInt8) -> Int { Int(digit <= 0x39 ? digit - 0x30 : digit - 0x61 + 10) }
+
     /// Runs `body` with the tree of notes commit `tip`.
     private func withTree<T>(of tip: ObjectID, ref: String, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
         let tree: ObjectID
@@ -174,7 +177,8 @@ extension Repository {
     }
 
     /// The tree of notes commit `base` (empty without one) with the notes of `updates` set to their
-    /// blobs, each where git's fanout puts it: one tree write for any number of notes.
+    /// blobs, each where git's fanout puts it: one tree write for any number of notes. A folder that
+    /// new notes fill up is fanned out one level, as git would (`fanOut`).
     private func notesTree(base: ObjectID?, ref: String, updates: [(target: ObjectID, blob: ObjectID)]) throws(GitError) -> ObjectID {
         var baseline: OpaquePointer?
         if let base {
@@ -191,18 +195,22 @@ extension Repository {
         }
         defer { git_tree_free(baseline) }
         var paths: [String] = []
-        var replaced: [String] = []   // entries in a note's place that are not notes (a gitlink, a symlink)
+        var added: [Int] = []         // updates that are new notes (no note on that target yet)
+        var removed: [String] = []    // entries in a note's place that are not notes (a gitlink, a symlink)
         paths.reserveCapacity(updates.count)
-        for update in updates {
+        for (index, update) in updates.enumerated() {
             let found = try notePath(of: update.target, in: baseline!)
             paths.append(found.path)
-            if found.occupied && found.blob == nil { replaced.append(found.path) }
+            if found.blob == nil { added.append(index) }
+            if found.occupied && found.blob == nil { removed.append(found.path) }
         }
+        let moves = try fanOut(&paths, added: added, in: baseline!)
+        removed += moves.map(\.from)
         var base = baseline!
         var cleared: OpaquePointer?
         defer { git_tree_free(cleared) }
-        if !replaced.isEmpty {
-            let cRemoved = replaced.map { strdup($0) }
+        if !removed.isEmpty {
+            let cRemoved = removed.map { strdup($0) }
             defer { for path in cRemoved { free(path) } }
             var removals = cRemoved.map { git_tree_update(action: GIT_TREE_UPDATE_REMOVE, id: git_oid(), filemode: GIT_FILEMODE_BLOB, path: $0) }
             var id = git_oid()
@@ -211,13 +219,91 @@ extension Repository {
             base = cleared!
         }
         let cPaths = paths.map { strdup($0) }
-        defer { for path in cPaths { free(path) } }
+        let cMoved = moves.map { strdup($0.to) }
+        defer { for path in cPaths + cMoved { free(path) } }
         var changes = updates.indices.map { index in
             git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: updates[index].blob.raw, filemode: GIT_FILEMODE_BLOB, path: cPaths[index])
+        }
+        changes += moves.indices.map { index in
+            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: moves[index].blob, filemode: moves[index].mode, path: cMoved[index])
         }
         var out = git_oid()
         try check(git_tree_create_updated(&out, pointer, base, changes.count, &changes))
         return ObjectID(out)
+    }
+
+    /// A note that moves one fanout level down (`abcd…` to `ab/cd…`).
+    private struct NoteMove {
+        let from: String
+        let to: String
+        let blob: git_oid
+        let mode: git_filemode_t
+    }
+
+    /// git's notes.c (`determine_fanout`) writes a notes folder one fanout level deeper once each of
+    /// the 16 hex digits starts at least two of its notes (or one of its fanout folders): about a
+    /// hundred notes. aitrail does the same for each folder new notes go into: their `paths` go one
+    /// level down, and the folder's notes are moved there with them. Without it every note write
+    /// would read and rewrite one flat tree of all notes (1.3 MB for 20,000 of them) on every commit.
+    /// A folder is left as it is when a move would land on an entry already there (git reads both
+    /// as one note; moving would replace one) or on a non-folder entry with a fanout folder's name.
+    private func fanOut(_ paths: inout [String], added: [Int], in root: OpaquePointer) throws(GitError) -> [NoteMove] {
+        var byFolder: [String: [Int]] = [:]
+        for index in added {
+            let path = paths[index]
+            let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+            byFolder[folder, default: []].append(index)
+        }
+        var moves: [NoteMove] = []
+        for (folder, indices) in byFolder {
+            let nameLength = 40 - folder.utf8.count / 3 * 2
+            guard nameLength > 2 else { continue }
+            var folderTree: OpaquePointer? = root
+            var owned: OpaquePointer?
+            defer { git_tree_free(owned) }
+            if !folder.isEmpty {
+                var entry: OpaquePointer?
+                guard git_tree_entry_bypath(&entry, root, String(folder.dropLast())) == 0 else { continue }
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE else { continue }
+                try check(git_tree_lookup(&owned, pointer, git_tree_entry_id(entry)))
+                folderTree = owned
+            }
+            guard let tree = folderTree else { continue }
+            var uses = [Int](repeating: 0, count: 16)
+            var notes: [(name: String, blob: git_oid, mode: git_filemode_t)] = []
+            var blocked = false
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+                let name = String(cString: git_tree_entry_name(entry))
+                let mode = git_tree_entry_filemode(entry)
+                guard Repository.isHex(name), let digit = name.utf8.first.map(Repository.hexValue) else { continue }
+                if name.utf8.count == 2 {
+                    if mode == GIT_FILEMODE_TREE { uses[digit] += 2 } else { blocked = true }
+                } else if name.utf8.count == nameLength, mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE {
+                    uses[digit] += 1
+                    notes.append((name, git_tree_entry_id(entry)!.pointee, mode))
+                }
+            }
+            for index in indices {
+                if let digit = paths[index].utf8.dropFirst(folder.utf8.count).first.map(Repository.hexValue) { uses[digit] += 1 }
+            }
+            guard !blocked, uses.allSatisfy({ $0 >= 2 }) else { continue }
+            func lower(_ name: Substring) -> String { String(name.prefix(2)) + "/" + String(name.dropFirst(2)) }
+            var taken = false
+            for note in notes {
+                var existing: OpaquePointer?
+                if git_tree_entry_bypath(&existing, tree, lower(Substring(note.name))) == 0 {
+                    git_tree_entry_free(existing)
+                    taken = true
+                    break
+                }
+            }
+            if taken { continue }
+            moves += notes.map { NoteMove(from: folder + $0.name, to: folder + lower(Substring($0.name)), blob: $0.blob, mode: $0.mode) }
+            for index in indices { paths[index] = folder + lower(paths[index].dropFirst(folder.count)) }
+        }
+        return moves
     }
 
     /// A notes commit whose notes are the line-wise union of two notes commits, with both as parents,

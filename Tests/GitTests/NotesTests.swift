@@ -79,6 +79,114 @@ import TestSupport
         #expect(try opened.mergeNotes(ours: merged, theirs: theirs, signature: signature, message: "m") == merged)
     }
 
+    /// Object ids to annotate: notes may sit on any id, as for git (`git notes list` shows them all).
+    private func targets(_ count: Int, seed: UInt64 = 1) throws -> [ObjectID] {
+        var generator = SeededGenerator(seed: seed)
+        return try (0..<count).map { _ in
+            let hex = (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            return try #require(ObjectID(hex: hex))
+        }
+    }
+
+    /// `git notes list` of `ref`: target → note blob, as git reads the tree.
+    private func gitNotes(_ repo: TestRepository, _ ref: String) throws -> [String: String] {
+        var notes: [String: String] = [:]
+        for line in try repo.git(["notes", "--ref", ref, "list"]).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            notes[String(parts[1])] = String(parts[0])
+        }
+        return notes
+    }
+
+    /// The root folder of a notes ref: (names of folders, names of files).
+    private func rootEntries(_ repo: TestRepository, _ ref: String) throws -> (folders: [String], files: [String]) {
+        let lines = try repo.git(["ls-tree", ref]).split(separator: "\n")
+        let folders = lines.filter { $0.contains(" tree ") }.map { String($0.split(separator: "\t")[1]) }
+        let files = lines.filter { $0.contains(" blob ") }.map { String($0.split(separator: "\t")[1]) }
+        return (folders, files)
+    }
+
+    @Test func notesWrittenOneByOneFanOutAsGitsDo() throws {
+        let repo = try TestRepository()
+        try repo.commit("one")
+        let opened = try Repository(discovering: repo.path)
+        let ref = "refs/notes/aitrail"
+        let annotated = try targets(300)
+        for (index, target) in annotated.enumerated() {
+            try opened.appendNote(lines: ["{\"n\":\(index)}"], on: target, ref: ref, signature: signature, message: "m")
+        }
+        // git's notes.c writes ab/cdef… once each hex digit starts two notes of a folder (about a
+        // hundred notes): so does aitrail, and the notes written flat before were moved down with them.
+        let root = try rootEntries(repo, "refs/notes/aitrail")
+        #expect(root.files.isEmpty, "\(root.files.count) notes left flat")
+        #expect(root.folders.count > 16 && root.folders.allSatisfy { $0.utf8.count == 2 })
+        // git reads every note, each with its text; so does aitrail.
+        let listed = try gitNotes(repo, "aitrail")
+        #expect(Set(listed.keys) == Set(annotated.map(\.hex)))
+        for index in [0, 1, 99, 150, 299] {
+            #expect(try repo.git(["notes", "--ref", "aitrail", "show", annotated[index].hex]) == "{\"n\":\(index)}\n")
+            #expect(try opened.note(on: annotated[index], ref: ref) == "{\"n\":\(index)}\n")
+        }
+        #expect(try opened.notes(ref: ref).count == 300)
+        // A note git adds to the fanned-out tree, and one aitrail adds after git: both read by both.
+        let commitID = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git(["notes", "--ref", "aitrail", "add", "-m", "by git", commitID])
+        let head = try #require(ObjectID(hex: commitID))
+        #expect(try opened.note(on: head, ref: ref) == "by git\n")
+        try opened.appendNote(lines: ["by aitrail"], on: head, ref: ref, signature: signature, message: "m")
+        #expect(try repo.git(["notes", "--ref", "aitrail", "show", commitID]) == "by git\nby aitrail\n")
+        #expect(try gitNotes(repo, "aitrail").count == 301)
+        #expect(try repo.gitResult(["fsck", "--no-dangling"]).status == 0)
+    }
+
+    /// A flat tree of many notes (what aitrail wrote before it fanned out) is fanned out by the next
+    /// write: every note keeps its blob, and the tree read and rewritten per commit becomes small.
+    @Test func aFlatTreeOfManyNotesIsFannedOutByTheNextWrite() throws {
+        let repo = try TestRepository()
+        let annotated = try targets(2_000)
+        var stream = "blob\nmark :1\ndata 9\n{\"n\":42}\n\ncommit refs/notes/aitrail\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nflat\n"
+        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
+        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        let before = try gitNotes(repo, "aitrail")
+        let flatRoot = try rootEntries(repo, "refs/notes/aitrail")
+        #expect(before.count == 2_000 && flatRoot.folders.isEmpty)
+        let flatSize = Int(try repo.git(["cat-file", "-s", "refs/notes/aitrail^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+
+        let opened = try Repository(discovering: repo.path)
+        let added = try targets(1, seed: 2)[0]
+        try opened.appendNote(lines: ["{\"n\":1}"], on: added, ref: "refs/notes/aitrail", signature: signature, message: "m")
+
+        let after = try gitNotes(repo, "aitrail")
+        #expect(after.count == 2_001)
+        #expect(before.allSatisfy { after[$0.key] == $0.value }, "a note lost or changed")
+        #expect(try repo.git(["notes", "--ref", "aitrail", "show", added.hex]) == "{\"n\":1}\n")
+        let root = try rootEntries(repo, "refs/notes/aitrail")
+        #expect(root.files.isEmpty && root.folders.count > 200)
+        let fannedSize = Int(try repo.git(["cat-file", "-s", "refs/notes/aitrail^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .max
+        #expect(fannedSize * 10 < flatSize, "root tree \(fannedSize) bytes, flat \(flatSize)")
+    }
+
+    /// A note both flat and in a fanout folder (git reads the two as one note): moving the flat one
+    /// down would replace the other, so that folder stays flat and both stay.
+    @Test func aFolderWhoseMoveWouldReplaceANoteStaysFlat() throws {
+        let repo = try TestRepository()
+        let annotated = try targets(200)
+        let twice = annotated[0].hex
+        let folder = String(twice.prefix(2)), rest = String(twice.dropFirst(2))
+        var stream = "blob\nmark :1\ndata 5\nflat\n\nblob\nmark :2\ndata 7\nfolder\n\n"
+        stream += "commit refs/notes/aitrail\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nboth\n"
+        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
+        stream += "M 100644 :2 \(folder)/\(rest)\n"
+        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        let opened = try Repository(discovering: repo.path)
+        let added = try #require(try targets(40, seed: 3).first { !$0.hex.hasPrefix(folder) })
+        try opened.appendNote(lines: ["new"], on: added, ref: "refs/notes/aitrail", signature: signature, message: "m")
+        let files = try repo.git(["ls-tree", "-r", "--name-only", "refs/notes/aitrail"]).split(separator: "\n").map(String.init)
+        #expect(files.contains(twice) && files.contains("\(folder)/\(rest)"))
+        #expect(files.count == 202)
+        #expect(try repo.git(["notes", "--ref", "aitrail", "show", added.hex]) == "new\n")
+    }
+
     @Test func compareAndSwapRefusesAStaleExpectation() throws {
         let repo = try TestRepository()
         let a = try #require(ObjectID(hex: repo.commit("a")))
