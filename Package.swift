@@ -21,9 +21,17 @@ let package = Package(
         // stand-ins for the set-ups of network transports aitrail never uses (Sources/CGit2Static/
         // stand_ins.c says why: each hook starts aitrail, and loading libgit2's shared libraries
         // was most of a start).
+        //
+        // The C++ runtime and libgcc are linked statically too: `link/libstdc++.so` is a linker script
+        // that stands for GCC's libstdc++.a (the toolchain's own `-lstdc++` comes before any flag here,
+        // so only a library folder searched first can change what it finds), and clang's
+        // `-static-libgcc` takes libgcc_eh.a for libgcc_s.so. A start then loads libc and libm only.
         .target(
             name: "CGit2Static",
+            exclude: ["link"],
             linkerSettings: [.unsafeFlags([
+                "-L", Context.packageDirectory + "/Sources/CGit2Static/link",
+                "-Xclang-linker", "-static-libgcc",
                 "-Xlinker", "-l:libgit2.a",
                 "-Xlinker", "-l:libmbedtls.a", "-Xlinker", "-l:libmbedx509.a", "-Xlinker", "-l:libmbedcrypto.a",
                 "-Xlinker", "-l:libhttp_parser.a", "-Xlinker", "-l:libssh2.a", "-Xlinker", "-l:libcrypto.a",

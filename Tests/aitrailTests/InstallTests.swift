@@ -115,6 +115,9 @@ func timing(_ label: String, _ seconds: Double) {
         #expect(depends.contains("libpq5 (>= ") && depends.contains("libsqlite3-0 (>= "), "\(depends)")
         let hookBinary = try runProcess("ldd", [root + "/usr/bin/aitrail"]).stdout
         #expect(!hookBinary.contains("libpq") && !hookBinary.contains("libsqlite3"))
+        // The C++ runtime and libgcc are linked in too (Sources/CGit2Static/link): a hook's start
+        // loads glibc's libraries only.
+        #expect(!hookBinary.contains("libstdc++") && !hookBinary.contains("libgcc_s"), "\(hookBinary)")
         #expect(try runProcess(root + "/usr/bin/aitrail-store", ["--version"]).stdout.hasPrefix(release.version + " "))
 
         // Reproducible: packaging the same binary again gives the same bytes.
