@@ -7,8 +7,9 @@ public struct AgentRegistry: Sendable {
 
     public init(agents: [Agent]) {
         self.agents = agents
-        var byID: [String: Int] = [:]
-        var byAlias: [String: String] = [:]
+        // Built by every hook run: sized once, not grown step by step.
+        var byID = [String: Int](minimumCapacity: agents.count)
+        var byAlias = [String: String](minimumCapacity: agents.reduce(0) { $0 + 2 + $1.aliases.count })
         for (index, agent) in agents.enumerated() {
             byID[agent.id] = index
             byAlias[agent.id] = agent.id
@@ -17,7 +18,7 @@ public struct AgentRegistry: Sendable {
         }
         self.byID = byID
         self.byAlias = byAlias
-        var firstWords: Set<String> = []
+        var firstWords = Set<String>(minimumCapacity: byAlias.count)
         for name in byAlias.keys {
             if let word = name.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).first { firstWords.insert(String(word)) }
         }
