@@ -98,6 +98,23 @@ struct GeneratedHistory {
         #expect(Set(ranged.stdout.split(separator: "\n")).isSubset(of: Set(sequential.stdout.split(separator: "\n"))))
     }
 
+    /// A walk of more commits than one batch (4,096) classifies each full batch on threads of its
+    /// own while it reads the next: the same rows as the packs-first read of the same commits, with
+    /// one job or two, and as many as git counts.
+    @Test func aWalkOfManyBatchesReportsWhatThePacksFirstReadDoes() throws {
+        let history = try GeneratedHistory(commits: 9_000, seed: 11)
+        let repo = history.repo
+        let expected = try repo.git(["rev-list", "--count", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let packed = try audit(repo, ["--format", "jsonl", "--no-cache", "--jobs", "2", "--verbose"])
+        #expect(packed.status == 0 && packed.stderr.contains("(packs read first)"), "\(packed.stderr)")
+        for jobs in ["1", "2"] {
+            let walked = try audit(repo, ["main", "--format", "jsonl", "--no-cache", "--jobs", jobs, "--verbose"])
+            #expect(walked.status == 0)
+            #expect(walked.stderr.contains("\(expected) commits walked (object walk), \(expected) classified"), "\(walked.stderr)")
+            #expect(walked.stdout == packed.stdout, "--jobs \(jobs)")
+        }
+    }
+
     /// A short HEAD beside a long history on another branch: only HEAD's commits are read.
     @Test func aShortHeadDoesNotReadEveryPackedCommit() throws {
         let history = try GeneratedHistory(commits: 1200, seed: 5)

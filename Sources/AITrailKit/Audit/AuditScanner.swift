@@ -166,13 +166,22 @@ public struct AuditScanner {
             walk = packed
         } else {
             walk = ClassifiedWalk(method: "")
-            let method = try plan.walk(repository) { (id, read) throws(AITrailError) in
-                walk.order.place(id, read: read, cached: cachedRecord(id, in: &cache, notes: reader.notes))
-                // The commits the walk read wait in memory until classified: a batch at a time.
-                guard walk.order.pending.count == AuditScanner.walkBatch else { return }
-                walk.scanned = try classify(walk.order.pending, reader: reader)
-                walk.store(in: &cache)
+            // The commits the walk read wait in memory until classified, a batch at a time: each full
+            // batch is classified on threads of its own while the walk reads the next one.
+            var inFlight: ClassifyingBatch?
+            let method: String
+            do {
+                method = try plan.walk(repository) { (id, read) throws(AITrailError) in
+                    walk.order.place(id, read: read, cached: cachedRecord(id, in: &cache, notes: reader.notes))
+                    guard walk.order.pending.count == AuditScanner.walkBatch else { return }
+                    try inFlight?.finish(into: &walk, cache: &cache)
+                    inFlight = ClassifyingBatch(walk.order.takeBatch(), reader: reader, scanner: self)
+                }
+            } catch {
+                inFlight?.abandon()
+                throw error
             }
+            try inFlight?.finish(into: &walk, cache: &cache)
             walk.method = method
         }
         walk.scanned = try classify(walk.order.pending, reader: reader)
@@ -265,8 +274,12 @@ public struct AuditScanner {
 
     /// Classifies `commits` on the workers, reading those the walk did not.
     private func classify(_ commits: [PendingCommit], reader: CommitReader) throws(AITrailError) -> [Scanned] {
+        try AuditScanner.classify(commits, reader: reader, workers: Workers(self))
+    }
+
+    static func classify(_ commits: [PendingCommit], reader: CommitReader, workers: Workers) throws(AITrailError) -> [Scanned] {
         let results = SliceResults<Scanned?>(count: commits.count, initial: nil)
-        try onWorkers(commits.count, blockSize: 256) { (range, repository) throws(GitError) in
+        try workers.run(commits.count, blockSize: 256) { (range, repository) throws(GitError) in
             for position in range { results[position] = try reader.scan(commits[position], in: repository) }
         }
         return results.values.map { $0! }
@@ -276,8 +289,28 @@ public struct AuditScanner {
     /// workers (one per 64 items at most), each with its own repository: libgit2 objects never cross
     /// threads. Reports progress from the first worker; throws the first worker's error.
     func onWorkers(_ count: Int, blockSize: Int, _ body: @Sendable (Range<Int>, Repository) throws(GitError) -> Void) throws(AITrailError) {
+        try Workers(self).run(count, blockSize: blockSize, body)
+    }
+}
+
+/// The audit's worker threads: up to `jobs`, each with its own repository. `shared`, when given, is
+/// the repository a single worker uses on the calling thread; without it every worker opens one.
+struct Workers: @unchecked Sendable {
+    let jobs: Int
+    let location: Repository.Location
+    let shared: Repository?
+    let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(_ scanner: AuditScanner, sharing: Bool = true) {
+        jobs = scanner.options.jobs
+        location = scanner.repository.location
+        shared = sharing ? scanner.repository : nil
+        progress = scanner.progress
+    }
+
+    func run(_ count: Int, blockSize: Int, _ body: @Sendable (Range<Int>, Repository) throws(GitError) -> Void) throws(AITrailError) {
         if count == 0 { return }
-        let jobs = min(options.jobs, max(1, count / 64))
+        let jobs = min(self.jobs, max(1, count / 64))
         let blocks = (count + blockSize - 1) / blockSize
         let progress = self.progress
         @Sendable func work(_ worker: Int, _ repository: Repository) throws(GitError) {
@@ -287,12 +320,12 @@ public struct AuditScanner {
                 if worker == 0, let progress { progress(min(count, range.upperBound * jobs), count) }
             }
         }
-        if jobs == 1 {
-            do { try work(0, repository) } catch { throw AITrailError.audit(error.message) }
+        if jobs == 1, let shared {
+            do { try work(0, shared) } catch { throw AITrailError.audit(error.message) }
             return
         }
         let failures = SliceResults<String?>(count: jobs, initial: nil)
-        let location = repository.location
+        let location = self.location
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             do {
                 try work(worker, try Repository(location))
@@ -302,7 +335,9 @@ public struct AuditScanner {
         }
         if let message = failures.values.compactMap({ $0 }).first { throw AITrailError.audit(message) }
     }
+}
 
+extension AuditScanner {
     /// The person an author is in reports: the name without aider's ` (aider)` suffix (aider marks
     /// the changes it wrote so; the person is the same), then `.mailmap`.
     static func person(name: String, email: String, mailmap: Mailmap) -> Identity {
@@ -432,4 +467,32 @@ func gitCall<T>(_ body: () throws(GitError) -> T) throws(AITrailError) -> T {
 func hex(_ value: UInt64) -> String {
     let digits = String(value, radix: 16)
     return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+}
+
+/// A full batch of the walk's commits, classified on threads of their own (their own repositories)
+/// while the walk reads the next batch on the scanner's: `finish` waits for it and stores it.
+private struct ClassifyingBatch {
+    let batch: WalkOrder.Batch
+    let thread: BackgroundThread
+    let result: SliceResults<Result<[AuditScanner.Scanned], AITrailError>?>
+
+    init(_ batch: WalkOrder.Batch, reader: CommitReader, scanner: AuditScanner) {
+        self.batch = batch
+        let result = SliceResults<Result<[AuditScanner.Scanned], AITrailError>?>(count: 1, initial: nil)
+        self.result = result
+        let workers = Workers(scanner, sharing: false)
+        thread = BackgroundThread {
+            result[0] = Result { () throws(AITrailError) in try AuditScanner.classify(batch.commits, reader: reader, workers: workers) }
+        }
+    }
+
+    func finish(into walk: inout ClassifiedWalk, cache: inout AuditCache) throws(AITrailError) {
+        thread.wait()
+        let scanned = try result[0]!.get()
+        walk.order.store(scanned, of: batch, in: &cache)
+        walk.stored += scanned.count
+    }
+
+    /// Waits for the batch when the walk failed (its error is the one reported).
+    func abandon() { thread.wait() }
 }

@@ -98,14 +98,34 @@ struct WalkOrder {
 
     /// Stores the classified commits, one per `pending` commit and in its order, and fills their slots.
     mutating func store(_ scanned: [AuditScanner.Scanned], in cache: inout AuditCache) {
-        precondition(scanned.count == slots.count, "one classified commit per pending one")
+        store(scanned, of: takeBatch(), in: &cache)
+    }
+
+    /// Commits taken out of `pending` to be classified elsewhere while the walk goes on, with the
+    /// slots their records fill.
+    struct Batch: Sendable {
+        let commits: [PendingCommit]
+        fileprivate let slots: [Int]
+        fileprivate let replacing: [Int32]
+    }
+
+    /// The pending commits so far, as a batch; `pending` starts over.
+    mutating func takeBatch() -> Batch {
+        defer {
+            pending = []
+            slots = []
+            replacing = []
+        }
+        return Batch(commits: pending, slots: slots, replacing: replacing)
+    }
+
+    /// Stores the classified commits of `batch`, one per commit and in its order, and fills their slots.
+    mutating func store(_ scanned: [AuditScanner.Scanned], of batch: Batch, in cache: inout AuditCache) {
+        precondition(scanned.count == batch.slots.count, "one classified commit per pending one")
         cache.table.reserve(scanned.count)
         for (position, commit) in scanned.enumerated() {
-            rows[slots[position]] = cache.store(commit.record, replacing: replacing[position])
+            rows[batch.slots[position]] = cache.store(commit.record, replacing: batch.replacing[position])
         }
-        pending = []
-        slots = []
-        replacing = []
     }
 }
 
