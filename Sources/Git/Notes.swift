@@ -218,24 +218,26 @@ extension Repository {
             try check(git_tree_lookup(&cleared, pointer, &id))
             base = cleared!
         }
+        let moved = moves.filter { $0.to != nil }
         let cPaths = paths.map { strdup($0) }
-        let cMoved = moves.map { strdup($0.to) }
+        let cMoved = moved.map { strdup($0.to!) }
         defer { for path in cPaths + cMoved { free(path) } }
         var changes = updates.indices.map { index in
             git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: updates[index].blob.raw, filemode: GIT_FILEMODE_BLOB, path: cPaths[index])
         }
-        changes += moves.indices.map { index in
-            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: moves[index].blob, filemode: moves[index].mode, path: cMoved[index])
+        changes += moved.indices.map { index in
+            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: moved[index].blob, filemode: moved[index].mode, path: cMoved[index])
         }
         var out = git_oid()
         try check(git_tree_create_updated(&out, pointer, base, changes.count, &changes))
         return ObjectID(out)
     }
 
-    /// A note that moves one fanout level down (`abcd…` to `ab/cd…`).
+    /// A note that moves one fanout level down (`abcd…` to `ab/cd…`); `to` is nil for a note the
+    /// write sets anew, whose upsert already goes to the new place.
     private struct NoteMove {
         let from: String
-        let to: String
+        let to: String?
         let blob: git_oid
         let mode: git_filemode_t
     }
@@ -248,12 +250,9 @@ extension Repository {
     /// A folder is left as it is when a move would land on an entry already there (git reads both
     /// as one note; moving would replace one) or on a non-folder entry with a fanout folder's name.
     private func fanOut(_ paths: inout [String], added: [Int], in root: OpaquePointer) throws(GitError) -> [NoteMove] {
+        func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[...$0]) } ?? "" }
         var byFolder: [String: [Int]] = [:]
-        for index in added {
-            let path = paths[index]
-            let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
-            byFolder[folder, default: []].append(index)
-        }
+        for index in added { byFolder[parent(paths[index]), default: []].append(index) }
         var moves: [NoteMove] = []
         for (folder, indices) in byFolder {
             let nameLength = 40 - folder.utf8.count / 3 * 2
@@ -300,8 +299,19 @@ extension Repository {
                 }
             }
             if taken { continue }
-            moves += notes.map { NoteMove(from: folder + $0.name, to: folder + lower(Substring($0.name)), blob: $0.blob, mode: $0.mode) }
-            for index in indices { paths[index] = folder + lower(paths[index].dropFirst(folder.count)) }
+            // Notes this write sets (new, or changed by a merge) go down with the folder at their new
+            // blob; the folder's other notes are moved at theirs.
+            var updated = Set<Substring>()
+            for index in paths.indices where parent(paths[index]) == folder {
+                updated.insert(paths[index].dropFirst(folder.count))
+                paths[index] = folder + lower(paths[index].dropFirst(folder.count))
+            }
+            for note in notes {
+                let from = folder + note.name
+                // A note this write sets leaves its old place; its new blob goes to the new one.
+                moves.append(NoteMove(from: from, to: updated.contains(Substring(note.name)) ? nil : folder + lower(Substring(note.name)),
+                                      blob: note.blob, mode: note.mode))
+            }
         }
         return moves
     }

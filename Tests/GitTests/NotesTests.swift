@@ -166,6 +166,43 @@ import TestSupport
         #expect(fannedSize * 10 < flatSize, "root tree \(fannedSize) bytes, flat \(flatSize)")
     }
 
+    /// A merge that both changes notes of a flat folder and adds enough to fan it out: the changed
+    /// notes go down with their merged text, once each, and the others keep theirs.
+    @Test func aMergeThatFansAFolderOutKeepsEachNoteOnce() throws {
+        let repo = try TestRepository()
+        let annotated = try targets(150)
+        var stream = "blob\nmark :1\ndata 5\nours\n\ncommit refs/notes/ours\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nflat\n"
+        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
+        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        let opened = try Repository(discovering: repo.path)
+        let ours = try #require(try opened.referenceTarget("refs/notes/ours"))
+        try opened.updateReference("refs/notes/theirs", to: ours, expected: nil, message: "branch")
+        let added = try targets(30, seed: 4)
+        for target in [annotated[0], annotated[1]] + added {
+            try opened.appendNote(lines: ["theirs"], on: target, ref: "refs/notes/theirs", signature: signature, message: "m")
+        }
+        let theirs = try #require(try opened.referenceTarget("refs/notes/theirs"))
+        // Ours moves on too (a note it had: the folder stays flat), so the merge is no fast-forward.
+        try opened.appendNote(lines: ["ours too"], on: annotated[2], ref: "refs/notes/ours", signature: signature, message: "m")
+        #expect(try repo.git(["ls-tree", "--name-only", "refs/notes/ours"]).split(separator: "\n").count == 150)
+        let oursNow = try #require(try opened.referenceTarget("refs/notes/ours"))
+        let merged = try opened.mergeNotes(ours: oursNow, theirs: theirs, signature: signature, message: "merge")
+        #expect(merged != theirs && merged != oursNow)
+        try opened.updateReference("refs/notes/ours", to: merged, expected: oursNow, message: "merge")
+
+        let paths = try repo.git(["ls-tree", "-r", "--name-only", "refs/notes/ours"]).split(separator: "\n")
+        let targetsListed = paths.map { $0.replacingOccurrences(of: "/", with: "") }
+        #expect(targetsListed.count == 180 && Set(targetsListed).count == 180, "\(targetsListed.count) entries, \(Set(targetsListed).count) targets, flat: \(paths.filter { !$0.contains("/") }.prefix(5))")
+        #expect(paths.allSatisfy { $0.contains("/") }, "a note left flat")
+        for target in [annotated[0], annotated[1]] {
+            #expect(try repo.git(["notes", "--ref", "ours", "show", target.hex]) == "ours\ntheirs\n")
+        }
+        #expect(try repo.git(["notes", "--ref", "ours", "show", annotated[2].hex]) == "ours\nours too\n")
+        #expect(try repo.git(["notes", "--ref", "ours", "show", annotated[3].hex]) == "ours\n")
+        #expect(try repo.git(["notes", "--ref", "ours", "show", added[0].hex]) == "theirs\n")
+        #expect(try opened.notes(ref: "refs/notes/ours").count == 180)
+    }
+
     /// A note both flat and in a fanout folder (git reads the two as one note): moving the flat one
     /// down would replace the other, so that folder stays flat and both stay.
     @Test func aFolderWhoseMoveWouldReplaceANoteStaysFlat() throws {
