@@ -514,7 +514,9 @@ private final class MarkerTables: Sendable {
         var footers: [([UInt8], Int)] = [], subjectPrefixes: [([UInt8], Int)] = []
         var trailers: [String: [(String?, Int)]] = [:]
         for (index, agent) in registry.agents.enumerated() {
-            for pattern in agent.coAuthors + agent.identities where !identities.contains(where: { $0.0 == pattern && $0.1 == index }) {
+            // Each pattern once per agent (co-author and identity lists may share one).
+            var seen = Set<IdentityPattern>()
+            for pattern in agent.coAuthors + agent.identities where seen.insert(pattern).inserted {
                 identities.append((pattern, index))
             }
             footers += agent.footers.map { (Array($0.lowercased().utf8), index) }
