@@ -88,6 +88,20 @@ import TestSupport
         }
     }
 
+    /// Makes notes ref `ref` one commit whose tree holds exactly `notes` (path → text), as git's
+    /// fast-import writes it: a layout of the test's choosing (flat, or a note in two places).
+    private func importNotes(_ repo: TestRepository, ref: String, _ notes: [(path: String, text: String)]) throws {
+        var marks: [String: Int] = [:]
+        var stream = ""
+        for text in notes.map(\.text) where marks[text] == nil {
+            marks[text] = marks.count + 1
+            stream += "blob\nmark :\(marks.count)\ndata \(text.utf8.count)\n\(text)\n"
+        }
+        stream += "commit \(ref)\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nnotes\n"
+        for note in notes { stream += "M 100644 :\(marks[note.text]!) \(note.path)\n" }
+        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+    }
+
     /// `git notes list` of `ref`: target → note blob, as git reads the tree.
     private func gitNotes(_ repo: TestRepository, _ ref: String) throws -> [String: String] {
         var notes: [String: String] = [:]
@@ -144,9 +158,7 @@ import TestSupport
     @Test func aFlatTreeOfManyNotesIsFannedOutByTheNextWrite() throws {
         let repo = try TestRepository()
         let annotated = try targets(2_000)
-        var stream = "blob\nmark :1\ndata 9\n{\"n\":42}\n\ncommit refs/notes/aitrail\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nflat\n"
-        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
-        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        try importNotes(repo, ref: "refs/notes/aitrail", annotated.map { ($0.hex, "{\"n\":42}\n") })
         let before = try gitNotes(repo, "aitrail")
         let flatRoot = try rootEntries(repo, "refs/notes/aitrail")
         #expect(before.count == 2_000 && flatRoot.folders.isEmpty)
@@ -171,9 +183,7 @@ import TestSupport
     @Test func aMergeThatFansAFolderOutKeepsEachNoteOnce() throws {
         let repo = try TestRepository()
         let annotated = try targets(150)
-        var stream = "blob\nmark :1\ndata 5\nours\n\ncommit refs/notes/ours\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nflat\n"
-        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
-        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        try importNotes(repo, ref: "refs/notes/ours", annotated.map { ($0.hex, "ours\n") })
         let opened = try Repository(discovering: repo.path)
         let ours = try #require(try opened.referenceTarget("refs/notes/ours"))
         try opened.updateReference("refs/notes/theirs", to: ours, expected: nil, message: "branch")
@@ -210,11 +220,7 @@ import TestSupport
         let annotated = try targets(200)
         let twice = annotated[0].hex
         let folder = String(twice.prefix(2)), rest = String(twice.dropFirst(2))
-        var stream = "blob\nmark :1\ndata 5\nflat\n\nblob\nmark :2\ndata 7\nfolder\n\n"
-        stream += "commit refs/notes/aitrail\ncommitter a <a@example.com> 1700000000 +0000\ndata 5\nboth\n"
-        for target in annotated { stream += "M 100644 :1 \(target.hex)\n" }
-        stream += "M 100644 :2 \(folder)/\(rest)\n"
-        try repo.git(["fast-import", "--quiet"], input: Array((stream + "\n").utf8))
+        try importNotes(repo, ref: "refs/notes/aitrail", annotated.map { ($0.hex, "flat\n") } + [("\(folder)/\(rest)", "folder\n")])
         let opened = try Repository(discovering: repo.path)
         let added = try #require(try targets(40, seed: 3).first { !$0.hex.hasPrefix(folder) })
         try opened.appendNote(lines: ["new"], on: added, ref: "refs/notes/aitrail", signature: signature, message: "m")
