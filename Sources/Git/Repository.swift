@@ -342,14 +342,83 @@ public final class Repository {
         return ObjectID(oid)
     }
 
-    /// Full names of all references, optionally only those under `prefix`.
+    /// Full names of all references, optionally only those under `prefix` (ending in `/`), sorted.
     public func referenceNames(under prefix: String? = nil) throws(GitError) -> [String] {
-        var iterator: OpaquePointer?
-        if let prefix {
-            try check(git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"))
-        } else {
-            try check(git_reference_iterator_new(&iterator, pointer))
+        guard let prefix else { return try allReferenceNames() }
+        // The loose files below `<common-dir>/<prefix>` and the lines of packed-refs that name a ref
+        // under it, read directly: libgit2's glob iterator reads and sorts all of packed-refs first
+        // (49 ms with 100,000 refs, in every post-commit hook).
+        var names = Set<String>()
+        collectLooseReferences(in: commonDirectory + "/" + prefix, named: prefix, into: &names)
+        names.formUnion(Repository.packedReferenceNames(in: commonDirectory + "/packed-refs", under: prefix))
+        return names.filter { name in
+            var valid: Int32 = 0
+            return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
+        }.sorted()
+    }
+
+    private func collectLooseReferences(in folder: String, named prefix: String, into names: inout Set<String>) {
+        for entry in FileSystem.contents(ofDirectory: folder) where !entry.hasSuffix(".lock") {
+            let path = folder + "/" + entry
+            if FileSystem.isDirectory(path) {
+                collectLooseReferences(in: path, named: prefix + entry + "/", into: &names)
+            } else {
+                names.insert(prefix + entry)
+            }
         }
+    }
+
+    /// The names under `prefix` in the packed-refs file at `path` (none without one), mapped rather
+    /// than read: 100,000 refs are 5 MB.
+    static func packedReferenceNames(in path: String, under prefix: String) -> [String] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return [] }
+        let size = Int(info.st_size)
+        // strstr needs a NUL after the text: the zeros that fill a mapping's last page, unless the
+        // file ends exactly at a page's end.
+        guard size % Int(sysconf(Int32(_SC_PAGESIZE))) != 0 else {
+            return (try? FileSystem.read(path)).map { packedReferenceNames($0 + [0], under: prefix) } ?? []
+        }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else { return [] }
+        defer { munmap(mapped, size) }
+        return packedReferenceNames(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size + 1), under: prefix)
+    }
+
+    static func packedReferenceNames(_ bytes: [UInt8], under prefix: String) -> [String] {
+        bytes.withUnsafeBufferPointer { packedReferenceNames($0, under: prefix) }
+    }
+
+    /// The names under `prefix` in packed-refs' `<id> <name>` lines (comments and peeled `^<id>`
+    /// lines are neither): found with strstr, then checked line by line, in about a millisecond for
+    /// 100,000 refs. `file` ends with a NUL (not part of the text).
+    static func packedReferenceNames(_ file: UnsafeBufferPointer<UInt8>, under prefix: String) -> [String] {
+        let needle = " " + prefix
+        var names: [String] = []
+        let base = UnsafeRawPointer(file.baseAddress!).assumingMemoryBound(to: CChar.self)
+        let count = file.count - 1
+        var offset = 0
+        while offset < count, let found = strstr(base + offset, needle) {
+            let at = base.distance(to: found)
+            var lineStart = at
+            while lineStart > 0 && file[lineStart - 1] != 0x0A { lineStart -= 1 }
+            var lineEnd = at + 1
+            while lineEnd < count && file[lineEnd] != 0x0A { lineEnd += 1 }
+            let idLength = at - lineStart
+            if (idLength == 40 || idLength == 64) && file[lineStart] != UInt8(ascii: "^") && file[lineStart] != UInt8(ascii: "#") {
+                let nameEnd = file[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+                names.append(String(decoding: UnsafeBufferPointer(rebasing: file[(at + 1)..<nameEnd]), as: UTF8.self))
+            }
+            offset = lineEnd + 1
+        }
+        return names
+    }
+
+    private func allReferenceNames() throws(GitError) -> [String] {
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_new(&iterator, pointer))
         defer { git_reference_iterator_free(iterator) }
         var names: [String] = []
         var name: UnsafePointer<CChar>?
@@ -365,16 +434,25 @@ public final class Repository {
     /// Moves `name` to `target` only if it still points at `expected` (nil: only if it does not exist).
     /// Throws a conflict error (`isConflict`) when another writer got there first.
     public func updateReference(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
-        var ref: OpaquePointer?
-        var id = target.raw
-        // "Must not exist yet" is the zero id: libgit2 then compares under the ref's lock. Its
-        // non-forced create checks before taking the lock, so two first writers could both win.
-        var old = expected?.raw ?? git_oid()
+        // Through a transaction: the ref's lock is taken, the value it holds then is compared with
+        // `expected` (nil: it must not exist), and only then is it written, with its reflog. (libgit2's
+        // git_reference_create_matching first checks the name against every packed ref, reading and
+        // sorting all of packed-refs: 58 ms per note write with 100,000 refs.)
         // Not stopped by SIGTERM while libgit2 holds `<name>.lock`: a lock left behind fails every later update.
         try TemporaryFiles.deferringSignals { () throws(GitError) in
-            _ = try check(git_reference_create_matching(&ref, pointer, name, &id, 1, &old, message))
+            var transaction: OpaquePointer?
+            try check(git_transaction_new(&transaction, pointer))
+            defer { git_transaction_free(transaction) }
+            try check(git_transaction_lock_ref(transaction, name))
+            let current = try referenceTarget(name)
+            guard current == expected else {
+                throw GitError("\(name) moved: it is at \(current?.hex ?? "nothing"), not \(expected?.hex ?? "nothing") as expected",
+                               code: GIT_EMODIFIED.rawValue)
+            }
+            var id = target.raw
+            try check(git_transaction_set_target(transaction, name, &id, nil, message))
+            try check(git_transaction_commit(transaction))
         }
-        git_reference_free(ref)
     }
 
     /// The best common ancestor of two commits, or nil when they share no history.

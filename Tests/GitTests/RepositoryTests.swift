@@ -4,6 +4,29 @@ import Testing
 import TestSupport
 
 @Suite struct RepositoryTests {
+    /// The refs under a prefix, read from the loose files and packed-refs directly: the same names
+    /// as `git for-each-ref`, packed or loose or both, peeled lines and lock files left out.
+    @Test func referenceNamesUnderAPrefixAreGitsForEachRef() throws {
+        let repo = try TestRepository()
+        let head = try repo.commit("one")
+        try repo.git(["tag", "-a", "-m", "annotated", "v1"])
+        for name in ["refs/notes/remotes/origin/aitrail", "refs/notes/remotes/up/stream/aitrail", "refs/notes/remotesX/a",
+                     "refs/notes/remotes/packed-only", "refs/replace/" + String(repeating: "1", count: 40)] {
+            try repo.git(["update-ref", name, head])
+        }
+        try repo.git(["pack-refs", "--all"])
+        // Loose again after packing (both), loose only, and a lock file nobody holds.
+        try repo.git(["update-ref", "refs/notes/remotes/origin/aitrail", head])
+        try repo.git(["update-ref", "refs/notes/remotes/loose/aitrail", head])
+        FileManager.default.createFile(atPath: repo.path + "/.git/refs/notes/remotes/loose/stale.lock", contents: Data())
+        let opened = try Repository(discovering: repo.path)
+        for prefix in ["refs/notes/remotes/", "refs/replace/", "refs/tags/", "refs/nothing/"] {
+            let expected = try repo.git(["for-each-ref", "--format=%(refname)", prefix]).split(separator: "\n").map(String.init)
+            #expect(try opened.referenceNames(under: prefix) == expected.sorted(), "\(prefix)")
+        }
+        #expect(try opened.referenceNames(under: "refs/notes/remotes/").count == 4)
+    }
+
     @Test func opensFromASubfolderAndReportsPaths() throws {
         let repo = try TestRepository()
         try repo.commit("first", file: "src/deep/a.txt")
