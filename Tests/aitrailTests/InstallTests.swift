@@ -124,7 +124,7 @@ func timing(_ label: String, _ seconds: Double) {
         let again = try makeTemporaryDirectory(prefix: "aitrail-dist-again")
         defer { try? FileManager.default.removeItem(atPath: again) }
         let rerun = try runScript([packageRoot + "/scripts/package", "--output", again], environment: ["AITRAIL_BUILD_PATH": releaseBuildPath])
-        #expect(rerun.result.status == 0)
+        #expect(rerun.result.status == 0, "\(rerun.result.stderr)")
         for file in [release.tarball, release.deb] {
             let name = URL(fileURLWithPath: file).lastPathComponent
             #expect(FileManager.default.contents(atPath: file) == FileManager.default.contents(atPath: again + "/" + name), "\(name) differs between two runs")
