@@ -4,6 +4,12 @@ import PackageDescription
 // Linux only (README, For developers): the code uses glibc and Linux calls that are not built or
 // tested elsewhere. The products are commands (aitrail, and aitrail-store for the database): AITrailKit is not offered as a library (the
 // unsafeFlags that link libgit2 statically would make SwiftPM refuse it as a dependency, and its API is internal).
+
+// Every hook run starts aitrail, so its start is kept short (docs/hooks.md, "Speed"): generic types
+// of our own code are made through their metadata functions, not demangled from names at run time
+// (each first use of such a name made the runtime search all 4,000 protocol conformances of the binary).
+let fastStart: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
+
 let package = Package(
     name: "aitrail",
     products: [
@@ -39,17 +45,26 @@ let package = Package(
                 "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file",
                 "-Xlinker", "--wrap=libssh2_init",
                 "-Xlinker", "--wrap=mbedtls_havege_init",
+                "-Xlinker", "--wrap=OPENSSL_cpuid_setup",
             ], .when(platforms: [.linux]))]
         ),
-        .target(name: "Git", dependencies: ["CGit2", "CGit2Static"]),
-        .target(name: "AITrailKit", dependencies: ["Git"]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Static"], swiftSettings: fastStart),
+        .target(name: "AITrailKit", dependencies: ["Git"], swiftSettings: fastStart),
         .executableTarget(
             name: "aitrail",
             dependencies: [
                 "AITrailKit",
                 "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: fastStart,
+            // Linked by the toolchain's lld with packed relative relocations (DT_RELR, glibc 2.36):
+            // the 61,000 pointers a start relocates are listed in 15 KB instead of 1.4 MB. And with
+            // no symbol exported: the Swift runtime's start looks its own address up with dladdr,
+            // which reads every exported symbol (4,700 with the toolchain's -export-dynamic).
+            linkerSettings: [.unsafeFlags([
+                "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+            ], .when(platforms: [.linux]))]
         ),
         // libsqlite3 and libpq from the system (docs/store.md: why not GRDB or postgres-nio).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),

@@ -113,3 +113,9 @@ int __wrap_libssh2_init(int flags) {
 void __wrap_mbedtls_havege_init(void *state) {
     if (state) memset(state, 0, sizeof(uint32_t) * (4 + 1024 + 8192));
 }
+
+/* OpenSSL's libcrypto (linked for libssh2, whose set-up is skipped above) probes the processor at
+ * every start, from its `.init` section: a run of CPUID instructions, each a trap to the hypervisor
+ * on a virtual machine (~85 µs of every hook run here). Nothing in aitrail calls libcrypto; its
+ * capability vector stays zero, which selects OpenSSL's portable code were anything to call it. */
+void __wrap_OPENSSL_cpuid_setup(void) {}
