@@ -190,7 +190,7 @@ public enum CanonicalJSON {
 
     public static func line(_ record: LedgerRecord) -> String {
         switch record {
-        case .usage(let usage): return encode(usage)
+        case .usage(let usage): return FlatJSON.line(usage) ?? encode(usage)
         case .evidence(let evidence): return encode(evidence)
         case .other(_, let line): return line
         }
@@ -291,6 +291,27 @@ enum FlatJSON {
         }
         return UsageRecord(agent: agent, model: model, tools: tools, source: source, at: at,
                            files: files, insertions: insertions, deletions: deletions, aitrail: aitrail, carried: carried)
+    }
+
+    /// A usage record's canonical line written directly, when none of its strings needs an escape
+    /// (printable ASCII without `"` and `\\`: what the hooks write, agents and models being safe ids):
+    /// JSONEncoder's first use costs a post-commit hook more than the rest of the line's work. Nil
+    /// otherwise, and `CanonicalJSON.encode` writes it. A test holds the two equal.
+    static func line(_ record: UsageRecord) -> String? {
+        func plain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        let strings = [record.type, record.agent, record.source, record.at, record.aitrail] + record.tools
+            + [record.model, record.carried?.from].compactMap { $0 }
+        guard strings.allSatisfy(plain) else { return nil }
+        // Keys in JSONEncoder's `.sortedKeys` order; nil optionals left out, as Codable encodes them.
+        var fields = ["\"agent\":\"\(record.agent)\"", "\"aitrail\":\"\(record.aitrail)\"", "\"at\":\"\(record.at)\""]
+        if let carried = record.carried { fields.append("\"carried\":{\"from\":\"\(carried.from)\"}") }
+        fields += ["\"deletions\":\(record.deletions)", "\"files\":\(record.files)", "\"insertions\":\(record.insertions)"]
+        if let model = record.model { fields.append("\"model\":\"\(model)\"") }
+        fields += [
+            "\"source\":\"\(record.source)\"", "\"tools\":[" + record.tools.map { "\"\($0)\"" }.joined(separator: ",") + "]",
+            "\"type\":\"\(record.type)\"", "\"v\":\(record.v)",
+        ]
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     /// The fields of a flat object `{"key":value,…}` with no spaces and no escapes, or nil.
