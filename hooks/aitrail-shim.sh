@@ -76,7 +76,7 @@ aitrail_trailer_key() {
 }
 
 # prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
-if [ "$hook" = commit-msg ] && [ -f "$gitdir/aitrail/validated-message" ] &&
+if [ "$hook" = commit-msg ] && [ -s "$gitdir/aitrail/validated-message" ] &&
 	aitrail_same "$1" "$gitdir/aitrail/validated-message"; then
 	exit 0
 fi
@@ -117,6 +117,9 @@ if [ ! -x "$bin" ]; then
 	}
 fi
 export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@
+# git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer per
+# agent commit) and says itself what it could not do.
+[ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"
 "$bin" hook "$hook" "$@"
 status=$?
 case $status in

@@ -108,7 +108,7 @@ public enum FileSystem {
     /// rename that follows at once). Elsewhere than Linux, nothing is removed (`git gc` does it).
     static func removeAbandonedObjectFiles(in directory: String) {
         let prefix = "tmp_object_git2_"
-        let candidates = contents(ofDirectory: directory).filter { $0.hasPrefix(prefix) }.map { directory + "/" + $0 }
+        let candidates = contents(ofDirectory: directory, withPrefix: prefix).map { directory + "/" + $0 }
         guard !candidates.isEmpty, isDirectory("/proc/self/fd") else { return }
         var abandoned: [String] = []
         for path in candidates {
@@ -133,7 +133,7 @@ public enum FileSystem {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".aitrail-"
-        for name in contents(ofDirectory: directory) where name.hasPrefix(prefix) {
+        for name in contents(ofDirectory: directory, withPrefix: prefix) {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
             if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + name) }
@@ -246,6 +246,13 @@ extension FileSystem {
     @discardableResult
     public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
 
+    /// Truncates `path` to nothing if it exists (the file and its inode stay); never creates it.
+    public static func empty(_ path: String) {
+        guard let file = fopen(path, "r+") else { return }
+        ftruncate(fileno(file), 0)
+        fclose(file)
+    }
+
     /// Renames a file, replacing `destination` if it exists.
     public static func move(_ source: String, to destination: String) throws(GitError) {
         if rename(source, destination) != 0 { throw GitError("cannot rename \(source) to \(destination): \(lastErrno())") }
@@ -276,6 +283,23 @@ extension FileSystem {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The names in `path` that start with `prefix` (not empty), found without making a string of
+    /// any other name: the hooks look for leftovers among the 257 entries of `objects/` on every note write.
+    public static func contents(ofDirectory path: String, withPrefix prefix: String) -> [String] {
+        guard !prefix.isEmpty, let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        let length = prefix.utf8.count
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { name in
+                    if strncmp(name, prefix, length) == 0 { names.append(String(cString: name)) }
+                }
+            }
         }
         return names
     }

@@ -210,6 +210,13 @@ public final class Repository {
 
     /// HEAD's commit, or nil when HEAD is unborn.
     public func head() throws(GitError) -> ObjectID? {
+        // The usual case first, as every post-commit hook meets it: HEAD names a commit our own
+        // readers read (the check `resolveCommit` makes before libgit2 reads anything).
+        var oid = git_oid()
+        if git_reference_name_to_id(&oid, pointer, "HEAD") == 0 {
+            let id = ObjectID(oid)
+            if let object = try? objectFiles.read(id), object.type == 1 { return id }
+        }
         if isHeadUnborn { return nil }
         return try resolveCommit("HEAD")
     }

@@ -13,8 +13,9 @@ struct PostCommitHook {
         step("usage not recorded", recordUsage)
         step("the remote's notes not taken in yet", takeInFetchedNotes)
         step("evidence not attached", attachPendingEvidence)
-        if let validated = try? context.validatedMessagePath() { FileSystem.remove(validated) }
-        if let written = try? context.writtenTagPath() { FileSystem.remove(written) }
+        for handedOff in [try? context.validatedMessagePath(), try? context.writtenTagPath()] {
+            if let handedOff { try? context.handOff(nil, at: handedOff) }
+        }
         return 0
     }
 
@@ -34,7 +35,7 @@ struct PostCommitHook {
 
         let policy = context.policy()
         let repository = try context.repository()
-        guard let head = try repository.head() else { return }
+        guard let head = try context.head() else { return }
         let commit = try repository.commit(head)
         if commit.isMerge && !policy.tag.merges { return }
         let classifier = context.classifier()
@@ -94,7 +95,7 @@ extension PostCommitHook {
     /// until a commit with the tree it evaluated exists: this one, perhaps.
     func attachPendingEvidence() throws {
         let repository = try context.repository()
-        guard let head = try repository.head() else { return }
+        guard let head = try context.head() else { return }
         _ = try PendingEvidence.attach(toCommit: head, repository: repository)
     }
 }

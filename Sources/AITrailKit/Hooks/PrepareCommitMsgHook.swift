@@ -26,8 +26,6 @@ struct PrepareCommitMsgHook {
         if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
 
         var final = message
-        let writtenTag = try context.writtenTagPath()
-        FileSystem.remove(writtenTag)
         var written: String?
         if let detected = decision.attribution, !isTagged(trailers, agent: detected.agent, classifier: classifier) {
             // An agent that names its model in its own Co-authored-by gets that model in the tag.
@@ -35,12 +33,12 @@ struct PrepareCommitMsgHook {
             let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
             final = Trailers.insert(Trailer(key: policy.tag.trailer, value: value), into: message, commentCharacter: commentCharacter)
             if final != message {
-                try FileSystem.writeAtomically(Array((value + "\n").utf8), to: writtenTag)
                 try FileSystem.writeAtomically(final, to: file)
                 trailers = Trailers.parse(final, commentCharacter: commentCharacter)
                 written = value
             }
         }
+        try context.handOff(written.map { Array(($0 + "\n").utf8) }, at: context.writtenTagPath())
         try rememberValidation(of: final, trailers: trailers, detected: decision.attribution, written: written, policy: policy)
         return 0
     }
@@ -55,11 +53,9 @@ struct PrepareCommitMsgHook {
     /// Checks the message as commit-msg would and, when it passes, keeps a copy: the commit-msg shim
     /// compares the final message with it and skips starting aitrail again when nobody edited it.
     private func rememberValidation(of message: [UInt8], trailers: [Trailer], detected: Attribution?, written: String?, policy: Policy) throws {
-        let copy = try context.validatedMessagePath()
-        FileSystem.remove(copy)
         let found = context.classifier().trailerFindings(trailers)
-        guard MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected, written: written) == nil else { return }
-        try FileSystem.writeAtomically(message, to: copy)
+        let passes = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: detected, written: written) == nil
+        try context.handOff(passes ? message : nil, at: context.validatedMessagePath())
     }
 }
 
