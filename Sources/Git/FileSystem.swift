@@ -246,11 +246,21 @@ extension FileSystem {
     @discardableResult
     public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
 
-    /// Truncates `path` to nothing if it exists (the file and its inode stay); never creates it.
-    public static func empty(_ path: String) {
-        guard let file = fopen(path, "r+") else { return }
-        ftruncate(fileno(file), 0)
-        fclose(file)
+    /// Writes `bytes` over the file at `path` in place (made if missing), then cuts what was beyond
+    /// them: no new inode, and for a small file rewritten often, no new blocks. Not atomic: for files
+    /// whose readers take a partial one for none.
+    public static func overwrite(_ bytes: [UInt8], at path: String) throws(GitError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw GitError("cannot write \(path): \(lastErrno())") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, $0.count - written, off_t(written)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw GitError("cannot write \(path): \(lastErrno())") }
+            written += count
+        }
+        guard ftruncate(descriptor, off_t(bytes.count)) == 0 else { throw GitError("cannot write \(path): \(lastErrno())") }
     }
 
     /// Renames a file, replacing `destination` if it exists.

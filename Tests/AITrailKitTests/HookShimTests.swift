@@ -55,7 +55,7 @@ import TestSupport
     /// The shim's two message functions, in a script that runs one on its arguments.
     func script() throws -> String {
         let text = HookShim(markers: [], trailerKeys: Self.keys, binary: "/bin/false").render(hook: "commit-msg")
-        let start = try #require(text.range(of: "aitrail_same() {"))
+        let start = try #require(text.range(of: "aitrail_validated() {"))
         let middle = try #require(text.range(of: "aitrail_trailer_key() {", range: start.upperBound..<text.endIndex))
         let end = try #require(text.range(of: "\n}\n", range: middle.upperBound..<text.endIndex))
         let path = try makeTemporaryDirectory() + "/message-tests.sh"
@@ -71,7 +71,9 @@ import TestSupport
 
     static let lines = (1...150).map { "line \($0) of a long message, with * and \\ and $HOME\n" }.joined()
 
-    @Test func sameAnswersAsCmp() throws {
+    /// The shim's test of prepare-commit-msg's copy: git's process id (the shell's `$PPID`, here this
+    /// test process) on the first line, then the message, compared as `cmp -s` compares.
+    @Test func validatedAnswersAsCmp() throws {
         let script = try script(), directory = try makeTemporaryDirectory()
         let pairs: [(String, String)] = [
             ("Subject\n\nBody\n\nAssisted-by: claude-code\n", "Subject\n\nBody\n\nAssisted-by: claude-code\n"),
@@ -90,14 +92,22 @@ import TestSupport
             (Self.lines, Self.lines.replacingOccurrences(of: "line 140 ", with: "line 14O ")),
             (Self.lines, Self.lines + "one more\n"),
         ]
+        let pid = getpid()
         for (index, (first, second)) in pairs.enumerated() {
             let a = try file(directory, "a\(index)", first), b = try file(directory, "b\(index)", second)
-            let builtin = try runProcess("/bin/sh", [script, "aitrail_same", a, b]).status
+            let copy = try file(directory, "c\(index)", "\(pid)\n" + second)
+            let builtin = try runProcess("/bin/sh", [script, "aitrail_validated", a, copy]).status
             let cmp = try runProcess("/usr/bin/cmp", ["-s", a, b]).status
             #expect((builtin == 0) == (cmp == 0), "pair \(index): \(first.prefix(40).debugDescription) / \(second.prefix(40).debugDescription)")
+            // Another git process's copy (an earlier commit's) never counts, equal or not.
+            let earlier = try file(directory, "e\(index)", "\(pid + 1)\n" + second)
+            #expect(try runProcess("/bin/sh", [script, "aitrail_validated", a, earlier]).status != 0)
         }
-        let missing = try runProcess("/bin/sh", [script, "aitrail_same", directory + "/none", directory + "/a0"]).status
+        let headerless = try file(directory, "headerless", pairs[0].1)
+        #expect(try runProcess("/bin/sh", [script, "aitrail_validated", directory + "/a0", headerless]).status != 0)
+        let missing = try runProcess("/bin/sh", [script, "aitrail_validated", directory + "/none", directory + "/a0"]).status
         #expect(missing != 0)
+        #expect(try runProcess("/bin/sh", [script, "aitrail_validated", directory + "/a0", directory + "/none"]).status != 0)
     }
 
     @Test func trailerKeyAnswersAsGrep() throws {

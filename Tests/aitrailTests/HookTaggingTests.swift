@@ -85,6 +85,46 @@ import TestSupport
         #expect(edited.stderr.contains("malformed trailer 'Assisted-by: !!!'"))
     }
 
+    /// An agent's commit starts aitrail in prepare-commit-msg and post-commit only: commit-msg's shim
+    /// finds the message prepare-commit-msg checked for this very git process. What an earlier commit
+    /// handed off never counts for a later one, and an environment agent leaves no `ai-commit` marker.
+    @Test func commitMsgStartsAitrailOnlyForAMessageEditedSincePrepare() throws {
+        let folder = try makeTemporaryDirectory(prefix: "aitrail-logged")
+        let log = folder + "/runs.log", wrapper = folder + "/aitrail"
+        try Data("#!/bin/sh\necho \"$2\" >> '\(log)'\nexec '\(aitrailBinary)' \"$@\"\n".utf8).write(to: URL(fileURLWithPath: wrapper))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+        let hooked = try HookedRepository()
+        // The shims start the wrapper, which logs the hook and runs aitrail.
+        for hook in ["prepare-commit-msg", "commit-msg", "post-commit"] {
+            let path = hooked.path + "/.git/hooks/" + hook
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            let shim = lines.map { $0.hasPrefix("want=") ? "want='\(wrapper)'" : String($0) }.joined(separator: "\n")
+            try Data(shim.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        func runs() throws -> [String] {
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            return ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        for round in 1...2 {
+            #expect(try hooked.commit(["-m", "agent work"], environment: ["CLAUDECODE": "1"]).status == 0)
+            #expect(try runs() == ["prepare-commit-msg", "post-commit"], "round \(round)")
+            #expect(try hooked.usage().count == 1)
+            #expect(!FileManager.default.fileExists(atPath: hooked.path + "/.git/aitrail/ai-commit"))
+        }
+        // The same message from a person: nothing starts aitrail, though the last copy holds this text.
+        #expect(try hooked.commit(["-m", "agent work"]).status == 0)
+        #expect(try runs() == [])
+        // An edit after prepare-commit-msg is checked by commit-msg.
+        let edited = try hooked.commit(["-e", "-m", "agent work"], environment: ["CLAUDECODE": "1", "GIT_EDITOR": "sed -i 's/work/works/'"])
+        #expect(edited.status == 0)
+        #expect(try runs() == ["prepare-commit-msg", "commit-msg", "post-commit"])
+        #expect(try hooked.tagLines() == ["Assisted-by: claude-code"])
+        // A trailer a person typed is still recorded through the marker.
+        #expect(try hooked.commit(["-m", "by hand\n\nAssisted-by: aider"]).status == 0)
+        #expect(try hooked.usage().first?["agent"] as? String == "aider")
+        #expect(try runs() == ["prepare-commit-msg", "post-commit"])
+    }
+
     @Test func explicitAgentModelAndCoAuthorModelAreKept() throws {
         let hooked = try HookedRepository()
         try hooked.commit(environment: ["AITRAIL_AGENT": "codex:GPT-5.4"])

@@ -15,7 +15,7 @@ struct CommitMsgHook {
         let commentCharacter = try context.repository().commentCharacter()
         let trailers = Trailers.parse(try FileSystem.read(file), commentCharacter: commentCharacter)
         let found = context.classifier().trailerFindings(trailers)
-        if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
+        if context.needsAICommitMarker(decision, found: found) { try context.leaveAICommitMarker() }
         let written = (try? context.writtenTagPath()).flatMap(context.handedOff).map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
         guard let rejection = MessageRules(policy: policy).check(trailers: trailers, found: found, detected: decision.attribution, written: written) else { return 0 }
         context.report("aitrail: commit rejected: \(rejection.problem)\n  fix: \(rejection.fix)\n  (your message is kept in \(file))")

@@ -127,25 +127,34 @@ public final class HookContext {
     /// typed, never what aitrail wrote itself.
     func writtenTagPath() throws(GitError) -> String { try gitDirectory() + "/aitrail/written-tag" }
 
-    /// Writes a file prepare-commit-msg hands to the next hooks of the same commit, or empties it
-    /// (`nil`, and what post-commit does once the commit is made). In place, not through a temporary
-    /// file: git's `index.lock` keeps two commits of one worktree from running these hooks at once,
-    /// and a reader takes an empty or partial file for none (the commit-msg shim then starts aitrail).
-    /// Each commit reuses the same files: made and removed per commit, each cost ~0.1 ms of ext4's
-    /// inode allocation.
+    /// Writes a file prepare-commit-msg hands to the next hooks of the same commit (`nil`: nothing to
+    /// hand). Its first line is the id of the git process whose hooks these are (`AITRAIL_GIT_PID`, the
+    /// shim's `$PPID`), so what an earlier commit left is nothing to this one's readers: the file is
+    /// overwritten in place by each commit, never removed (a file made and removed per commit cost
+    /// ~0.1 ms each of ext4's inode allocation), and git's `index.lock` keeps two commits of one
+    /// worktree from running these hooks at once.
     func handOff(_ bytes: [UInt8]?, at path: String) throws(GitError) {
-        guard let bytes, !bytes.isEmpty else {
-            FileSystem.empty(path)
-            return
-        }
+        let content = Array(((environment["AITRAIL_GIT_PID"] ?? "") + "\n").utf8) + (bytes ?? [])
         if !FileSystem.exists(path) { try FileSystem.makeDirectories(path.dropLastPathComponent) }
-        try FileSystem.write(bytes, to: path)
+        try FileSystem.overwrite(content, at: path)
     }
 
-    /// A hand-off file's bytes; nil when it is absent or empty.
+    /// What this commit's prepare-commit-msg handed off at `path`; nil when it handed nothing, or the
+    /// file is another git process's (or the hook runs without a shim to say which git process it serves).
     func handedOff(_ path: String) -> [UInt8]? {
-        guard let bytes = try? FileSystem.read(path), !bytes.isEmpty else { return nil }
-        return bytes
+        guard let owner = environment["AITRAIL_GIT_PID"], !owner.isEmpty, let bytes = try? FileSystem.read(path),
+              let newline = bytes.firstIndex(of: 0x0A), bytes[..<newline].elementsEqual(owner.utf8), newline + 1 < bytes.count else {
+            return nil
+        }
+        return Array(bytes[(newline + 1)...])
+    }
+
+    /// Whether post-commit needs the `ai-commit` marker to know this commit had AI assistance: not when
+    /// the environment says so, which post-commit reads the same (git runs all hooks of a commit in
+    /// one environment); when only the message's trailers say so, or a session (which may end meanwhile).
+    func needsAICommitMarker(_ decision: CommitTimeDecision, found: [Attribution]) -> Bool {
+        guard let attribution = decision.attribution else { return !found.isEmpty }
+        return attribution.source != .env
     }
 
     func leaveAICommitMarker() throws(GitError) {

@@ -162,20 +162,24 @@ gitdir=${GIT_DIR:-.git}
 # they start no process (a cmp or grep costs about as much as the rest of the shim); beyond that,
 # cmp and grep decide.
 
-# Whether files $1 and $2 are equal, as `cmp -s` says.
-aitrail_same() {
+# Whether file $2 is this git process's id ($PPID) on a line, then a copy of message $1 (equal as
+# `cmp -s` says): what prepare-commit-msg of this very commit wrote when the message passed its checks.
+aitrail_validated() {
 	aitrail_lines=0
-	while :; do
-		aitrail_a= aitrail_b=
-		IFS= read -r aitrail_a <&3
-		aitrail_end=$?
-		IFS= read -r aitrail_b <&4
-		[ "$aitrail_end" = $? ] && [ "$aitrail_a" = "$aitrail_b" ] || return 1
-		[ "$aitrail_end" = 0 ] || return 0
-		aitrail_lines=$((aitrail_lines + 1))
-		[ "$aitrail_lines" -lt 100 ] || break
-	done 2>/dev/null 3<"$1" 4<"$2" || return 1
-	cmp -s "$1" "$2"
+	{
+		IFS= read -r aitrail_b <&4 && [ "$aitrail_b" = "$PPID" ] || return 1
+		while :; do
+			aitrail_a= aitrail_b=
+			IFS= read -r aitrail_a <&3
+			aitrail_end=$?
+			IFS= read -r aitrail_b <&4
+			[ "$aitrail_end" = $? ] && [ "$aitrail_a" = "$aitrail_b" ] || return 1
+			[ "$aitrail_end" = 0 ] || return 0
+			aitrail_lines=$((aitrail_lines + 1))
+			[ "$aitrail_lines" -lt 100 ] || break
+		done
+	} 2>/dev/null 3<"$1" 4<"$2" || return 1
+	tail -n +2 "$2" | cmp -s "$1" -
 }
 
 # Whether a line of message $1 starts with an AI trailer key, as
@@ -192,8 +196,7 @@ aitrail_trailer_key() {
 }
 
 # prepare-commit-msg checked this very message already: nothing to do unless it was edited since.
-if [ "$hook" = commit-msg ] && [ -s "$gitdir/aitrail/validated-message" ] &&
-	aitrail_same "$1" "$gitdir/aitrail/validated-message"; then
+if [ "$hook" = commit-msg ] && aitrail_validated "$1" "$gitdir/aitrail/validated-message"; then
 	exit 0
 fi
 
@@ -232,7 +235,7 @@ if [ ! -x "$bin" ]; then
 		exit 0
 	}
 fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@
+export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@ AITRAIL_GIT_PID=$PPID
 # git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer per
 # agent commit) and says itself what it could not do.
 [ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"

@@ -13,9 +13,6 @@ struct PostCommitHook {
         step("usage not recorded", recordUsage)
         step("the remote's notes not taken in yet", takeInFetchedNotes)
         step("evidence not attached", attachPendingEvidence)
-        for handedOff in [try? context.validatedMessagePath(), try? context.writtenTagPath()] {
-            if let handedOff { try? context.handOff(nil, at: handedOff) }
-        }
         return 0
     }
 

@@ -23,7 +23,7 @@ struct PrepareCommitMsgHook {
         var trailers = Trailers.parse(message, commentCharacter: commentCharacter)
         let classifier = context.classifier()
         let found = classifier.trailerFindings(trailers)
-        if decision.attribution != nil || !found.isEmpty { try context.leaveAICommitMarker() }
+        if context.needsAICommitMarker(decision, found: found) { try context.leaveAICommitMarker() }
 
         var final = message
         var written: String?
