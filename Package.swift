@@ -42,9 +42,10 @@ let package = Package(
                 "-Xlinker", "-l:libmbedtls.a", "-Xlinker", "-l:libmbedx509.a", "-Xlinker", "-l:libmbedcrypto.a",
                 "-Xlinker", "-l:libhttp_parser.a", "-Xlinker", "-l:libssh2.a", "-Xlinker", "-l:libcrypto.a",
                 "-Xlinker", "-l:libpcre2-8.a", "-Xlinker", "-l:libz.a",
-                "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file",
+                "-Xlinker", "--wrap=git_mbedtls_stream_global_init",
+                "-Xlinker", "--wrap=git_mbedtls_stream_new",
+                "-Xlinker", "--wrap=git_mbedtls__set_cert_location",
                 "-Xlinker", "--wrap=libssh2_init",
-                "-Xlinker", "--wrap=mbedtls_havege_init",
                 "-Xlinker", "--wrap=OPENSSL_cpuid_setup",
             ], .when(platforms: [.linux]))]
         ),

@@ -11,14 +11,16 @@
  * - GSSAPI (Kerberos "Negotiate" authentication for HTTPS) has no static archive in Debian.
  *   Every call fails with GSS_S_FAILURE, as a system without Kerberos credentials would answer:
  *   libgit2 then reports that Negotiate authentication is unavailable.
- * - `git_libgit2_init` parses the whole system CA bundle for the HTTPS transport (~3 ms),
- *   initialises OpenSSL through `libssh2_init` for the SSH transport, and warms up mbedTLS 2's
- *   HAVEGE entropy source by timing a long loop (1.1 million instructions). The linker's `--wrap`
- *   sends libgit2's and mbedTLS's calls to the `__wrap_` functions below instead.
+ * - `git_libgit2_init` sets up the HTTPS transport's mbedTLS (its TLS configuration, a random
+ *   generator seeded through SHA-512 rounds and mbedTLS 2's HAVEGE warm-up of 1.1 million
+ *   instructions, and the whole system CA bundle parsed, ~3 ms) and OpenSSL through `libssh2_init`
+ *   for the SSH transport; OpenSSL's libcrypto also probes the processor at every start. The
+ *   linker's `--wrap` sends libgit2's and OpenSSL's calls to the `__wrap_` functions below instead.
  */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
+#include <git2/errors.h>
 
 typedef uint32_t OM_uint32;
 typedef struct { OM_uint32 length; void *elements; } gss_OID_desc, *gss_OID;
@@ -93,10 +95,24 @@ OM_uint32 gss_release_oid_set(OM_uint32 *minor, gss_OID_set *set) {
     return GSS_S_COMPLETE;
 }
 
-/* libgit2 loads the system CA bundle for its HTTPS transport: no certificates are loaded. */
-int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path) {
-    (void)chain; (void)path;
-    return 0;
+/* libgit2's HTTPS transport is not set up: a TLS connection, which aitrail never opens (fetch and
+ * push go through git), fails with an error that says so, as does setting certificate locations. */
+static int no_tls(void) {
+    git_error_set_str(GIT_ERROR_SSL, "TLS is not set up in aitrail's libgit2 (aitrail fetches and pushes through git)");
+    return -1;
+}
+
+int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
+
+int __wrap_git_mbedtls_stream_new(void **out, const char *host, const char *port) {
+    (void)host; (void)port;
+    if (out) *out = NULL;
+    return no_tls();
+}
+
+int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path) {
+    (void)file; (void)path;
+    return no_tls();
 }
 
 /* libssh2's set-up (OpenSSL and its engines) for the SSH transport is skipped; `libssh2_exit`
@@ -104,14 +120,6 @@ int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path) {
 int __wrap_libssh2_init(int flags) {
     (void)flags;
     return 0;
-}
-
-/* mbedTLS 2's HAVEGE state starts zeroed (what the real call does before its warm-up); the
- * random generator is still seeded from the system's source (getrandom), which mbedTLS polls as
- * well. The layout is mbedTLS 2's `mbedtls_havege_state`: `PT1`, `PT2`, `offset[2]`, `pool[1024]`,
- * `WALK[8192]`, all `uint32_t`. */
-void __wrap_mbedtls_havege_init(void *state) {
-    if (state) memset(state, 0, sizeof(uint32_t) * (4 + 1024 + 8192));
 }
 
 /* OpenSSL's libcrypto (linked for libssh2, whose set-up is skipped above) probes the processor at

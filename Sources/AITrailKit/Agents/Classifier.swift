@@ -514,9 +514,10 @@ private final class MarkerTables: Sendable {
         var footers: [([UInt8], Int)] = [], subjectPrefixes: [([UInt8], Int)] = []
         var trailers: [String: [(String?, Int)]] = [:]
         for (index, agent) in registry.agents.enumerated() {
-            // Each pattern once per agent (co-author and identity lists may share one).
-            var seen = Set<IdentityPattern>()
-            for pattern in agent.coAuthors + agent.identities where seen.insert(pattern).inserted {
+            // Each pattern once per agent (co-author and identity lists may share one). An agent has a
+            // handful: a scan of them costs less than a set, which every hook run would build per agent.
+            let first = identities.count
+            for pattern in agent.coAuthors + agent.identities where !identities[first...].contains(where: { $0.0 == pattern }) {
                 identities.append((pattern, index))
             }
             footers += agent.footers.map { (Array($0.lowercased().utf8), index) }
