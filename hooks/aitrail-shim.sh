@@ -89,6 +89,30 @@ aitrail_agent_env() {
 	return 1
 }
 
+# Starts aitrail for this hook, and ends the shim.
+aitrail_run() {
+	want=@BINARY@
+	bin=$want
+	if [ ! -x "$bin" ]; then
+		bin=$(command -v aitrail) || {
+			echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+			exit 0
+		}
+	fi
+	export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@ AITRAIL_GIT_PID=$PPID
+	# git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer
+	# per agent commit) and says itself what it could not do.
+	[ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"
+	"$bin" hook "$hook" "$@"
+	status=$?
+	case $status in
+	0) exit 0 ;;
+	1) [ "$hook" = commit-msg ] && exit 1 ;;
+	esac
+	echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+	exit 0
+}
+
 common=@COMMON_DIR@
 policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
@@ -109,25 +133,14 @@ else
 		work=1 ;;
 	esac
 fi
-[ -n "$work" ] || exit 0
+[ -n "$work" ] && aitrail_run "$@"
 
-want=@BINARY@
-bin=$want
-if [ ! -x "$bin" ]; then
-	bin=$(command -v aitrail) || {
-		echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
-		exit 0
-	}
-fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@ AITRAIL_GIT_PID=$PPID
-# git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer per
-# agent commit) and says itself what it could not do.
-[ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"
-"$bin" hook "$hook" "$@"
-status=$?
-case $status in
-0) exit 0 ;;
-1) [ "$hook" = commit-msg ] && exit 1 ;;
-esac
-echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+# AI_AGENT and AGENT count only for the names of agents aitrail knows (`AGENT=jenkins` is no agent).
+# Tested last: a shell reads these long patterns only when one of the two variables is set.
+[ -n "${AI_AGENT-}${AGENT-}" ] || exit 0
+aitrail_generic_agent() {
+@GENERIC_AGENT_TESTS@
+	return 1
+}
+aitrail_generic_agent && aitrail_run "$@"
 exit 0

@@ -28,9 +28,15 @@ import TestSupport
         let shim = HookShim(policy: .defaults, binary: "/bin/false")
         let script = try makeTemporaryDirectory() + "/test.sh"
         let text = shim.render(hook: "post-commit")
-        let start = try #require(text.range(of: "aitrail_agent_env() {"))
-        let end = try #require(text.range(of: "\n}\n", range: start.upperBound..<text.endIndex))
-        try Data((String(text[start.lowerBound..<end.upperBound]) + "aitrail_agent_env\n").utf8).write(to: URL(fileURLWithPath: script))
+        // The markers' function, and the one for AI_AGENT and AGENT (defined last in the shim, so it is
+        // read only when they are set): the shim starts aitrail when either says so.
+        var functions = ""
+        for name in ["aitrail_agent_env", "aitrail_generic_agent"] {
+            let start = try #require(text.range(of: name + "() {"))
+            let end = try #require(text.range(of: "\n}\n", range: start.upperBound..<text.endIndex))
+            functions += String(text[start.lowerBound..<end.upperBound])
+        }
+        try Data((functions + "aitrail_agent_env || aitrail_generic_agent\n").utf8).write(to: URL(fileURLWithPath: script))
         var cases: [[String: String]] = [["CURSOR_EXTENSION_HOST_ROLE": "user"], ["GIT_AUTHOR_NAME": "Jane"], [:]]
         // AGENT and AI_AGENT count only for names the registry knows, in any letter case.
         cases += [["AGENT": "jenkins"], ["AI_AGENT": "windsurf"], ["AGENT": "Amp"], ["AI_AGENT": "Claude-Code/2.1"],

@@ -98,7 +98,7 @@ import TestSupport
         for hook in ["prepare-commit-msg", "commit-msg", "post-commit"] {
             let path = hooked.path + "/.git/hooks/" + hook
             let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-            let shim = lines.map { $0.hasPrefix("want=") ? "want='\(wrapper)'" : String($0) }.joined(separator: "\n")
+            let shim = lines.map { $0.hasPrefix("\twant=") ? "\twant='\(wrapper)'" : String($0) }.joined(separator: "\n")
             try Data(shim.utf8).write(to: URL(fileURLWithPath: path))
         }
         func runs() throws -> [String] {

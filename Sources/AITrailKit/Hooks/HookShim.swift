@@ -42,7 +42,7 @@ public struct HookShim: Sendable {
     /// A short digest of what the shim tests, shown in its header.
     public var digest: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (environmentTests + "\n" + trailerKeys.joined(separator: "|")).utf8 {
+        for byte in (environmentTests + "\n" + genericAgentTests + "\n" + trailerKeys.joined(separator: "|")).utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         let hex = String(hash, radix: 16)
@@ -55,6 +55,7 @@ public struct HookShim: Sendable {
             .replacing("@VERSION@", with: HookShim.version)
             .replacing("@DIGEST@", with: digest)
             .replacing("@ENVIRONMENT_TESTS@", with: environmentTests)
+            .replacing("@GENERIC_AGENT_TESTS@", with: genericAgentTests)
             .replacing("@COMMON_DIR@", with: inCommonDirectory ? "\"${0%/*}/..\"" : "$(git rev-parse --git-common-dir)")
             .replacing("@TRAILER_KEY_PATTERNS@", with: trailerKeyPatterns)
             .replacing("@TRAILER_KEYS@", with: trailerKeys.joined(separator: "|"))
@@ -62,10 +63,14 @@ public struct HookShim: Sendable {
             .replacing("@SKIPPED@", with: hook == "pre-push" ? "notes not synced" : "commit not tagged")
     }
 
+    /// The variables that name an agent by any of its names (`AI_AGENT`, `AGENT`), when the shim knows
+    /// the names: tested apart, by `genericAgentTests`.
+    private var genericVariables: Set<String> { knownAgentNames.isEmpty ? [] : Set(CommitTimeDetector.genericVariables) }
+
     /// One `-n` test for the markers that only need a value, one `case` per marker that tests it.
     var environmentTests: String {
         var lines: [String] = []
-        let generic = knownAgentNames.isEmpty ? [] : Set(CommitTimeDetector.genericVariables)
+        let generic = genericVariables
         let presentVariables = markers.filter { $0.test == .present && !generic.contains($0.variable) }.map(\.variable)
         if !presentVariables.isEmpty {
             lines.append("\t[ -n \"\(presentVariables.map { "${\($0)-}" }.joined())\" ] && return 0")
@@ -74,11 +79,7 @@ public struct HookShim: Sendable {
         for marker in markers where !presentVariables.contains(marker.variable) {
             let pattern: String
             switch marker.test {
-            case .present:
-                guard generic.contains(marker.variable) else { continue }
-                // What EnvironmentDetector reads: a known name, case-insensitively, up to '/', ' ' or '@'.
-                let names = knownAgentNames.map(HookShim.caseInsensitive)
-                pattern = (names + names.map { $0 + "[/@]*" } + names.map { $0 + "\\ *" }).joined(separator: "|")
+            case .present: continue
             case .equals(let value): pattern = HookShim.quoted(value)
             case .hasPrefix(let value): pattern = HookShim.quoted(value) + "*"
             case .hasSuffix(let value): pattern = "*" + HookShim.quoted(value)
@@ -86,6 +87,15 @@ public struct HookShim: Sendable {
             lines.append("\tcase ${\(marker.variable)-} in \(pattern)) return 0 ;; esac")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One `case` per generic variable: what EnvironmentDetector reads, a known name in any letter
+    /// case, alone or followed by '/', ' ' or '@' (`claude-code/2.1`).
+    var genericAgentTests: String {
+        let names = knownAgentNames.map(HookShim.caseInsensitive)
+        let pattern = (names + names.map { $0 + "[/@]*" } + names.map { $0 + "\\ *" }).joined(separator: "|")
+        return CommitTimeDetector.genericVariables.filter(genericVariables.contains)
+            .map { "\tcase ${\($0)-} in \(pattern)) return 0 ;; esac" }.joined(separator: "\n")
     }
 
     /// `case` patterns for a line that starts with a trailer key, then blanks and a colon, in any letter
@@ -205,6 +215,30 @@ aitrail_agent_env() {
 	return 1
 }
 
+# Starts aitrail for this hook, and ends the shim.
+aitrail_run() {
+	want=@BINARY@
+	bin=$want
+	if [ ! -x "$bin" ]; then
+		bin=$(command -v aitrail) || {
+			echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
+			exit 0
+		}
+	fi
+	export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@ AITRAIL_GIT_PID=$PPID
+	# git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer
+	# per agent commit) and says itself what it could not do.
+	[ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"
+	"$bin" hook "$hook" "$@"
+	status=$?
+	case $status in
+	0) exit 0 ;;
+	1) [ "$hook" = commit-msg ] && exit 1 ;;
+	esac
+	echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+	exit 0
+}
+
 common=@COMMON_DIR@
 policy=${GIT_WORK_TREE:-.}/.aitrail
 work=
@@ -225,27 +259,16 @@ else
 		work=1 ;;
 	esac
 fi
-[ -n "$work" ] || exit 0
+[ -n "$work" ] && aitrail_run "$@"
 
-want=@BINARY@
-bin=$want
-if [ ! -x "$bin" ]; then
-	bin=$(command -v aitrail) || {
-		echo "aitrail: $want not found and no aitrail on PATH (@SKIPPED@; reinstall aitrail, then run \`aitrail install\`)" >&2
-		exit 0
-	}
-fi
-export AITRAIL_COMMON_DIR="$common" AITRAIL_GIT_DIR="$gitdir" AITRAIL_SHIM=@DIGEST@ AITRAIL_GIT_PID=$PPID
-# git ignores what post-commit returns: there aitrail takes the shell's place (one process fewer per
-# agent commit) and says itself what it could not do.
-[ "$hook" = post-commit ] && exec "$bin" hook "$hook" "$@"
-"$bin" hook "$hook" "$@"
-status=$?
-case $status in
-0) exit 0 ;;
-1) [ "$hook" = commit-msg ] && exit 1 ;;
-esac
-echo "aitrail: $bin failed (exit $status) in the $hook hook (@SKIPPED@; \`aitrail detect\` shows what it sees)" >&2
+# AI_AGENT and AGENT count only for the names of agents aitrail knows (`AGENT=jenkins` is no agent).
+# Tested last: a shell reads these long patterns only when one of the two variables is set.
+[ -n "${AI_AGENT-}${AGENT-}" ] || exit 0
+aitrail_generic_agent() {
+@GENERIC_AGENT_TESTS@
+	return 1
+}
+aitrail_generic_agent && aitrail_run "$@"
 exit 0
 
 """#
