@@ -5,6 +5,11 @@ import Darwin
 #endif
 import Synchronization
 
+/// `read(2)`, named apart from `FileSystem.read`.
+private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
 /// Small file helpers on the C library: the Git layer does not load Foundation, so hooks start fast.
 public enum FileSystem {
     /// The whole file mapped read-only (private), or nil when it cannot be opened or is empty.
@@ -59,19 +64,28 @@ public enum FileSystem {
 
     /// The whole file, or a `GitError` naming the path and the reason.
     public static func read(_ path: String) throws(GitError) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw GitError("cannot read \(path): \(lastErrno())") }
-        defer { fclose(file) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+        defer { close(descriptor) }
+        // A regular file is read at its size (the hooks read small files, many per run), one byte more
+        // to see the end; anything else (a pipe, /proc), and a file that grew meanwhile, in 64 KiB steps.
+        var info = stat()
+        let regular = fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        var step = regular ? Int(info.st_size) + 1 : 65_536
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
-            if count < chunk.count {
-                if ferror(file) != 0 { throw GitError("cannot read \(path): \(lastErrno())") }
-                break
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: step))
+            let count = bytes.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress! + start, step) }
+            if count < 0 && errno == EINTR {
+                bytes.removeLast(step)
+                continue
             }
+            guard count >= 0 else { throw GitError("cannot read \(path): \(lastErrno())") }
+            bytes.removeLast(step - count)
+            if count == 0 || (regular && count < step) { return bytes }
+            step = 65_536
         }
-        return bytes
     }
 
     /// Writes `bytes` to a new file beside `path`, then renames it over `path`: readers see the old

@@ -20,9 +20,12 @@ public struct AgentRegistry: Sendable {
         self.byAlias = byAlias
         var firstWords = Set<String>(minimumCapacity: byAlias.count)
         for name in byAlias.keys {
-            // The first word before ' ', '-' or '_' (all ASCII: bytes suffice, and cost a hook run less than characters).
-            let word = name.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2D || $0 == 0x5F }).first
-            if let word { firstWords.insert(String(decoding: word, as: UTF8.self)) }
+            // The first word before ' ', '-' or '_' (separators that are ASCII: bytes find them, at less
+            // cost to a hook run than characters).
+            let utf8 = name.utf8
+            guard let start = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x2D && $0 != 0x5F }) else { continue }
+            let end = utf8[start...].firstIndex(where: { $0 == 0x20 || $0 == 0x2D || $0 == 0x5F }) ?? utf8.endIndex
+            firstWords.insert(start == utf8.startIndex && end == utf8.endIndex ? name : String(decoding: utf8[start..<end], as: UTF8.self))
         }
         self.firstWords = firstWords
     }
