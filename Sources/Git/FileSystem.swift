@@ -260,6 +260,36 @@ extension FileSystem {
     @discardableResult
     public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
 
+    /// Replaces the file at `path`, which holds `old`, with `new`. When `new` only adds bytes at the
+    /// end of `old` (a tag added to a `git commit -m` message), they are appended in one write, at
+    /// `old`'s end, rather than the whole file written beside it and renamed: one write of a few bytes
+    /// to a file completes or is not made, and a short one (a full disk) is cut back off, so the file
+    /// holds `old` or `new`, as with the rename. Otherwise, or when the file is no longer `old`'s size,
+    /// `writeAtomically`.
+    public static func replace(_ path: String, holding old: [UInt8], with new: [UInt8]) throws(GitError) {
+        guard new.count > old.count, new.count - old.count <= 4_096, new.starts(with: old) else {
+            return try writeAtomically(new, to: path)
+        }
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return try writeAtomically(new, to: path) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == old.count else {
+            return try writeAtomically(new, to: path)
+        }
+        let added = new.count - old.count
+        var written = -1
+        while written < 0 {
+            written = new.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + old.count, added, off_t(old.count)) }
+            if written < 0 && errno != EINTR { break }
+        }
+        guard written == added else {
+            let reason = lastErrno()
+            ftruncate(descriptor, off_t(old.count))
+            throw GitError("cannot write \(path): \(written < 0 ? reason : "disk full") (nothing was changed: \(path) is as it was)")
+        }
+    }
+
     /// Writes `bytes` over the file at `path` in place (made if missing), then cuts what was beyond
     /// them: no new inode, and for a small file rewritten often, no new blocks. Not atomic: for files
     /// whose readers take a partial one for none.

@@ -36,6 +36,34 @@ import TestSupport
         #expect { try FileSystem.read(directory) } throws: { ($0 as? GitError)?.message.contains("cannot read \(directory)") == true }
     }
 
+    /// What only adds at the end is appended to the same file; anything else replaces it whole.
+    @Test func replaceAppendsWhatOnlyAddsAtTheEnd() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory + "/COMMIT_EDITMSG"
+        func inode() -> UInt {
+            var info = stat()
+            return stat(path, &info) == 0 ? UInt(info.st_ino) : 0
+        }
+        let message = Array("work\n".utf8), tagged = Array("work\n\nAssisted-by: claude-code\n".utf8)
+        try FileSystem.write(message, to: path)
+        let first = inode()
+        try FileSystem.replace(path, holding: message, with: tagged)
+        #expect(try FileSystem.read(path) == tagged)
+        #expect(inode() == first)
+        // An insertion before the end (comment lines follow), a shorter text, or a file that is no
+        // longer what was read: written whole, beside it, then renamed.
+        let commented = Array("work\n\nAssisted-by: claude-code\n# Please enter the commit message\n".utf8)
+        let edited = Array("work\n\nAssisted-by: claude-code\n\nAssisted-by: x\n# Please enter the commit message\n".utf8)
+        try FileSystem.write(commented, to: path)
+        try FileSystem.replace(path, holding: commented, with: edited)
+        #expect(try FileSystem.read(path) == edited)
+        try FileSystem.replace(path, holding: edited, with: message)
+        #expect(try FileSystem.read(path) == message)
+        try FileSystem.replace(path, holding: Array("wor".utf8), with: Array("work\nmore\n".utf8))
+        #expect(try FileSystem.read(path) == Array("work\nmore\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["COMMIT_EDITMSG"])
+    }
+
     @Test func overwriteReplacesTheContentInPlace() throws {
         let path = try makeTemporaryDirectory() + "/handed-off"
         try FileSystem.overwrite(Array("a longer first text\n".utf8), at: path)

@@ -34,6 +34,33 @@ import TestSupport
         #expect(try FileSystem.read(path) == Array("a new message\n".utf8))
     }
 
+    /// A tag appended to a message on a full disk: the write fails, and the message is as it was.
+    @Test func anAppendOnAFullDiskLeavesTheFileAsItWas() throws {
+        guard getuid() == 0 else {
+            print("TemporaryFileTests: skipped the full-disk append: mounting a small tmpfs needs root")
+            return
+        }
+        let mountPoint = try makeTemporaryDirectory(prefix: "aitrail-full")
+        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
+        let mounted = try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])
+        guard mounted.status == 0 else {
+            print("TemporaryFileTests: skipped the full-disk append: cannot mount a tmpfs (\(mounted.stderr))")
+            return
+        }
+        defer { _ = try? runProcess("/bin/umount", [mountPoint]) }
+        // A message of exactly one page, so the tag needs a page more; then the disk is filled.
+        let path = mountPoint + "/COMMIT_EDITMSG"
+        let message = Array(repeating: UInt8(ascii: "m"), count: 4_095) + [0x0A]
+        try FileSystem.write(message, to: path)
+        let filler = fopen(mountPoint + "/filler", "w")
+        let page = [UInt8](repeating: 0, count: 4_096)
+        while let filler, fwrite(page, 1, page.count, filler) == page.count, fflush(filler) == 0 {}
+        if let filler { fclose(filler) }
+        #expect(throws: GitError.self) { try FileSystem.replace(path, holding: message, with: message + Array("\nAssisted-by: claude-code\n".utf8)) }
+        #expect(try FileSystem.read(path) == message, "the message was changed")
+        #expect(try leftovers(mountPoint).isEmpty)
+    }
+
     @Test func aKilledRunsTemporaryFileIsRemovedByTheNextWrite() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

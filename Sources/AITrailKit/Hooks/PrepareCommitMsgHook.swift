@@ -33,7 +33,7 @@ struct PrepareCommitMsgHook {
             let value = AssistedBy(agent: detected.agent, model: model, tools: detected.tools).value
             final = Trailers.insert(Trailer(key: policy.tag.trailer, value: value), into: message, commentCharacter: commentCharacter)
             if final != message {
-                try FileSystem.writeAtomically(final, to: file)
+                try FileSystem.replace(file, holding: message, with: final)
                 trailers = Trailers.parse(final, commentCharacter: commentCharacter)
                 written = value
             }
